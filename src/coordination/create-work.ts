@@ -1,0 +1,77 @@
+import { DomainError } from '../core/errors.js';
+import { newId } from '../core/ids.js';
+import type { PriorityClass, WorkItem } from '../core/model.js';
+import { principalName } from '../core/principal.js';
+import { assertAllowed } from './assert-allowed.js';
+import type { WorkContext } from './work-context.js';
+
+export interface NewWork {
+  typeId: string;
+  title: string;
+  payload?: Record<string, unknown> | undefined;
+  value?: number | undefined;
+  /** ISO 8601; defaults to creation time plus the work type's SLA. */
+  dueAt?: string | undefined;
+  priorityClass?: PriorityClass | undefined;
+  dependsOn?: readonly string[] | undefined;
+}
+
+/**
+ * Creates a work item: queued when it can start, blocked when some item it depends on is not
+ * done yet. Its due date defaults to the work type's SLA from now.
+ */
+export async function createWork(ctx: WorkContext, input: NewWork): Promise<WorkItem> {
+  assertAllowed(ctx, { operation: 'create', item: null, targetActorId: null });
+  const type = await ctx.tx.workTypes.get(input.typeId);
+  if (type === null) {
+    throw new DomainError('unknown_reference', `work type '${input.typeId}' does not exist`, {
+      issues: [{ path: 'typeId', message: 'unknown work type' }],
+    });
+  }
+  const dependsOn = [...new Set(input.dependsOn ?? [])].sort();
+  let waiting = 0;
+  for (const [index, depId] of dependsOn.entries()) {
+    const dep = await ctx.tx.work.get(depId);
+    if (dep === null) {
+      throw new DomainError('unknown_reference', `work item '${depId}' does not exist`, {
+        issues: [{ path: `dependsOn.${index}`, message: 'unknown work item' }],
+      });
+    }
+    if (dep.state !== 'done') waiting += 1;
+  }
+  const now = ctx.clock.now();
+  const item: WorkItem = {
+    id: newId('w', now.getTime()),
+    typeId: type.id,
+    title: input.title,
+    payload: input.payload ?? {},
+    value: input.value ?? 1,
+    dueAt: input.dueAt ?? new Date(now.getTime() + type.slaSeconds * 1000).toISOString(),
+    priorityClass: input.priorityClass ?? 'normal',
+    dependsOn,
+    attempts: 0,
+    version: 1,
+    createdAt: now.toISOString(),
+    updatedAt: now.toISOString(),
+    state: waiting > 0 ? 'blocked' : 'queued',
+    ownerId: null,
+    offeredTo: null,
+    leaseExpiresAt: null,
+  };
+  await ctx.tx.work.insert(item);
+  ctx.tx.events.append({
+    type: 'coordination.work.created',
+    actor: principalName(ctx.principal),
+    subject: item.id,
+    payload: {
+      typeId: item.typeId,
+      title: item.title,
+      value: item.value,
+      dueAt: item.dueAt,
+      priorityClass: item.priorityClass,
+      dependsOn: [...dependsOn],
+      state: item.state,
+    },
+  });
+  return item;
+}

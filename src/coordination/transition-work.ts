@@ -1,0 +1,214 @@
+import { DomainError, notFound } from '../core/errors.js';
+import type { EventType, WorkTransitionPayload } from '../core/events.js';
+import type { WorkItem, WorkState } from '../core/model.js';
+import { principalName } from '../core/principal.js';
+import { allowedActions, canPerform, WORK_ACTIONS, type WorkAction } from '../core/work-transitions.js';
+import { assertAllowed } from './assert-allowed.js';
+import type { WorkContext } from './work-context.js';
+
+/** The event each action records. */
+export const WORK_ACTION_EVENTS = {
+  offer: 'coordination.work.offered',
+  assign: 'coordination.work.assigned',
+  start: 'coordination.work.started',
+  complete: 'coordination.work.completed',
+  fail: 'coordination.work.failed',
+  release: 'coordination.work.released',
+  block: 'coordination.work.blocked',
+  unblock: 'coordination.work.unblocked',
+  pause: 'coordination.work.paused',
+  resume: 'coordination.work.resumed',
+  retry: 'coordination.work.retried',
+  cancel: 'coordination.work.cancelled',
+} as const satisfies Record<WorkAction, EventType>;
+
+export interface TransitionOptions {
+  /** The actor to offer or assign to. */
+  actorId?: string | undefined;
+  reason?: string | undefined;
+}
+
+/** Actions callers may request; `block` and `unblock` follow from dependencies alone. */
+export const REQUESTABLE_ACTIONS = [
+  'offer',
+  'assign',
+  'start',
+  'complete',
+  'fail',
+  'release',
+  'pause',
+  'resume',
+  'retry',
+  'cancel',
+] as const satisfies readonly WorkAction[];
+export type RequestableAction = (typeof REQUESTABLE_ACTIONS)[number];
+
+export function illegalTransition(item: WorkItem, action: WorkAction): DomainError {
+  const allowed = allowedActions(item.state).filter((a) => a !== 'block' && a !== 'unblock');
+  const allowedStates = [...new Set(allowed.map((a) => WORK_ACTIONS[a].to))];
+  return new DomainError(
+    'illegal_transition',
+    `cannot ${action} work item '${item.id}': it is ${item.state}; from ${item.state} it can ${
+      allowed.length > 0 ? allowed.join(', ') : 'do nothing more (terminal state)'
+    }`,
+    { details: { currentState: item.state, allowedActions: allowed, allowedStates } },
+  );
+}
+
+/**
+ * Performs one action of the state machine on a work item, records its event, and follows
+ * through what it implies: completing an item unblocks the items waiting only on it; an item
+ * resumed or retried while it still waits on dependencies goes straight back to blocked.
+ */
+export async function transitionWork(
+  ctx: WorkContext,
+  id: string,
+  action: RequestableAction,
+  options: TransitionOptions = {},
+): Promise<WorkItem> {
+  const item = await ctx.tx.work.getForUpdate(id);
+  if (item === null) throw notFound('work item', id);
+  if (!canPerform(item.state, action)) throw illegalTransition(item, action);
+
+  const targetActorId = targetOf(item, action, options.actorId);
+  assertAllowed(ctx, { operation: action, item, targetActorId });
+  if (targetActorId !== null) await checkTarget(ctx, action, targetActorId);
+
+  let next = await applyAction(ctx, item, action, targetActorId, options.reason);
+  if ((action === 'resume' || action === 'retry') && (await unfinishedDependencies(ctx, next)).length > 0) {
+    next = await applyAction(ctx, next, 'block', null, 'waiting on dependencies');
+  }
+  if (action === 'complete') await unblockDependents(ctx, item.id);
+  return next;
+}
+
+function targetOf(item: WorkItem, action: WorkAction, requested: string | undefined): string | null {
+  if (action !== 'offer' && action !== 'assign') {
+    if (requested !== undefined) {
+      throw new DomainError('validation_failed', `actorId is only meaningful for offer and assign`, {
+        issues: [{ path: 'actorId', message: `not allowed for ${action}` }],
+      });
+    }
+    return null;
+  }
+  // Accepting an offer assigns to the actor it was offered to.
+  const actorId = requested ?? (item.state === 'offered' ? item.offeredTo : undefined);
+  if (actorId === undefined) {
+    throw new DomainError('validation_failed', `${action} needs the actor to ${action} the item to`, {
+      issues: [{ path: 'actorId', message: 'required' }],
+    });
+  }
+  if (action === 'assign' && item.state === 'offered' && actorId !== item.offeredTo) {
+    throw new DomainError('conflict', `work item '${item.id}' is offered to '${item.offeredTo}', not '${actorId}'`, {
+      details: { offeredTo: item.offeredTo },
+    });
+  }
+  return actorId;
+}
+
+/** The target actor must exist, be reachable and, for an assignment, have free capacity. */
+async function checkTarget(ctx: WorkContext, action: WorkAction, actorId: string): Promise<void> {
+  const actor = await ctx.tx.actors.getForUpdate(actorId);
+  if (actor === null) {
+    throw new DomainError('unknown_reference', `actor '${actorId}' does not exist`, {
+      issues: [{ path: 'actorId', message: 'unknown actor' }],
+    });
+  }
+  if (actor.status === 'offline') {
+    throw new DomainError('conflict', `actor '${actorId}' is offline`, { details: { actorStatus: actor.status } });
+  }
+  if (action === 'assign') {
+    const held = await ctx.tx.work.countHeldBy(actorId);
+    if (held >= actor.capacity) {
+      throw new DomainError('capacity_exceeded', `actor '${actorId}' already holds ${held} of ${actor.capacity} items`, {
+        details: { held, capacity: actor.capacity },
+      });
+    }
+  }
+}
+
+/** Writes one transition and its event; the state/owner pairing is decided here and only here. */
+async function applyAction(
+  ctx: WorkContext,
+  item: WorkItem,
+  action: WorkAction,
+  targetActorId: string | null,
+  reason: string | undefined,
+): Promise<WorkItem> {
+  const now = ctx.clock.now();
+  const to: WorkState = WORK_ACTIONS[action].to;
+  const base = { ...item, version: item.version + 1, updatedAt: now.toISOString() };
+  let next: WorkItem;
+  switch (to) {
+    case 'offered':
+      next = { ...base, state: to, ownerId: null, offeredTo: targetActorId as string, leaseExpiresAt: null };
+      break;
+    case 'assigned':
+    case 'in_progress': {
+      const ownerId = to === 'assigned' ? (targetActorId as string) : (item.ownerId as string);
+      const leaseExpiresAt = new Date(now.getTime() + ctx.leaseSeconds * 1000).toISOString();
+      const attempts = to === 'assigned' ? item.attempts + 1 : item.attempts;
+      next = { ...base, state: to, ownerId, offeredTo: null, leaseExpiresAt, attempts };
+      break;
+    }
+    default:
+      next = { ...base, state: to, ownerId: null, offeredTo: null, leaseExpiresAt: null };
+  }
+  if (!(await ctx.tx.work.update(next))) {
+    throw new DomainError('conflict', `work item '${item.id}' was changed concurrently; retry`, {
+      details: { version: item.version },
+    });
+  }
+  const payload: WorkTransitionPayload = {
+    action,
+    from: item.state,
+    to,
+    ownerId: next.ownerId,
+    offeredTo: next.offeredTo,
+    ...(reason === undefined ? {} : { reason }),
+  };
+  const actor = principalName(ctx.principal);
+  if (action === 'assign') {
+    ctx.tx.events.append({
+      type: 'coordination.work.assigned',
+      actor,
+      subject: item.id,
+      payload: { ...payload, leaseExpiresAt: next.leaseExpiresAt as string },
+    });
+  } else if (action === 'block') {
+    ctx.tx.events.append({
+      type: 'coordination.work.blocked',
+      actor,
+      subject: item.id,
+      payload: { ...payload, waitingOn: await unfinishedDependencies(ctx, next) },
+    });
+  } else {
+    ctx.tx.events.append({ type: WORK_ACTION_EVENTS[action], actor, subject: item.id, payload });
+  }
+  return next;
+}
+
+export async function unfinishedDependencies(ctx: WorkContext, item: WorkItem): Promise<string[]> {
+  const waiting: string[] = [];
+  for (const depId of item.dependsOn) {
+    const dep = await ctx.tx.work.get(depId);
+    if (dep?.state !== 'done') waiting.push(depId);
+  }
+  return waiting;
+}
+
+/** Moves the blocked items that waited only on `doneId` back to the queue. */
+async function unblockDependents(ctx: WorkContext, doneId: string): Promise<void> {
+  for (const dependentId of await ctx.tx.work.dependentsOf(doneId)) {
+    const dependent = await ctx.tx.work.getForUpdate(dependentId);
+    if (dependent?.state !== 'blocked') continue;
+    if ((await unfinishedDependencies(ctx, dependent)).length === 0) {
+      await applyAction(ctx, dependent, 'unblock', null, `dependency '${doneId}' is done`);
+    }
+  }
+}
+
+/** Blocks a queued item that has gained an unfinished dependency. */
+export async function blockWork(ctx: WorkContext, item: WorkItem, reason: string): Promise<WorkItem> {
+  return applyAction(ctx, item, 'block', null, reason);
+}

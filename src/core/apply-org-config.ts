@@ -1,0 +1,113 @@
+import { DomainError } from './errors.js';
+import type { Actor } from './model.js';
+import { diffOrgConfig, type OrgDiff } from './diff-org-config.js';
+import type { OrgModel } from './org-config.js';
+import type { ReadStores, TxStores } from './ports/store.js';
+import type { Clock } from './clock.js';
+
+/** The organization as stored now, in the same form a config file parses into. */
+export async function loadOrgModel(stores: Pick<ReadStores, 'domains' | 'actors' | 'workTypes' | 'organization'>): Promise<OrgModel | null> {
+  const organization = await stores.organization.get();
+  if (organization === null) return null;
+  const actors = await stores.actors.list();
+  return {
+    name: organization.name,
+    domains: await stores.domains.list(),
+    actors: actors.map(({ status: _s, lastHeartbeatAt: _h, ...configured }) => configured),
+    workTypes: await stores.workTypes.list(),
+  };
+}
+
+export interface ApplyResult {
+  diff: OrgDiff;
+  revision: number;
+  applied: boolean;
+}
+
+/**
+ * Applies a whole organization in one transaction: every added, changed or removed entry is an
+ * event, followed by one `core.config.applied` naming who applied what. Removing an actor who
+ * holds work, or a work type with open items, is refused and nothing changes. Applying the same
+ * file twice changes nothing and records nothing.
+ */
+export async function applyOrgConfig(
+  tx: TxStores,
+  clock: Clock,
+  appliedBy: string,
+  desired: OrgModel,
+  source: string,
+): Promise<ApplyResult> {
+  const current = await loadOrgModel(tx);
+  const diff = diffOrgConfig(current, desired);
+  const organization = await tx.organization.get();
+  if (diff.changes.length === 0 && !diff.renamed) {
+    return { diff, revision: organization?.revision ?? 0, applied: false };
+  }
+  for (const change of diff.changes.filter((c) => c.change === 'removed')) {
+    if (change.kind === 'actor' && (await tx.work.countHeldBy(change.id)) > 0) {
+      throw new DomainError('invalid_config', `actor '${change.id}' cannot be removed: it holds work items`, {
+        issues: [{ path: 'actors', message: `'${change.id}' still holds work; reassign it first` }],
+      });
+    }
+    if (change.kind === 'workType' && (await tx.work.countOpenOfType(change.id)) > 0) {
+      throw new DomainError('invalid_config', `work type '${change.id}' cannot be removed: it has open work items`, {
+        issues: [{ path: 'workTypes', message: `'${change.id}' still has open work` }],
+      });
+    }
+  }
+  const byId = <T extends { id: string }>(list: readonly T[], id: string) => list.find((e) => e.id === id) as T;
+  for (const change of diff.changes) {
+    if (change.change === 'removed') {
+      if (change.kind === 'domain') await tx.domains.remove(change.id);
+      if (change.kind === 'actor') await tx.actors.remove(change.id);
+      if (change.kind === 'workType') await tx.workTypes.remove(change.id);
+      const type = ({ domain: 'core.domain.removed', actor: 'core.actor.removed', workType: 'core.work_type.removed' } as const)[change.kind];
+      tx.events.append({ type, actor: appliedBy, subject: change.id, payload: {} });
+      continue;
+    }
+    if (change.kind === 'domain') {
+      const d = byId(desired.domains, change.id);
+      await tx.domains.upsert(d);
+      tx.events.append({
+        type: 'core.domain.upserted',
+        actor: appliedBy,
+        subject: d.id,
+        payload: { name: d.name, owners: [...d.owners], description: d.description },
+      });
+    } else if (change.kind === 'actor') {
+      const a = byId(desired.actors, change.id);
+      const actor: Actor = { ...a, status: 'available', lastHeartbeatAt: null };
+      await tx.actors.upsert(actor);
+      tx.events.append({
+        type: 'core.actor.upserted',
+        actor: appliedBy,
+        subject: a.id,
+        payload: { kind: a.kind, name: a.name, domains: [...a.domains], skills: { ...a.skills }, capacity: a.capacity },
+      });
+    } else {
+      const t = byId(desired.workTypes, change.id);
+      await tx.workTypes.upsert(t);
+      tx.events.append({
+        type: 'core.work_type.upserted',
+        actor: appliedBy,
+        subject: t.id,
+        payload: {
+          domainId: t.domainId,
+          name: t.name,
+          requiredSkills: { ...t.requiredSkills },
+          expectedDurationSeconds: t.expectedDurationSeconds,
+          slaSeconds: t.slaSeconds,
+        },
+      });
+    }
+  }
+  const revision = (organization?.revision ?? 0) + 1;
+  await tx.organization.set({ name: desired.name, revision, appliedAt: clock.now().toISOString(), appliedBy });
+  tx.events.append({
+    type: 'core.config.applied',
+    actor: appliedBy,
+    subject: null,
+    payload: { changes: diff.changes, source, revision, name: desired.name },
+  });
+  return { diff, revision, applied: true };
+}

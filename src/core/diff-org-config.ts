@@ -1,0 +1,51 @@
+import { isDeepStrictEqual } from 'node:util';
+import type { ConfigChange } from './events.js';
+import type { OrgModel } from './org-config.js';
+
+export interface OrgDiff {
+  changes: ConfigChange[];
+  /** Whether the organization's name changes too. */
+  renamed: boolean;
+}
+
+type Entry = { id: string } & Record<string, unknown>;
+
+function diffEntries(kind: ConfigChange['kind'], current: readonly Entry[], desired: readonly Entry[]): ConfigChange[] {
+  const before = new Map(current.map((entry) => [entry.id, entry]));
+  const after = new Map(desired.map((entry) => [entry.id, entry]));
+  const changes: ConfigChange[] = [];
+  for (const [id, entry] of after) {
+    const old = before.get(id);
+    if (old === undefined) {
+      changes.push({ kind, id, change: 'added' });
+      continue;
+    }
+    const fields = Object.keys(entry).filter((key) => !isDeepStrictEqual(entry[key], old[key]));
+    if (fields.length > 0) changes.push({ kind, id, change: 'changed', fields });
+  }
+  for (const id of before.keys()) {
+    if (!after.has(id)) changes.push({ kind, id, change: 'removed' });
+  }
+  return changes;
+}
+
+/** What applying `desired` over `current` would change, entry by entry and field by field. */
+export function diffOrgConfig(current: OrgModel | null, desired: OrgModel): OrgDiff {
+  const asEntries = (list: readonly { id: string }[]) => list as unknown as Entry[];
+  return {
+    renamed: current?.name !== desired.name,
+    changes: [
+      ...diffEntries('domain', asEntries(current?.domains ?? []), asEntries(desired.domains)),
+      ...diffEntries('actor', asEntries(current?.actors ?? []), asEntries(desired.actors)),
+      ...diffEntries('workType', asEntries(current?.workTypes ?? []), asEntries(desired.workTypes)),
+    ],
+  };
+}
+
+/** A diff as people read it: `+ actor alice`, `~ workType refund (sla)`, `- domain old`. */
+export function formatOrgDiff(diff: OrgDiff): string[] {
+  const sign = { added: '+', changed: '~', removed: '-' } as const;
+  return diff.changes.map(
+    (c) => `${sign[c.change]} ${c.kind} ${c.id}${c.fields === undefined ? '' : ` (${c.fields.join(', ')})`}`,
+  );
+}

@@ -1,0 +1,107 @@
+import type { ActorStatus, TokenRole, WorkState } from './model.js';
+import type { WorkAction } from './work-transitions.js';
+
+/** Payload of every work state change: enough to replay the item's state and owner. */
+export interface WorkTransitionPayload {
+  action: WorkAction;
+  from: WorkState;
+  to: WorkState;
+  /** Owner after the change (null when the item has none). */
+  ownerId: string | null;
+  /** Actor the item is offered to after the change, if any. */
+  offeredTo: string | null;
+  reason?: string;
+}
+
+/** A summary of one applied configuration; the full diff is in the event too. */
+export interface ConfigChange {
+  kind: 'domain' | 'actor' | 'workType';
+  id: string;
+  change: 'added' | 'changed' | 'removed';
+  fields?: string[];
+}
+
+/**
+ * Every event the system writes, by type. Types are `dimension.subject.verb`; `core.*` events
+ * belong to the shared kernel (configuration and access). Declared once so producers and
+ * consumers agree on payloads at compile time.
+ */
+export interface EventMap {
+  'core.config.applied': { changes: ConfigChange[]; source: string; revision: number; name: string };
+  'core.domain.upserted': { name: string; owners: string[]; description: string };
+  'core.domain.removed': Record<string, never>;
+  'core.actor.upserted': {
+    kind: string;
+    name: string;
+    domains: string[];
+    skills: Record<string, number>;
+    capacity: number;
+  };
+  'core.actor.removed': Record<string, never>;
+  'core.work_type.upserted': {
+    domainId: string;
+    name: string;
+    requiredSkills: Record<string, number>;
+    expectedDurationSeconds: number;
+    slaSeconds: number;
+  };
+  'core.work_type.removed': Record<string, never>;
+  'core.token.created': { name: string; role: TokenRole; actorId: string | null };
+  'core.token.revoked': Record<string, never>;
+  'coordination.actor.status_changed': { from: ActorStatus; to: ActorStatus };
+  'coordination.work.created': {
+    typeId: string;
+    title: string;
+    value: number;
+    dueAt: string | null;
+    priorityClass: string;
+    dependsOn: string[];
+    state: WorkState;
+  };
+  'coordination.work.dependency_added': { dependsOn: string };
+  'coordination.work.offered': WorkTransitionPayload;
+  'coordination.work.assigned': WorkTransitionPayload & { leaseExpiresAt: string };
+  'coordination.work.started': WorkTransitionPayload;
+  'coordination.work.completed': WorkTransitionPayload;
+  'coordination.work.failed': WorkTransitionPayload;
+  'coordination.work.released': WorkTransitionPayload;
+  'coordination.work.blocked': WorkTransitionPayload & { waitingOn: string[] };
+  'coordination.work.unblocked': WorkTransitionPayload;
+  'coordination.work.paused': WorkTransitionPayload;
+  'coordination.work.resumed': WorkTransitionPayload;
+  'coordination.work.retried': WorkTransitionPayload;
+  'coordination.work.cancelled': WorkTransitionPayload;
+}
+
+export type EventType = keyof EventMap;
+
+/** An event as a use case produces it; sequence, time and hashes are given at append. */
+export interface NewEvent<T extends EventType = EventType> {
+  type: T;
+  /** Who caused it: an actor id, `token:<id>`, `cli:<user>` or `system`. */
+  actor: string;
+  /** The thing it is about (work item id, actor id, …); null for organization-wide events. */
+  subject: string | null;
+  payload: EventMap[T];
+}
+
+/** An event as stored in the log. `payload` is untyped here: old events outlive type changes. */
+export interface StoredEvent {
+  seq: number;
+  time: string;
+  type: string;
+  actor: string;
+  subject: string | null;
+  payload: unknown;
+  prevHash: string;
+  hash: string;
+}
+
+export function newEvent<T extends EventType>(
+  type: T,
+  actor: string,
+  subject: string | null,
+  payload: EventMap[T],
+): NewEvent<T> {
+  return { type, actor, subject, payload };
+}

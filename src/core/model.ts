@@ -1,0 +1,110 @@
+/** The kernel's nouns: who works (actors), where (domains), on what (work types and items). */
+
+export type SkillLevel = 1 | 2 | 3 | 4 | 5;
+/** Skill name → level 1 (novice) … 5 (expert). */
+export type Skills = Readonly<Record<string, SkillLevel>>;
+
+export interface Domain {
+  id: string;
+  name: string;
+  description: string;
+  /** Actor ids of the humans accountable for the domain. */
+  owners: readonly string[];
+}
+
+export type ActorKind = 'human' | 'agent';
+export const ACTOR_STATUSES = ['available', 'away', 'offline'] as const;
+export type ActorStatus = (typeof ACTOR_STATUSES)[number];
+
+export interface Actor {
+  id: string;
+  kind: ActorKind;
+  name: string;
+  /** Domains the actor works in. */
+  domains: readonly string[];
+  skills: Skills;
+  /** Maximum number of work items held at once (assigned or in progress). */
+  capacity: number;
+  status: ActorStatus;
+  lastHeartbeatAt: string | null;
+}
+
+export interface WorkType {
+  id: string;
+  domainId: string;
+  name: string;
+  description: string;
+  /** Minimum skill levels an actor needs to take work of this type. */
+  requiredSkills: Skills;
+  /** Expected time from start to completion, in seconds. */
+  expectedDurationSeconds: number;
+  /** Time from creation to completion the organization commits to, in seconds. */
+  slaSeconds: number;
+}
+
+export const PRIORITY_CLASSES = ['critical', 'high', 'normal', 'low'] as const;
+export type PriorityClass = (typeof PRIORITY_CLASSES)[number];
+
+export const WORK_STATES = [
+  'queued',
+  'offered',
+  'assigned',
+  'in_progress',
+  'blocked',
+  'paused',
+  'done',
+  'failed',
+  'cancelled',
+] as const;
+export type WorkState = (typeof WORK_STATES)[number];
+
+/** Fields every work item has whatever its state. */
+interface WorkItemBase {
+  id: string;
+  typeId: string;
+  title: string;
+  payload: Readonly<Record<string, unknown>>;
+  /** Business value of finishing the item, in the organization's own unit. */
+  value: number;
+  dueAt: string | null;
+  priorityClass: PriorityClass;
+  /** Ids of the items this one waits for. */
+  dependsOn: readonly string[];
+  /** Number of times the item has been assigned. */
+  attempts: number;
+  /** Optimistic-concurrency version, bumped on every change. */
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/**
+ * Ownership is part of the state: only `assigned` and `in_progress` items have an owner and a
+ * lease, only `offered` items have an offer. The union makes an owned queued item unrepresentable.
+ */
+export type WorkItem = WorkItemBase &
+  (
+    | { state: 'offered'; ownerId: null; offeredTo: string; leaseExpiresAt: null }
+    | { state: 'assigned' | 'in_progress'; ownerId: string; offeredTo: null; leaseExpiresAt: string }
+    | {
+        state: Exclude<WorkState, 'offered' | 'assigned' | 'in_progress'>;
+        ownerId: null;
+        offeredTo: null;
+        leaseExpiresAt: null;
+      }
+  );
+
+export const TERMINAL_STATES: readonly WorkState[] = ['done', 'failed', 'cancelled'];
+
+export const TOKEN_ROLES = ['admin', 'operator', 'agent', 'viewer'] as const;
+export type TokenRole = (typeof TOKEN_ROLES)[number];
+
+export interface ApiToken {
+  id: string;
+  name: string;
+  role: TokenRole;
+  /** The actor an agent token acts as; null for other roles unless bound. */
+  actorId: string | null;
+  createdAt: string;
+  revokedAt: string | null;
+}

@@ -1,0 +1,156 @@
+import { z } from 'zod';
+import { formatDuration, parseDuration } from './duration.js';
+import type { Actor, Domain, SkillLevel, WorkType } from './model.js';
+
+const id = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9._-]{0,62}$/, 'lowercase letters, digits, ".", "_" or "-", at most 63 characters');
+
+const skills = z.record(
+  z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'skill names are lowercase identifiers'),
+  z.number().int().min(1).max(5),
+);
+
+const duration = z.union([z.string(), z.number()]).transform((value, ctx) => {
+  const seconds = parseDuration(value);
+  if (seconds === null) {
+    ctx.addIssue({ code: 'custom', message: `'${value}' is not a duration (e.g. 90s, 30m, 4h, 2d, 1h30m)` });
+    return z.NEVER;
+  }
+  return seconds;
+});
+
+const domainSchema = z.strictObject({
+  id,
+  name: z.string().min(1),
+  description: z.string().default(''),
+  owners: z.array(id).default([]),
+});
+
+const actorSchema = z.strictObject({
+  id,
+  kind: z.enum(['human', 'agent']),
+  name: z.string().min(1),
+  domains: z.array(id).default([]),
+  skills: skills.default({}),
+  capacity: z.number().int().min(1).max(10_000),
+});
+
+const workTypeSchema = z.strictObject({
+  id,
+  domain: id,
+  name: z.string().min(1),
+  description: z.string().default(''),
+  requiredSkills: skills.default({}),
+  expectedDuration: duration,
+  sla: duration,
+});
+
+/**
+ * The organization as code: what `autonomy apply` reads. The file is the whole truth: what it
+ * does not list is removed on apply (unless live work still refers to it).
+ */
+export const orgConfigSchema = z
+  .strictObject({
+    apiVersion: z.literal('autonomy/v1'),
+    kind: z.literal('Organization'),
+    metadata: z.strictObject({ name: z.string().min(1), description: z.string().optional() }),
+    domains: z.array(domainSchema).default([]),
+    actors: z.array(actorSchema).default([]),
+    workTypes: z.array(workTypeSchema).default([]),
+  })
+  .superRefine((org, ctx) => {
+    const unique = (key: 'domains' | 'actors' | 'workTypes') => {
+      const seen = new Set<string>();
+      org[key].forEach((entry, index) => {
+        if (seen.has(entry.id)) ctx.addIssue({ code: 'custom', path: [key, index, 'id'], message: `duplicate id '${entry.id}'` });
+        seen.add(entry.id);
+      });
+    };
+    unique('domains');
+    unique('actors');
+    unique('workTypes');
+    const domains = new Set(org.domains.map((d) => d.id));
+    const actors = new Map(org.actors.map((a) => [a.id, a]));
+    org.domains.forEach((domain, index) => {
+      domain.owners.forEach((owner, o) => {
+        if (!actors.has(owner)) {
+          ctx.addIssue({ code: 'custom', path: ['domains', index, 'owners', o], message: `unknown actor '${owner}'` });
+        }
+      });
+    });
+    org.actors.forEach((actor, index) => {
+      actor.domains.forEach((domain, d) => {
+        if (!domains.has(domain)) {
+          ctx.addIssue({ code: 'custom', path: ['actors', index, 'domains', d], message: `unknown domain '${domain}'` });
+        }
+      });
+    });
+    org.workTypes.forEach((type, index) => {
+      if (!domains.has(type.domain)) {
+        ctx.addIssue({ code: 'custom', path: ['workTypes', index, 'domain'], message: `unknown domain '${type.domain}'` });
+      }
+    });
+  });
+
+export type OrgConfigInput = z.input<typeof orgConfigSchema>;
+export type OrgConfig = z.output<typeof orgConfigSchema>;
+
+/** The stored organization, in model form, as apply compares and writes it. */
+export interface OrgModel {
+  name: string;
+  domains: Domain[];
+  actors: Omit<Actor, 'status' | 'lastHeartbeatAt'>[];
+  workTypes: WorkType[];
+}
+
+export function toOrgModel(config: OrgConfig): OrgModel {
+  return {
+    name: config.metadata.name,
+    domains: config.domains.map((d) => ({ id: d.id, name: d.name, description: d.description, owners: d.owners })),
+    actors: config.actors.map((a) => ({
+      id: a.id,
+      kind: a.kind,
+      name: a.name,
+      domains: a.domains,
+      skills: a.skills as Record<string, SkillLevel>,
+      capacity: a.capacity,
+    })),
+    workTypes: config.workTypes.map((t) => ({
+      id: t.id,
+      domainId: t.domain,
+      name: t.name,
+      description: t.description,
+      requiredSkills: t.requiredSkills as Record<string, SkillLevel>,
+      expectedDurationSeconds: t.expectedDuration,
+      slaSeconds: t.sla,
+    })),
+  };
+}
+
+/** The inverse of parsing: what `autonomy export` writes. */
+export function toOrgConfigDocument(model: OrgModel): OrgConfigInput {
+  return {
+    apiVersion: 'autonomy/v1',
+    kind: 'Organization',
+    metadata: { name: model.name },
+    domains: model.domains.map((d) => ({ id: d.id, name: d.name, description: d.description, owners: [...d.owners] })),
+    actors: model.actors.map((a) => ({
+      id: a.id,
+      kind: a.kind,
+      name: a.name,
+      domains: [...a.domains],
+      skills: { ...a.skills },
+      capacity: a.capacity,
+    })),
+    workTypes: model.workTypes.map((t) => ({
+      id: t.id,
+      domain: t.domainId,
+      name: t.name,
+      description: t.description,
+      requiredSkills: { ...t.requiredSkills },
+      expectedDuration: formatDuration(t.expectedDurationSeconds),
+      sla: formatDuration(t.slaSeconds),
+    })),
+  };
+}

@@ -1,0 +1,50 @@
+import type { StoredEvent } from '../events.js';
+import type { ActorReader, ActorStore } from './actor-store.js';
+import type { DomainReader, DomainStore, WorkTypeReader, WorkTypeStore } from './config-store.js';
+import type { EventAppender, EventLog } from './event-log.js';
+import type { OrganizationReader, OrganizationStore } from './organization-store.js';
+import type { TokenReader, TokenStore } from './token-store.js';
+import type { WorkReader, WorkStore } from './work-store.js';
+
+/** What a use case can touch inside one transaction. */
+export interface TxStores {
+  work: WorkStore;
+  actors: ActorStore;
+  domains: DomainStore;
+  workTypes: WorkTypeStore;
+  tokens: TokenStore;
+  organization: OrganizationStore;
+  events: EventAppender;
+}
+
+/** What can be read outside a transaction. */
+export interface ReadStores {
+  work: WorkReader;
+  actors: ActorReader;
+  domains: DomainReader;
+  workTypes: WorkTypeReader;
+  tokens: TokenReader;
+  organization: OrganizationReader;
+  events: EventLog;
+}
+
+export interface Committed<T> {
+  result: T;
+  /** The events the transaction appended, with their sequence numbers and hashes. */
+  events: StoredEvent[];
+}
+
+export type Dialect = 'sqlite' | 'postgres';
+
+/** The store: state and its event log, changed together or not at all. */
+export interface Store {
+  readonly dialect: Dialect;
+  readonly read: ReadStores;
+  /**
+   * Runs `fn` in one transaction. Events appended through `tx.events` are chained (sequence,
+   * prev_hash, hash) as the transaction's last statements and commit with the state changes;
+   * if `fn` throws, neither persists.
+   */
+  transaction<T>(fn: (tx: TxStores) => Promise<T>): Promise<Committed<T>>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,212 @@
+import { addDependency } from '../coordination/add-dependency.js';
+import { createWork, type NewWork } from '../coordination/create-work.js';
+import { recordHeartbeat, setActorStatus } from '../coordination/set-actor-status.js';
+import { transitionWork, type RequestableAction, type TransitionOptions } from '../coordination/transition-work.js';
+import type { WorkContext } from '../coordination/work-context.js';
+import { applyOrgConfig, loadOrgModel, type ApplyResult } from '../core/apply-org-config.js';
+import { systemClock, type Clock } from '../core/clock.js';
+import { diffOrgConfig } from '../core/diff-org-config.js';
+import { notFound } from '../core/errors.js';
+import type { StoredEvent } from '../core/events.js';
+import type { ChainVerification } from '../core/hash-chain.js';
+import type { Actor, ActorStatus, ApiToken, Domain, TokenRole, WorkItem, WorkType } from '../core/model.js';
+import { toOrgConfigDocument, type OrgConfigInput, type OrgModel } from '../core/org-config.js';
+import type { EventFilter } from '../core/ports/event-log.js';
+import type { Organization } from '../core/ports/organization-store.js';
+import type { Store, TxStores } from '../core/ports/store.js';
+import type { WorkFilter } from '../core/ports/work-store.js';
+import { principalName, type Principal } from '../core/principal.js';
+import { authenticate, issueToken, revokeToken, type IssuedToken } from '../supervision/api-tokens.js';
+import { requireRole, requireSelfOrOperator } from '../supervision/require-role.js';
+import { roleWorkGuard } from '../supervision/role-work-guard.js';
+import { verifyAuditLog } from '../supervision/verify-audit-log.js';
+import { openStore } from '../store/open-store.js';
+import { EventBus } from './event-bus.js';
+import type { RuntimeConfig } from './runtime-config.js';
+
+export type WorkDetail = WorkItem & {
+  /** Every event about the item, oldest first. */
+  history: StoredEvent[];
+};
+
+const READERS: readonly TokenRole[] = ['admin', 'operator', 'agent', 'viewer'];
+const WRITERS: readonly TokenRole[] = ['admin', 'operator', 'agent'];
+
+/**
+ * The control plane assembled: one store, one clock, one event bus, and every use case behind
+ * the access check it needs. HTTP, MCP and the CLI all call this and nothing below it.
+ */
+export class ControlPlane {
+  readonly bus = new EventBus();
+
+  private constructor(
+    private readonly store: Store,
+    readonly clock: Clock,
+    readonly config: Pick<RuntimeConfig, 'leaseSeconds'>,
+    /** Where the data lives (file path or URL without password), for messages. */
+    readonly location: string,
+  ) {}
+
+  static async open(
+    config: Pick<RuntimeConfig, 'databaseUrl' | 'leaseSeconds'>,
+    options: { clock?: Clock } = {},
+  ): Promise<ControlPlane> {
+    const clock = options.clock ?? systemClock;
+    const { store, location } = await openStore(config.databaseUrl, clock);
+    return new ControlPlane(store, clock, config, location);
+  }
+
+  get dialect(): Store['dialect'] {
+    return this.store.dialect;
+  }
+
+  async close(): Promise<void> {
+    await this.store.close();
+  }
+
+  /** Runs a use case in one transaction and announces what it committed. */
+  private async write<T>(fn: (tx: TxStores) => Promise<T>): Promise<T> {
+    const { result, events } = await this.store.transaction(fn);
+    this.bus.publish(events);
+    return result;
+  }
+
+  private workContext(tx: TxStores, principal: Principal): WorkContext {
+    return { tx, clock: this.clock, principal, guard: roleWorkGuard, leaseSeconds: this.config.leaseSeconds };
+  }
+
+  // ── organization as code ───────────────────────────────────────────────────────────────
+
+  async organization(): Promise<Organization | null> {
+    return this.store.read.organization.get();
+  }
+
+  async applyConfig(principal: Principal, desired: OrgModel, source: string, options: { dryRun?: boolean } = {}): Promise<ApplyResult> {
+    requireRole(principal, ['admin'], 'apply configuration');
+    if (options.dryRun === true) {
+      const current = await loadOrgModel(this.store.read);
+      const revision = (await this.store.read.organization.get())?.revision ?? 0;
+      return { diff: diffOrgConfig(current, desired), revision, applied: false };
+    }
+    return this.write((tx) => applyOrgConfig(tx, this.clock, principalName(principal), desired, source));
+  }
+
+  async exportConfig(principal: Principal): Promise<OrgConfigInput | null> {
+    requireRole(principal, READERS, 'read configuration');
+    const model = await loadOrgModel(this.store.read);
+    return model === null ? null : toOrgConfigDocument(model);
+  }
+
+  // ── work ───────────────────────────────────────────────────────────────────────────────
+
+  async createWork(principal: Principal, input: NewWork): Promise<WorkItem> {
+    requireRole(principal, WRITERS, 'create work');
+    return this.write((tx) => createWork(this.workContext(tx, principal), input));
+  }
+
+  async transitionWork(principal: Principal, id: string, action: RequestableAction, options: TransitionOptions = {}): Promise<WorkItem> {
+    requireRole(principal, WRITERS, `${action} work`);
+    return this.write((tx) => transitionWork(this.workContext(tx, principal), id, action, options));
+  }
+
+  async addDependency(principal: Principal, id: string, dependsOn: string): Promise<WorkItem> {
+    requireRole(principal, WRITERS, 'change dependencies');
+    return this.write((tx) => addDependency(this.workContext(tx, principal), id, dependsOn));
+  }
+
+  async getWork(principal: Principal, id: string): Promise<WorkDetail> {
+    requireRole(principal, READERS, 'read work');
+    const item = await this.store.read.work.get(id);
+    if (item === null) throw notFound('work item', id);
+    const history = await this.store.read.events.list({ subject: id, limit: 10_000 });
+    return { ...item, history };
+  }
+
+  async listWork(principal: Principal, filter: WorkFilter): Promise<WorkItem[]> {
+    requireRole(principal, READERS, 'read work');
+    return this.store.read.work.list(filter);
+  }
+
+  // ── actors and the organization model ───────────────────────────────────────────────────
+
+  async listActors(principal: Principal, filter: { kind?: Actor['kind'] | undefined; status?: ActorStatus | undefined } = {}): Promise<Actor[]> {
+    requireRole(principal, READERS, 'read actors');
+    return this.store.read.actors.list(filter);
+  }
+
+  async getActor(principal: Principal, id: string): Promise<Actor & { held: number }> {
+    requireRole(principal, READERS, 'read actors');
+    const actor = await this.store.read.actors.get(id);
+    if (actor === null) throw notFound('actor', id);
+    return { ...actor, held: await this.store.read.work.countHeldBy(id) };
+  }
+
+  async setActorStatus(principal: Principal, id: string, status: ActorStatus): Promise<Actor> {
+    requireRole(principal, WRITERS, 'change actor status');
+    requireSelfOrOperator(principal, id, 'change actor status');
+    return this.write((tx) => setActorStatus(tx, principal, id, status));
+  }
+
+  async heartbeat(principal: Principal, id: string): Promise<Actor> {
+    requireRole(principal, WRITERS, 'send heartbeats');
+    requireSelfOrOperator(principal, id, 'send heartbeats');
+    return this.write((tx) => recordHeartbeat(tx, this.clock, principal, id));
+  }
+
+  async listDomains(principal: Principal): Promise<Domain[]> {
+    requireRole(principal, READERS, 'read domains');
+    return this.store.read.domains.list();
+  }
+
+  async getDomain(principal: Principal, id: string): Promise<Domain> {
+    requireRole(principal, READERS, 'read domains');
+    const domain = await this.store.read.domains.get(id);
+    if (domain === null) throw notFound('domain', id);
+    return domain;
+  }
+
+  async listWorkTypes(principal: Principal): Promise<WorkType[]> {
+    requireRole(principal, READERS, 'read work types');
+    return this.store.read.workTypes.list();
+  }
+
+  async getWorkType(principal: Principal, id: string): Promise<WorkType> {
+    requireRole(principal, READERS, 'read work types');
+    const type = await this.store.read.workTypes.get(id);
+    if (type === null) throw notFound('work type', id);
+    return type;
+  }
+
+  // ── access ─────────────────────────────────────────────────────────────────────────────
+
+  async authenticate(secret: string): Promise<Principal | null> {
+    return authenticate(this.store.read.tokens, secret);
+  }
+
+  async issueToken(principal: Principal, request: { name: string; role: TokenRole; actorId?: string | null | undefined }): Promise<IssuedToken> {
+    requireRole(principal, ['admin'], 'create tokens');
+    return this.write((tx) => issueToken(tx, this.clock, principalName(principal), request));
+  }
+
+  async revokeToken(principal: Principal, id: string): Promise<ApiToken> {
+    requireRole(principal, ['admin'], 'revoke tokens');
+    return this.write((tx) => revokeToken(tx, this.clock, principalName(principal), id));
+  }
+
+  async listTokens(principal: Principal): Promise<ApiToken[]> {
+    requireRole(principal, ['admin'], 'list tokens');
+    return this.store.read.tokens.list();
+  }
+
+  // ── the log ────────────────────────────────────────────────────────────────────────────
+
+  async listEvents(principal: Principal, filter: EventFilter): Promise<StoredEvent[]> {
+    requireRole(principal, READERS, 'read events');
+    return this.store.read.events.list(filter);
+  }
+
+  async verifyAudit(principal: Principal): Promise<ChainVerification> {
+    requireRole(principal, ['admin', 'operator', 'viewer'], 'verify the audit log');
+    return verifyAuditLog(this.store.read.events);
+  }
+}

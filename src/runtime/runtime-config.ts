@@ -1,0 +1,44 @@
+import { z } from 'zod';
+import { DomainError } from '../core/errors.js';
+
+/** Settings read from the environment (and overridden by CLI flags). */
+export interface RuntimeConfig {
+  /** `postgres://…` or a SQLite file path. */
+  databaseUrl: string;
+  host: string;
+  port: number;
+  /** How long an assignment holds without a heartbeat. */
+  leaseSeconds: number;
+  /** Largest accepted request body, in bytes. */
+  bodyLimitBytes: number;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+}
+
+export const DEFAULT_DATABASE_URL = './data/autonomy.db';
+
+const envSchema = z.object({
+  AUTONOMY_DATABASE_URL: z.string().min(1).default(DEFAULT_DATABASE_URL),
+  AUTONOMY_HOST: z.string().min(1).default('127.0.0.1'),
+  AUTONOMY_PORT: z.coerce.number().int().min(0).max(65_535).default(7070),
+  AUTONOMY_LEASE_SECONDS: z.coerce.number().int().min(1).default(300),
+  AUTONOMY_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
+  AUTONOMY_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export function loadRuntimeConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new DomainError('invalid_config', 'invalid environment', {
+      issues: parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })),
+    });
+  }
+  const e = parsed.data;
+  return {
+    databaseUrl: e.AUTONOMY_DATABASE_URL,
+    host: e.AUTONOMY_HOST,
+    port: e.AUTONOMY_PORT,
+    leaseSeconds: e.AUTONOMY_LEASE_SECONDS,
+    bodyLimitBytes: e.AUTONOMY_BODY_LIMIT_BYTES,
+    logLevel: e.AUTONOMY_LOG_LEVEL,
+  };
+}

@@ -1,0 +1,40 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import type { Dialect } from '../core/ports/store.js';
+import type { Database } from './schema.js';
+
+export interface OpenedDatabase {
+  db: Kysely<Database>;
+  dialect: Dialect;
+  /** Where the data lives, for messages: a file path or a URL without its password. */
+  location: string;
+}
+
+/**
+ * Opens the database a URL names: `postgres://…` (or `postgresql://…`) for PostgreSQL, anything
+ * else is a SQLite file path (optionally `sqlite:` prefixed; `:memory:` for a throwaway one).
+ */
+export function openDatabase(url: string): OpenedDatabase {
+  if (/^postgres(ql)?:\/\//.test(url)) {
+    // Sequence numbers and counts are bigint; they stay far below 2^53, so read them as numbers.
+    const types = new pg.TypeOverrides();
+    types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
+    const pool = new pg.Pool({ connectionString: url, max: 10, types });
+    const safe = new URL(url);
+    safe.password = '';
+    return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), dialect: 'postgres', location: safe.toString() };
+  }
+  const path = url.replace(/^sqlite:/, '');
+  const file = path === ':memory:' ? path : resolve(path);
+  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  const sqlite = new BetterSqlite3(file);
+  sqlite.pragma('journal_mode = WAL');
+  // FULL: a commit is on disk before it is acknowledged, so acknowledged writes survive power loss.
+  sqlite.pragma('synchronous = FULL');
+  // Other processes (the CLI beside a running server) wait for the write lock instead of failing.
+  sqlite.pragma('busy_timeout = 5000');
+  return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) }), dialect: 'sqlite', location: file };
+}

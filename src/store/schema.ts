@@ -1,0 +1,101 @@
+/**
+ * Table shapes as Kysely sees them. Timestamps are ISO 8601 UTC strings and JSON is text in both
+ * dialects, so one migration set and one set of queries serve SQLite and PostgreSQL alike.
+ */
+export interface EventsTable {
+  seq: number;
+  time: string;
+  type: string;
+  actor: string;
+  subject: string | null;
+  payload: string;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface EventChainHeadTable {
+  id: number;
+  seq: number;
+  hash: string;
+}
+
+export interface DomainsTable {
+  id: string;
+  name: string;
+  description: string;
+  owners: string;
+}
+
+export interface ActorsTable {
+  id: string;
+  kind: string;
+  name: string;
+  domains: string;
+  skills: string;
+  capacity: number;
+  status: string;
+  last_heartbeat_at: string | null;
+}
+
+export interface WorkTypesTable {
+  id: string;
+  domain_id: string;
+  name: string;
+  description: string;
+  required_skills: string;
+  expected_duration_seconds: number;
+  sla_seconds: number;
+}
+
+export interface WorkItemsTable {
+  id: string;
+  type_id: string;
+  title: string;
+  payload: string;
+  value: number;
+  due_at: string | null;
+  priority_class: string;
+  state: string;
+  owner_id: string | null;
+  offered_to: string | null;
+  lease_expires_at: string | null;
+  attempts: number;
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface WorkDependenciesTable {
+  work_id: string;
+  depends_on: string;
+}
+
+export interface ApiTokensTable {
+  id: string;
+  name: string;
+  role: string;
+  actor_id: string | null;
+  secret_hash: string;
+  created_at: string;
+  revoked_at: string | null;
+}
+
+export interface OrganizationTable {
+  id: number;
+  name: string;
+  revision: number;
+  applied_at: string;
+  applied_by: string;
+}
+
+export interface Database {
+  organization: OrganizationTable;
+  events: EventsTable;
+  event_chain_head: EventChainHeadTable;
+  domains: DomainsTable;
+  actors: ActorsTable;
+  work_types: WorkTypesTable;
+  work_items: WorkItemsTable;
+  work_dependencies: WorkDependenciesTable;
+  api_tokens: ApiTokensTable;
+}

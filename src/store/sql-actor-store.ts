@@ -1,0 +1,72 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { Actor, ActorStatus } from '../core/model.js';
+import type { ActorStore } from '../core/ports/actor-store.js';
+import type { Dialect } from '../core/ports/store.js';
+import { parseJson, toJson } from './json-column.js';
+import type { ActorsTable, Database } from './schema.js';
+
+function toActor(row: Selectable<ActorsTable>): Actor {
+  return {
+    id: row.id,
+    kind: row.kind as Actor['kind'],
+    name: row.name,
+    domains: parseJson(row.domains),
+    skills: parseJson(row.skills),
+    capacity: row.capacity,
+    status: row.status as ActorStatus,
+    lastHeartbeatAt: row.last_heartbeat_at,
+  };
+}
+
+export class SqlActorStore implements ActorStore {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly dialect: Dialect,
+  ) {}
+
+  async get(id: string): Promise<Actor | null> {
+    const row = await this.db.selectFrom('actors').selectAll().where('id', '=', id).executeTakeFirst();
+    return row === undefined ? null : toActor(row);
+  }
+
+  async getForUpdate(id: string): Promise<Actor | null> {
+    let query = this.db.selectFrom('actors').selectAll().where('id', '=', id);
+    if (this.dialect === 'postgres') query = query.forUpdate();
+    const row = await query.executeTakeFirst();
+    return row === undefined ? null : toActor(row);
+  }
+
+  async list(filter: { kind?: Actor['kind'] | undefined; status?: ActorStatus | undefined } = {}): Promise<Actor[]> {
+    let query = this.db.selectFrom('actors').selectAll().orderBy('id');
+    if (filter.kind !== undefined) query = query.where('kind', '=', filter.kind);
+    if (filter.status !== undefined) query = query.where('status', '=', filter.status);
+    return (await query.execute()).map(toActor);
+  }
+
+  async upsert(actor: Actor): Promise<void> {
+    const configured = {
+      kind: actor.kind,
+      name: actor.name,
+      domains: toJson(actor.domains),
+      skills: toJson(actor.skills),
+      capacity: actor.capacity,
+    };
+    await this.db
+      .insertInto('actors')
+      .values({ id: actor.id, ...configured, status: actor.status, last_heartbeat_at: actor.lastHeartbeatAt })
+      .onConflict((oc) => oc.column('id').doUpdateSet(configured))
+      .execute();
+  }
+
+  async remove(id: string): Promise<void> {
+    await this.db.deleteFrom('actors').where('id', '=', id).execute();
+  }
+
+  async setStatus(id: string, status: ActorStatus): Promise<void> {
+    await this.db.updateTable('actors').set({ status }).where('id', '=', id).execute();
+  }
+
+  async heartbeat(id: string, at: string): Promise<void> {
+    await this.db.updateTable('actors').set({ last_heartbeat_at: at }).where('id', '=', id).execute();
+  }
+}

@@ -1,0 +1,28 @@
+import type { Kysely } from 'kysely';
+import type { Organization, OrganizationStore } from '../core/ports/organization-store.js';
+import type { Database } from './schema.js';
+
+export class SqlOrganizationStore implements OrganizationStore {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async get(): Promise<Organization | null> {
+    const row = await this.db.selectFrom('organization').selectAll().where('id', '=', 1).executeTakeFirst();
+    return row === undefined
+      ? null
+      : { name: row.name, revision: row.revision, appliedAt: row.applied_at, appliedBy: row.applied_by };
+  }
+
+  async set(organization: Organization): Promise<void> {
+    const values = {
+      name: organization.name,
+      revision: organization.revision,
+      applied_at: organization.appliedAt,
+      applied_by: organization.appliedBy,
+    };
+    await this.db
+      .insertInto('organization')
+      .values({ id: 1, ...values })
+      .onConflict((oc) => oc.column('id').doUpdateSet(values))
+      .execute();
+  }
+}

@@ -1,0 +1,92 @@
+import { sql, type Kysely } from 'kysely';
+import type { Clock } from '../core/clock.js';
+import type { NewEvent, StoredEvent } from '../core/events.js';
+import { hashEvent } from '../core/hash-chain.js';
+import type { Committed, Dialect, ReadStores, Store, TxStores } from '../core/ports/store.js';
+import { SqlActorStore } from './sql-actor-store.js';
+import { SqlDomainStore, SqlWorkTypeStore } from './sql-config-stores.js';
+import { SqlEventLog, toEventRow } from './sql-event-log.js';
+import { SqlOrganizationStore } from './sql-organization-store.js';
+import { SqlTokenStore } from './sql-token-store.js';
+import { SqlWorkStore } from './sql-work-store.js';
+import type { Database } from './schema.js';
+
+/** Rows per multi-row insert: far below SQLite's bound-parameter limit. */
+const EVENT_INSERT_CHUNK = 500;
+
+export class SqlStore implements Store {
+  readonly read: ReadStores;
+
+  constructor(
+    readonly db: Kysely<Database>,
+    readonly dialect: Dialect,
+    private readonly clock: Clock,
+  ) {
+    this.read = {
+      work: new SqlWorkStore(db, dialect),
+      actors: new SqlActorStore(db, dialect),
+      domains: new SqlDomainStore(db),
+      workTypes: new SqlWorkTypeStore(db),
+      tokens: new SqlTokenStore(db),
+      organization: new SqlOrganizationStore(db),
+      events: new SqlEventLog(db),
+    };
+  }
+
+  async transaction<T>(fn: (tx: TxStores) => Promise<T>): Promise<Committed<T>> {
+    return this.db.connection().execute(async (conn) => {
+      // SQLite: take the write lock up front, so a read-then-write transaction never fails
+      // half-way on lock upgrade when another process writes the same file.
+      await sql.raw(this.dialect === 'sqlite' ? 'begin immediate' : 'begin').execute(conn);
+      try {
+        const pending: NewEvent[] = [];
+        const result = await fn({
+          work: new SqlWorkStore(conn, this.dialect),
+          actors: new SqlActorStore(conn, this.dialect),
+          domains: new SqlDomainStore(conn),
+          workTypes: new SqlWorkTypeStore(conn),
+          tokens: new SqlTokenStore(conn),
+          organization: new SqlOrganizationStore(conn),
+          events: { append: (event) => pending.push(event) },
+        });
+        const events = pending.length === 0 ? [] : await this.appendChained(conn, pending);
+        await sql.raw('commit').execute(conn);
+        return { result, events };
+      } catch (error) {
+        await sql.raw('rollback').execute(conn);
+        throw error;
+      }
+    });
+  }
+
+  /**
+   * The chain head is the one point every writer meets. Locking it as the transaction's last
+   * statement means concurrent writers serialize only for the append, not for their whole work.
+   */
+  private async appendChained(conn: Kysely<Database>, pending: NewEvent[]): Promise<StoredEvent[]> {
+    let headQuery = conn.selectFrom('event_chain_head').select(['seq', 'hash']).where('id', '=', 1);
+    if (this.dialect === 'postgres') headQuery = headQuery.forUpdate();
+    const head = await headQuery.executeTakeFirstOrThrow();
+    // Time is read after the lock, so event times never go backwards along the chain.
+    const time = this.clock.now().toISOString();
+    let seq = head.seq;
+    let prevHash = head.hash;
+    const stored = pending.map((event): StoredEvent => {
+      seq += 1;
+      const fields = { seq, time, type: event.type, actor: event.actor, subject: event.subject, payload: event.payload };
+      const hash = hashEvent(prevHash, fields);
+      const storedEvent = { ...fields, prevHash, hash };
+      prevHash = hash;
+      return storedEvent;
+    });
+    for (let i = 0; i < stored.length; i += EVENT_INSERT_CHUNK) {
+      await conn.insertInto('events').values(stored.slice(i, i + EVENT_INSERT_CHUNK).map(toEventRow)).execute();
+    }
+    await conn.updateTable('event_chain_head').set({ seq, hash: prevHash }).where('id', '=', 1).execute();
+    return stored;
+  }
+
+  async close(): Promise<void> {
+    await this.db.destroy();
+  }
+}
