@@ -205,6 +205,12 @@ export class ControlPlane {
     return this.store.read.events.list(filter);
   }
 
+  /** The sequence number of the newest event (0 for an empty log). */
+  async latestSeq(principal: Principal): Promise<number> {
+    requireRole(principal, READERS, 'read events');
+    return (await this.store.read.events.head())?.seq ?? 0;
+  }
+
   async verifyAudit(principal: Principal): Promise<ChainVerification> {
     requireRole(principal, ['admin', 'operator', 'viewer'], 'verify the audit log');
     return verifyAuditLog(this.store.read.events);

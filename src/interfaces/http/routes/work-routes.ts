@@ -1,0 +1,130 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { REQUESTABLE_ACTIONS } from '../../../coordination/transition-work.js';
+import { PRIORITY_CLASSES, WORK_STATES } from '../../../core/model.js';
+import type { ControlPlane } from '../../../runtime/control-plane.js';
+import { principalOf } from '../authenticate-request.js';
+import { eventSchema, idParams, isoTime, limitParam, page, workItemSchema } from '../schemas.js';
+
+const createBody = z.strictObject({
+  typeId: z.string().min(1).describe('work type id'),
+  title: z.string().min(1).max(500),
+  payload: z.record(z.string(), z.unknown()).optional(),
+  value: z.number().min(0).optional().describe('business value; default 1'),
+  dueAt: isoTime.optional().describe("default: now + the work type's SLA"),
+  priorityClass: z.enum(PRIORITY_CLASSES).optional().describe('default normal'),
+  dependsOn: z.array(z.string().min(1)).max(100).optional().describe('ids of items this one waits for'),
+});
+
+const ACTION_DOCS: Record<(typeof REQUESTABLE_ACTIONS)[number], string> = {
+  offer: 'Offer a queued item to an actor (queued → offered). Needs actorId.',
+  assign: 'Assign to an actor (queued|offered → assigned), within its capacity; accepting an offer needs no actorId.',
+  start: 'Start work (assigned → in_progress).',
+  complete: 'Complete (in_progress → done); items waiting only on this one are unblocked.',
+  fail: 'Fail (assigned|in_progress → failed).',
+  release: 'Give the item back to the queue (offered|assigned|in_progress → queued): rejecting an offer, dropping work.',
+  pause: 'Hold the item out of the flow (→ paused); ownership is released.',
+  resume: 'Return a paused item (paused → queued, or blocked while dependencies are unfinished).',
+  retry: 'Re-queue a failed item (failed → queued, or blocked).',
+  cancel: 'Cancel (→ cancelled).',
+};
+
+export const workRoutes = (cp: ControlPlane): FastifyPluginAsyncZod =>
+  // eslint-disable-next-line @typescript-eslint/require-await -- Fastify plugins are async by contract
+  async (app) => {
+    app.post(
+      '/work',
+      {
+        schema: {
+          tags: ['work'],
+          summary: 'Create a work item',
+          description: 'Queued when it can start, blocked while an item it depends on is not done.',
+          body: createBody,
+          response: { 201: workItemSchema },
+        },
+      },
+      async (request, reply) => reply.status(201).send(await cp.createWork(principalOf(request), request.body)),
+    );
+
+    app.get(
+      '/work',
+      {
+        schema: {
+          tags: ['work'],
+          summary: 'List work items in creation order, with cursor paging',
+          querystring: z.strictObject({
+            state: z.enum(WORK_STATES).optional(),
+            type: z.string().optional().describe('work type id'),
+            owner: z.string().optional().describe('owner actor id'),
+            after: z.string().optional().describe('cursor: the nextCursor of the previous page'),
+            limit: limitParam,
+          }),
+          response: { 200: page(workItemSchema) },
+        },
+      },
+      async (request) => {
+        const q = request.query;
+        const items = await cp.listWork(principalOf(request), {
+          state: q.state,
+          typeId: q.type,
+          ownerId: q.owner,
+          after: q.after,
+          limit: q.limit,
+        });
+        return { items, nextCursor: items.length === q.limit ? (items.at(-1)?.id ?? null) : null };
+      },
+    );
+
+    app.get(
+      '/work/:id',
+      {
+        schema: {
+          tags: ['work'],
+          summary: 'A work item with its history (every event about it)',
+          params: idParams,
+          response: { 200: workItemSchema.extend({ history: z.array(eventSchema) }) },
+        },
+      },
+      async (request) => cp.getWork(principalOf(request), request.params.id),
+    );
+
+    app.post(
+      '/work/:id/dependencies',
+      {
+        schema: {
+          tags: ['work'],
+          summary: 'Make the item wait for another',
+          description: 'Refused with 422 when the new edge would close a cycle (the cycle is in `cycle`).',
+          params: idParams,
+          body: z.strictObject({ dependsOn: z.string().min(1) }),
+          response: { 200: workItemSchema },
+        },
+      },
+      async (request) => cp.addDependency(principalOf(request), request.params.id, request.body.dependsOn),
+    );
+
+    for (const action of REQUESTABLE_ACTIONS) {
+      const needsActor = action === 'offer' || action === 'assign';
+      app.post(
+        `/work/:id/${action}`,
+        {
+          schema: {
+            tags: ['work'],
+            summary: ACTION_DOCS[action],
+            description:
+              'An action the current state does not allow is a 409 naming the current state (`currentState`) and the allowed actions (`allowedActions`, `allowedStates`).',
+            params: idParams,
+            // The body is optional: a bare POST performs the action.
+            body: (needsActor
+              ? z.strictObject({ actorId: z.string().min(1).optional(), reason: z.string().max(1000).optional() })
+              : z.strictObject({ reason: z.string().max(1000).optional() })
+            )
+              .nullish()
+              .transform((body) => body ?? {}),
+            response: { 200: workItemSchema },
+          },
+        },
+        async (request) => cp.transitionWork(principalOf(request), request.params.id, action, request.body),
+      );
+    }
+  };

@@ -1,0 +1,102 @@
+import { z } from 'zod';
+import { ACTOR_STATUSES, PRIORITY_CLASSES, TOKEN_ROLES, WORK_STATES } from '../../core/model.js';
+
+/** Shapes the API speaks, shared by validation, serialization and the OpenAPI document. */
+
+export const isoTime = z.iso.datetime({ offset: true }).describe('ISO 8601 time');
+const skillsSchema = z.record(z.string(), z.number().int().min(1).max(5)).readonly().describe('skill → level 1–5');
+const ids = z.array(z.string()).readonly();
+
+export const problemSchema = z
+  .looseObject({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string(),
+    instance: z.string(),
+    code: z.string(),
+    errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  })
+  .describe('RFC 9457 problem details; `errors` names each offending field');
+
+export const domainSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  description: z.string(),
+  owners: ids,
+});
+
+export const actorSchema = z.object({
+  id: z.string(),
+  kind: z.enum(['human', 'agent']),
+  name: z.string(),
+  domains: ids,
+  skills: skillsSchema,
+  capacity: z.number().int(),
+  status: z.enum(ACTOR_STATUSES),
+  lastHeartbeatAt: z.string().nullable(),
+});
+
+export const workTypeSchema = z.object({
+  id: z.string(),
+  domainId: z.string(),
+  name: z.string(),
+  description: z.string(),
+  requiredSkills: skillsSchema,
+  expectedDurationSeconds: z.number(),
+  slaSeconds: z.number(),
+});
+
+export const workItemSchema = z.object({
+  id: z.string(),
+  typeId: z.string(),
+  title: z.string(),
+  payload: z.record(z.string(), z.unknown()).readonly(),
+  value: z.number(),
+  dueAt: z.string().nullable(),
+  priorityClass: z.enum(PRIORITY_CLASSES),
+  dependsOn: ids,
+  attempts: z.number().int(),
+  version: z.number().int(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  state: z.enum(WORK_STATES),
+  ownerId: z.string().nullable().describe('set only while assigned or in progress'),
+  offeredTo: z.string().nullable().describe('set only while offered'),
+  leaseExpiresAt: z.string().nullable(),
+});
+
+export const eventSchema = z.object({
+  seq: z.number().int(),
+  time: z.string(),
+  type: z.string().describe('dimension.subject.verb'),
+  actor: z.string(),
+  subject: z.string().nullable(),
+  payload: z.unknown(),
+  prevHash: z.string(),
+  hash: z.string().describe('sha256(prevHash ‖ RFC 8785 canonical JSON of seq, time, type, actor, subject, payload)'),
+});
+
+export const tokenSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  role: z.enum(TOKEN_ROLES),
+  actorId: z.string().nullable(),
+  createdAt: z.string(),
+  revokedAt: z.string().nullable(),
+});
+
+export const page = <T extends z.ZodType>(item: T) =>
+  z.object({
+    items: z.array(item),
+    nextCursor: z.string().nullable().describe('pass as `after` for the next page; null at the end'),
+  });
+
+export const idParams = z.strictObject({ id: z.string().min(1).max(200) });
+
+/** Query values that may repeat (`?type=a&type=b`) or be comma-separated (`?type=a,b`). */
+export const listParam = z
+  .union([z.string(), z.array(z.string())])
+  .transform((value) => (Array.isArray(value) ? value : [value]).flatMap((v) => v.split(',')).filter((v) => v !== ''));
+
+export const limitParam = z.coerce.number().int().min(1).max(1000).default(100);

@@ -1,0 +1,115 @@
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { DomainError } from '../../core/errors.js';
+import type { ControlPlane } from '../../runtime/control-plane.js';
+import type { RuntimeConfig } from '../../runtime/runtime-config.js';
+import { authenticateRequest } from './authenticate-request.js';
+import { sendProblem } from './problem.js';
+import { eventRoutes } from './routes/event-routes.js';
+import { organizationRoutes } from './routes/organization-routes.js';
+import { tokenRoutes } from './routes/token-routes.js';
+import { workRoutes } from './routes/work-routes.js';
+
+export type ServerOptions = Pick<RuntimeConfig, 'bodyLimitBytes' | 'logLevel'>;
+
+const API_DESCRIPTION = `The control plane of a self-managing organization.
+
+Every /v1 request needs \`Authorization: Bearer <token>\` (create one with \`autonomy token create\`).
+Roles: **admin** (everything, including tokens and configuration), **operator** (all work and actors),
+**agent** (acts only as its own actor), **viewer** (reads only).
+Errors are RFC 9457 \`application/problem+json\`; \`errors[].path\` names each offending field.
+Unknown fields are rejected.`;
+
+/** The HTTP interface: `/v1` API, `/docs` (OpenAPI 3.1), `/healthz`, `/readyz`. */
+export async function buildServer(cp: ControlPlane, options: ServerOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: { level: options.logLevel },
+    bodyLimit: options.bodyLimitBytes,
+    // Per-request lines only when debugging; failures are logged by the problem handler.
+    logController: new LogController({ disableRequestLogging: options.logLevel !== 'debug' && options.logLevel !== 'trace' }),
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.decorateRequest('principal', null);
+  app.setErrorHandler((error, request, reply) => sendProblem(error, request, reply));
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(new DomainError('not_found', `no route ${request.method} ${request.url.split('?')[0] ?? ''}`), request, reply),
+  );
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'autonomy', version: '0.1.0', description: API_DESCRIPTION },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+      tags: [
+        { name: 'work', description: 'Work items and their state machine' },
+        { name: 'actors', description: 'Humans and agents' },
+        { name: 'organization', description: 'Domains, work types and the configuration applied as code' },
+        { name: 'events', description: 'The hash-chained event log' },
+        { name: 'access', description: 'API tokens' },
+        { name: 'health', description: 'Liveness and readiness' },
+      ],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+
+  app.get(
+    '/healthz',
+    { schema: { tags: ['health'], summary: 'The process is alive', security: [], response: { 200: z.object({ status: z.literal('ok') }) } } },
+    () => ({ status: 'ok' as const }),
+  );
+  app.get(
+    '/readyz',
+    {
+      schema: {
+        tags: ['health'],
+        summary: 'The store answers',
+        security: [],
+        response: { 200: z.object({ status: z.literal('ready'), dialect: z.string() }) },
+      },
+    },
+    async () => {
+      try {
+        await cp.organization();
+      } catch (error) {
+        throw new DomainError('unavailable', 'the store does not answer', { cause: error });
+      }
+      return { status: 'ready' as const, dialect: cp.dialect };
+    },
+  );
+
+  await app.register(
+    async (v1) => {
+      v1.addHook('onRequest', async (request) => {
+        request.principal = await authenticateRequest(cp, request);
+      });
+      await v1.register(workRoutes(cp));
+      await v1.register(organizationRoutes(cp));
+      await v1.register(tokenRoutes(cp));
+      await v1.register(eventRoutes(cp));
+    },
+    { prefix: '/v1' },
+  );
+  await app.ready();
+  return app;
+}
+
+export interface RunningServer {
+  url: string;
+  app: FastifyInstance;
+  close(): Promise<void>;
+}
+
+export async function startServer(cp: ControlPlane, options: ServerOptions & Pick<RuntimeConfig, 'host' | 'port'>): Promise<RunningServer> {
+  const app = await buildServer(cp, options);
+  await app.listen({ host: options.host, port: options.port });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : options.port;
+  const host = options.host.includes(':') ? `[${options.host}]` : options.host;
+  return { url: `http://${host}:${port}`, app, close: () => app.close() };
+}
