@@ -12,10 +12,12 @@ import type { WorkContext } from './work-context.js';
  * in the error). A queued item that now waits on unfinished work becomes blocked.
  */
 export async function addDependency(ctx: WorkContext, id: string, dependsOn: string): Promise<WorkItem> {
+  // Prerequisite first, then the item: the order `complete` locks them in, so the two never
+  // deadlock, and a prerequisite completing concurrently either sees this edge or is seen done.
+  const prerequisite = await ctx.tx.work.getForUpdate(dependsOn);
   const item = await ctx.tx.work.getForUpdate(id);
   if (item === null) throw notFound('work item', id);
   assertAllowed(ctx, { operation: 'add_dependency', item, targetActorId: null });
-  const prerequisite = await ctx.tx.work.get(dependsOn);
   if (prerequisite === null) {
     throw new DomainError('unknown_reference', `work item '${dependsOn}' does not exist`, {
       issues: [{ path: 'dependsOn', message: 'unknown work item' }],

@@ -28,13 +28,16 @@ export async function createWork(ctx: WorkContext, input: NewWork): Promise<Work
       issues: [{ path: 'typeId', message: 'unknown work type' }],
     });
   }
-  const dependsOn = [...new Set(input.dependsOn ?? [])].sort();
+  const requested = input.dependsOn ?? [];
+  // Locked in sorted order (so concurrent writers never deadlock), so that a prerequisite
+  // completing concurrently either sees this item or is seen done.
+  const dependsOn = [...new Set(requested)].sort();
   let waiting = 0;
-  for (const [index, depId] of dependsOn.entries()) {
-    const dep = await ctx.tx.work.get(depId);
+  for (const depId of dependsOn) {
+    const dep = await ctx.tx.work.getForUpdate(depId);
     if (dep === null) {
       throw new DomainError('unknown_reference', `work item '${depId}' does not exist`, {
-        issues: [{ path: `dependsOn.${index}`, message: 'unknown work item' }],
+        issues: [{ path: `dependsOn.${requested.indexOf(depId)}`, message: 'unknown work item' }],
       });
     }
     if (dep.state !== 'done') waiting += 1;

@@ -58,7 +58,7 @@ export function illegalTransition(item: WorkItem, action: WorkAction): DomainErr
 /**
  * Performs one action of the state machine on a work item, records its event, and follows
  * through what it implies: completing an item unblocks the items waiting only on it; an item
- * resumed or retried while it still waits on dependencies goes straight back to blocked.
+ * released, resumed or retried while it still waits on dependencies goes straight back to blocked.
  */
 export async function transitionWork(
   ctx: WorkContext,
@@ -75,7 +75,8 @@ export async function transitionWork(
   if (targetActorId !== null) await checkTarget(ctx, action, targetActorId);
 
   let next = await applyAction(ctx, item, action, targetActorId, options.reason);
-  if ((action === 'resume' || action === 'retry') && (await unfinishedDependencies(ctx, next)).length > 0) {
+  const requeued = action === 'resume' || action === 'retry' || action === 'release';
+  if (requeued && (await unfinishedDependencies(ctx, next)).length > 0) {
     next = await applyAction(ctx, next, 'block', null, 'waiting on dependencies');
   }
   if (action === 'complete') await unblockDependents(ctx, item.id);

@@ -35,7 +35,7 @@ export type ChainProblemKind =
   | 'missing' // a sequence number is absent: an event was deleted
   | 'prev_hash_mismatch' // an event does not point at the one before it
   | 'hash_mismatch' // an event's content does not match its hash: it was edited
-  | 'head_mismatch'; // the log ends before or after the recorded head
+  | 'head_mismatch'; // the log goes past the recorded head, or its last hash differs from it
 
 export interface ChainProblem {
   kind: ChainProblemKind;

@@ -6,11 +6,11 @@ import type { WorkContext } from '../coordination/work-context.js';
 import { applyOrgConfig, loadOrgModel, type ApplyResult } from '../core/apply-org-config.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import { diffOrgConfig } from '../core/diff-org-config.js';
-import { notFound } from '../core/errors.js';
+import { DomainError, notFound } from '../core/errors.js';
 import type { StoredEvent } from '../core/events.js';
 import type { ChainVerification } from '../core/hash-chain.js';
 import type { Actor, ActorStatus, ApiToken, Domain, TokenRole, WorkItem, WorkType } from '../core/model.js';
-import { toOrgConfigDocument, type OrgConfigInput, type OrgModel } from '../core/org-config.js';
+import { orgConfigSchema, toOrgConfigDocument, toOrgModel, type OrgConfigInput, type OrgModel } from '../core/org-config.js';
 import type { EventFilter } from '../core/ports/event-log.js';
 import type { Organization } from '../core/ports/organization-store.js';
 import type { Store, TxStores } from '../core/ports/store.js';
@@ -89,6 +89,26 @@ export class ControlPlane {
       return { diff: diffOrgConfig(current, desired), revision, applied: false };
     }
     return this.write((tx) => applyOrgConfig(tx, this.clock, principalName(principal), desired, source));
+  }
+
+  /**
+   * Validates an organization document (the JSON form of org.yaml) and applies it. Access is
+   * checked first, so a caller without the right learns nothing about the document.
+   */
+  async applyConfigDocument(principal: Principal, document: unknown, source: string, options: { dryRun?: boolean } = {}): Promise<ApplyResult> {
+    requireRole(principal, ['admin'], 'apply configuration');
+    const parsed = orgConfigSchema.safeParse(document);
+    if (!parsed.success) {
+      throw new DomainError('invalid_config', 'invalid organization configuration', {
+        // An unknown key is reported at the object holding it; name the key itself.
+        issues: parsed.error.issues.flatMap((issue) =>
+          issue.code === 'unrecognized_keys'
+            ? issue.keys.map((key) => ({ path: [...issue.path, key].join('.'), message: 'unknown field' }))
+            : [{ path: issue.path.join('.'), message: issue.message }],
+        ),
+      });
+    }
+    return this.applyConfig(principal, toOrgModel(parsed.data), source, options);
   }
 
   async exportConfig(principal: Principal): Promise<OrgConfigInput | null> {

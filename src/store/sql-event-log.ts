@@ -41,8 +41,10 @@ export class SqlEventLog implements EventLog {
       query = query.where((eb) =>
         eb.or(
           types.map((type) =>
+            // A prefix compares as a substring: LIKE would need escaping and is case-insensitive
+            // on SQLite, while exact types are not.
             type.endsWith('*')
-              ? eb('type', 'like', `${type.slice(0, -1).replace(/[\\%_]/g, '\\$&')}%`)
+              ? eb(eb.fn('substr', ['type', eb.lit(1), eb.lit(type.length - 1)]), '=', type.slice(0, -1))
               : eb('type', '=', type),
           ),
         ),

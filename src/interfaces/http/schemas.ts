@@ -3,7 +3,9 @@ import { ACTOR_STATUSES, PRIORITY_CLASSES, TOKEN_ROLES, WORK_STATES } from '../.
 
 /** Shapes the API speaks, shared by validation, serialization and the OpenAPI document. */
 
-export const isoTime = z.iso.datetime({ offset: true }).describe('ISO 8601 time');
+// Times are stored and compared as UTC ISO strings, so whatever offset or precision a client sends
+// is normalized to that one spelling of the instant.
+export const isoTime = z.iso.datetime({ offset: true }).transform((value) => new Date(value).toISOString()).describe('ISO 8601 time');
 const skillsSchema = z.record(z.string(), z.number().int().min(1).max(5)).readonly().describe('skill → level 1–5');
 const ids = z.array(z.string()).readonly();
 

@@ -28,6 +28,10 @@ export async function buildServer(cp: ControlPlane, options: ServerOptions): Pro
   const app = Fastify({
     logger: { level: options.logLevel },
     bodyLimit: options.bodyLimitBytes,
+    // Ids up to the 200 characters idParams allows must reach the route (the router's default stops at 100).
+    routerOptions: { maxParamLength: 200 },
+    // Errors the router raises before any route (bad URL encoding, overlong ids) are problems too.
+    frameworkErrors: (error, request, reply) => void sendProblem(error, request, reply),
     // Per-request lines only when debugging; failures are logged by the problem handler.
     logController: new LogController({ disableRequestLogging: options.logLevel !== 'debug' && options.logLevel !== 'trace' }),
   }).withTypeProvider<ZodTypeProvider>();

@@ -1,9 +1,10 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { isDomainError } from '../../../core/errors.js';
 import type { StoredEvent } from '../../../core/events.js';
 import type { EventFilter } from '../../../core/ports/event-log.js';
 import type { ControlPlane } from '../../../runtime/control-plane.js';
-import { principalOf } from '../authenticate-request.js';
+import { authenticateRequest, principalOf } from '../authenticate-request.js';
 import { eventSchema, isoTime, limitParam, listParam, page } from '../schemas.js';
 
 const filterQuery = {
@@ -100,7 +101,9 @@ export const eventRoutes = (cp: ControlPlane): FastifyPluginAsyncZod =>
             let more = true;
             while (more && isOpen()) {
               takePending();
-              const batch = await cp.listEvents(principal, { ...filter, afterSeq: position, limit: STREAM_BATCH });
+              // A stream outlives requests: a token revoked since the stream opened ends it.
+              const current = await authenticateRequest(cp, request);
+              const batch = await cp.listEvents(current, { ...filter, afterSeq: position, limit: STREAM_BATCH });
               if (!isOpen()) return;
               for (const event of batch) send(event);
               if (batch.length > 0) position = (batch.at(-1) as StoredEvent).seq;
@@ -108,7 +111,7 @@ export const eventRoutes = (cp: ControlPlane): FastifyPluginAsyncZod =>
               more = batch.length === STREAM_BATCH || takePending();
             }
           } catch (error) {
-            request.log.warn({ err: error }, 'event stream read failed');
+            if (!isDomainError(error)) request.log.warn({ err: error }, 'event stream read failed');
             res.end();
           } finally {
             pumping = false;

@@ -2,7 +2,6 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { DomainError } from '../../../core/errors.js';
 import { ACTOR_STATUSES } from '../../../core/model.js';
-import { orgConfigSchema, toOrgModel } from '../../../core/org-config.js';
 import { principalName } from '../../../core/principal.js';
 import type { ControlPlane } from '../../../runtime/control-plane.js';
 import { principalOf } from '../authenticate-request.js';
@@ -83,7 +82,8 @@ export const organizationRoutes = (cp: ControlPlane): FastifyPluginAsyncZod =>
           tags: ['actors'],
           summary: 'Record that an actor is alive (an offline actor becomes available)',
           params: idParams,
-          body: z.strictObject({}).optional(),
+          // A bare POST arrives as null: nullish, as the work action routes.
+          body: z.strictObject({}).nullish(),
           response: { 200: actorSchema },
         },
       },
@@ -122,13 +122,7 @@ export const organizationRoutes = (cp: ControlPlane): FastifyPluginAsyncZod =>
       },
       async (request) => {
         const principal = principalOf(request);
-        const parsed = orgConfigSchema.safeParse(request.body);
-        if (!parsed.success) {
-          throw new DomainError('invalid_config', 'invalid organization configuration', {
-            issues: parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })),
-          });
-        }
-        const result = await cp.applyConfig(principal, toOrgModel(parsed.data), `api:${principalName(principal)}`, {
+        const result = await cp.applyConfigDocument(principal, request.body, `api:${principalName(principal)}`, {
           dryRun: request.query.dryRun === 'true',
         });
         return { applied: result.applied, revision: result.revision, renamed: result.diff.renamed, changes: result.diff.changes };
