@@ -10,6 +10,7 @@ interface ServeOptions {
   host?: string;
   port?: number;
   apply?: string;
+  bootstrapAdminToken?: boolean;
 }
 
 export function serveCommand(program: Command, ctx: CliContext): Command {
@@ -23,6 +24,10 @@ export function serveCommand(program: Command, ctx: CliContext): Command {
       parsePort,
     )
     .option('--apply <file>', 'apply this organization file before serving')
+    .option(
+      '--bootstrap-admin-token',
+      'when no admin token exists yet, create one and print it once (the quick start uses this)',
+    )
     .action(async (options: ServeOptions) => {
       const config = ctx.runtimeConfig();
       const host = options.host ?? config.host;
@@ -39,7 +44,13 @@ export function serveCommand(program: Command, ctx: CliContext): Command {
             if (!ctx.json) ctx.printLines(describeApplyOutcome(applied));
           }
           const tokens = await cp.listTokens(ctx.principal);
-          const hasAdmin = tokens.some((t) => t.role === 'admin' && t.revokedAt === null);
+          let hasAdmin = tokens.some((t) => t.role === 'admin' && t.revokedAt === null);
+          let bootstrapToken: string | null = null;
+          if (!hasAdmin && options.bootstrapAdminToken === true) {
+            const issued = await cp.issueToken(ctx.principal, { name: 'bootstrap admin', role: 'admin' });
+            bootstrapToken = issued.secret;
+            hasAdmin = true;
+          }
 
           const server = await startServer(cp, {
             host,
@@ -57,10 +68,14 @@ export function serveCommand(program: Command, ctx: CliContext): Command {
                 location: cp.location,
                 applied,
                 adminToken: hasAdmin,
+                ...(bootstrapToken === null ? {} : { bootstrapAdminToken: bootstrapToken }),
               },
               () => {
                 ctx.print(`autonomy listening on ${server.url} (${cp.dialect}: ${cp.location})`);
                 ctx.print(`API docs: ${docs}`);
+                if (bootstrapToken !== null) {
+                  ctx.print(`admin token (shown once, keep it): ${bootstrapToken}`);
+                }
                 if (!hasAdmin) {
                   const db = ctx.dbFlag === undefined ? '' : ` --db ${ctx.dbFlag}`;
                   ctx.print(
