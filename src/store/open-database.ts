@@ -1,9 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect, type KyselyConfig, type Logger } from 'kysely';
 import pg from 'pg';
 import type { Dialect } from '../core/ports/store.js';
+import { CachedSqliteDialect } from './cached-sqlite-dialect.js';
 import type { Database } from './schema.js';
 
 export interface OpenedDatabase {
@@ -13,11 +14,17 @@ export interface OpenedDatabase {
   location: string;
 }
 
+export interface OpenDatabaseOptions {
+  /** Sees every statement executed, after it ran: for debugging, and the store benchmark's statement check. */
+  log?: Logger | undefined;
+}
+
 /**
  * Opens the database a URL names: `postgres://…` (or `postgresql://…`) for PostgreSQL, anything
  * else is a SQLite file path (optionally `sqlite:` prefixed; `:memory:` for a throwaway one).
  */
-export function openDatabase(url: string): OpenedDatabase {
+export function openDatabase(url: string, options: OpenDatabaseOptions = {}): OpenedDatabase {
+  const log: Pick<KyselyConfig, 'log'> = options.log === undefined ? {} : { log: options.log };
   if (/^postgres(ql)?:\/\//.test(url)) {
     // Sequence numbers and counts are bigint; they stay far below 2^53, so read them as numbers.
     const types = new pg.TypeOverrides();
@@ -25,7 +32,7 @@ export function openDatabase(url: string): OpenedDatabase {
     const pool = new pg.Pool({ connectionString: url, max: 10, types });
     const safe = new URL(url);
     safe.password = '';
-    return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), dialect: 'postgres', location: safe.toString() };
+    return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }), ...log }), dialect: 'postgres', location: safe.toString() };
   }
   const path = url.replace(/^sqlite:/, '');
   const file = path === ':memory:' ? path : resolve(path);
@@ -36,5 +43,6 @@ export function openDatabase(url: string): OpenedDatabase {
   sqlite.pragma('synchronous = FULL');
   // Other processes (the CLI beside a running server) wait for the write lock instead of failing.
   sqlite.pragma('busy_timeout = 5000');
-  return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) }), dialect: 'sqlite', location: file };
+  // Kysely's SQLite dialect, with each distinct statement prepared once rather than on every query.
+  return { db: new Kysely<Database>({ dialect: new CachedSqliteDialect(sqlite), ...log }), dialect: 'sqlite', location: file };
 }

@@ -3,7 +3,15 @@ import type { Actor, ActorStatus } from '../core/model.js';
 import type { ActorStore } from '../core/ports/actor-store.js';
 import type { Dialect } from '../core/ports/store.js';
 import { parseJson, toJson } from './json-column.js';
+import { PreparedQuery } from './prepared-query.js';
 import type { ActorsTable, Database } from './schema.js';
+
+// On the path of every assignment, so compiled once (see PreparedQuery).
+const GET = new PreparedQuery((db, a: { id: string }) => db.selectFrom('actors').selectAll().where('id', '=', a.id));
+const GET_FOR_UPDATE = new PreparedQuery((db, a: { id: string }, dialect) => {
+  const query = db.selectFrom('actors').selectAll().where('id', '=', a.id);
+  return dialect === 'postgres' ? query.forUpdate() : query;
+});
 
 function toActor(row: Selectable<ActorsTable>): Actor {
   return {
@@ -25,14 +33,12 @@ export class SqlActorStore implements ActorStore {
   ) {}
 
   async get(id: string): Promise<Actor | null> {
-    const row = await this.db.selectFrom('actors').selectAll().where('id', '=', id).executeTakeFirst();
+    const row = await GET.takeFirst(this.db, this.dialect, { id });
     return row === undefined ? null : toActor(row);
   }
 
   async getForUpdate(id: string): Promise<Actor | null> {
-    let query = this.db.selectFrom('actors').selectAll().where('id', '=', id);
-    if (this.dialect === 'postgres') query = query.forUpdate();
-    const row = await query.executeTakeFirst();
+    const row = await GET_FOR_UPDATE.takeFirst(this.db, this.dialect, { id });
     return row === undefined ? null : toActor(row);
   }
 

@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { CompiledQuery, type Kysely } from 'kysely';
 import type { Clock } from '../core/clock.js';
 import type { NewEvent, StoredEvent } from '../core/events.js';
 import { hashEvent } from '../core/hash-chain.js';
@@ -9,10 +9,31 @@ import { SqlEventLog, toEventRow } from './sql-event-log.js';
 import { SqlOrganizationStore } from './sql-organization-store.js';
 import { SqlTokenStore } from './sql-token-store.js';
 import { SqlWorkStore } from './sql-work-store.js';
-import type { Database } from './schema.js';
+import { PreparedQuery } from './prepared-query.js';
+import type { Database, EventsTable } from './schema.js';
 
 /** Rows per multi-row insert: far below SQLite's bound-parameter limit. */
 const EVENT_INSERT_CHUNK = 500;
+
+// SQLite: take the write lock up front, so a read-then-write transaction never fails half-way
+// on lock upgrade when another process writes the same file.
+const BEGIN: Record<Dialect, CompiledQuery> = { sqlite: CompiledQuery.raw('begin immediate'), postgres: CompiledQuery.raw('begin') };
+const COMMIT = CompiledQuery.raw('commit');
+const ROLLBACK = CompiledQuery.raw('rollback');
+
+// Every write ends with these, so they are compiled once (see PreparedQuery).
+const CHAIN_HEAD = new PreparedQuery((db, _: Record<string, never>, dialect) => {
+  const query = db.selectFrom('event_chain_head').select(['seq', 'hash']).where('id', '=', 1);
+  return dialect === 'postgres' ? query.forUpdate() : query;
+});
+const INSERT_EVENT = new PreparedQuery((db, e: EventsTable) =>
+  db
+    .insertInto('events')
+    .values([{ seq: e.seq, time: e.time, type: e.type, actor: e.actor, subject: e.subject, payload: e.payload, prev_hash: e.prev_hash, hash: e.hash }]),
+);
+const SET_CHAIN_HEAD = new PreparedQuery((db, a: { seq: number; hash: string }) =>
+  db.updateTable('event_chain_head').set({ seq: a.seq, hash: a.hash }).where('id', '=', 1),
+);
 
 export class SqlStore implements Store {
   readonly read: ReadStores;
@@ -35,9 +56,7 @@ export class SqlStore implements Store {
 
   async transaction<T>(fn: (tx: TxStores) => Promise<T>): Promise<Committed<T>> {
     return this.db.connection().execute(async (conn) => {
-      // SQLite: take the write lock up front, so a read-then-write transaction never fails
-      // half-way on lock upgrade when another process writes the same file.
-      await sql.raw(this.dialect === 'sqlite' ? 'begin immediate' : 'begin').execute(conn);
+      await conn.executeQuery(BEGIN[this.dialect]);
       try {
         const pending: NewEvent[] = [];
         const result = await fn({
@@ -50,10 +69,10 @@ export class SqlStore implements Store {
           events: { append: (event) => pending.push(event) },
         });
         const events = pending.length === 0 ? [] : await this.appendChained(conn, pending);
-        await sql.raw('commit').execute(conn);
+        await conn.executeQuery(COMMIT);
         return { result, events };
       } catch (error) {
-        await sql.raw('rollback').execute(conn);
+        await conn.executeQuery(ROLLBACK);
         throw error;
       }
     });
@@ -64,9 +83,8 @@ export class SqlStore implements Store {
    * statement means concurrent writers serialize only for the append, not for their whole work.
    */
   private async appendChained(conn: Kysely<Database>, pending: NewEvent[]): Promise<StoredEvent[]> {
-    let headQuery = conn.selectFrom('event_chain_head').select(['seq', 'hash']).where('id', '=', 1);
-    if (this.dialect === 'postgres') headQuery = headQuery.forUpdate();
-    const head = await headQuery.executeTakeFirstOrThrow();
+    const head = await CHAIN_HEAD.takeFirst(conn, this.dialect, {});
+    if (head === undefined) throw new Error('the event chain head is missing');
     // Time is read after the lock, so event times never go backwards along the chain.
     const time = this.clock.now().toISOString();
     let seq = head.seq;
@@ -79,10 +97,15 @@ export class SqlStore implements Store {
       prevHash = hash;
       return storedEvent;
     });
-    for (let i = 0; i < stored.length; i += EVENT_INSERT_CHUNK) {
-      await conn.insertInto('events').values(stored.slice(i, i + EVENT_INSERT_CHUNK).map(toEventRow)).execute();
+    const [only] = stored;
+    if (stored.length === 1 && only !== undefined) {
+      await INSERT_EVENT.execute(conn, this.dialect, toEventRow(only));
+    } else {
+      for (let i = 0; i < stored.length; i += EVENT_INSERT_CHUNK) {
+        await conn.insertInto('events').values(stored.slice(i, i + EVENT_INSERT_CHUNK).map(toEventRow)).execute();
+      }
     }
-    await conn.updateTable('event_chain_head').set({ seq, hash: prevHash }).where('id', '=', 1).execute();
+    await SET_CHAIN_HEAD.execute(conn, this.dialect, { seq, hash: prevHash });
     return stored;
   }
 

@@ -1,13 +1,85 @@
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type RawBuilder, type Selectable } from 'kysely';
 import { TERMINAL_STATES, type WorkItem } from '../core/model.js';
 import type { WorkFilter, WorkStore } from '../core/ports/work-store.js';
 import type { Dialect } from '../core/ports/store.js';
 import { parseJson, toJson } from './json-column.js';
+import { PreparedQuery } from './prepared-query.js';
 import type { Database, WorkItemsTable } from './schema.js';
 
 type Row = Selectable<WorkItemsTable>;
+type RowWithDependencies = Row & { depends_on: string };
 
-function toItem(row: Row, dependsOn: string[]): WorkItem {
+/**
+ * An item's dependencies as a JSON array, ordered, read in the same statement as the item: one
+ * round trip per item instead of two.
+ */
+const DEPENDS_ON: Record<Dialect, RawBuilder<string>> = {
+  sqlite: sql<string>`(select json_group_array(d.depends_on order by d.depends_on) from work_dependencies d where d.work_id = work_items.id)`,
+  postgres: sql<string>`(select coalesce(json_agg(d.depends_on order by d.depends_on), '[]')::text from work_dependencies d where d.work_id = work_items.id)`,
+};
+
+const selectItems = (db: Kysely<Database>, dialect: Dialect) =>
+  db.selectFrom('work_items').selectAll().select(DEPENDS_ON[dialect].as('depends_on'));
+
+// The statements of a work item's life, compiled once (see PreparedQuery).
+const GET = new PreparedQuery((db, a: { id: string }, dialect) => selectItems(db, dialect).where('id', '=', a.id));
+const GET_FOR_UPDATE = new PreparedQuery((db, a: { id: string }, dialect) => {
+  const query = selectItems(db, dialect).where('id', '=', a.id);
+  // SQLite has no row locks; its transactions already hold the database's write lock.
+  return dialect === 'postgres' ? query.forUpdate() : query;
+});
+const INSERT = new PreparedQuery((db, a: Row) =>
+  db.insertInto('work_items').values({
+    id: a.id,
+    type_id: a.type_id,
+    title: a.title,
+    payload: a.payload,
+    value: a.value,
+    due_at: a.due_at,
+    priority_class: a.priority_class,
+    state: a.state,
+    owner_id: a.owner_id,
+    offered_to: a.offered_to,
+    lease_expires_at: a.lease_expires_at,
+    attempts: a.attempts,
+    version: a.version,
+    created_at: a.created_at,
+    updated_at: a.updated_at,
+  }),
+);
+const UPDATE = new PreparedQuery((db, a: Row & { expected_version: number }) =>
+  db
+    .updateTable('work_items')
+    .set({
+      type_id: a.type_id,
+      title: a.title,
+      payload: a.payload,
+      value: a.value,
+      due_at: a.due_at,
+      priority_class: a.priority_class,
+      state: a.state,
+      owner_id: a.owner_id,
+      offered_to: a.offered_to,
+      lease_expires_at: a.lease_expires_at,
+      attempts: a.attempts,
+      version: a.version,
+      updated_at: a.updated_at,
+    })
+    .where('id', '=', a.id)
+    .where('version', '=', a.expected_version),
+);
+const DEPENDENTS = new PreparedQuery((db, a: { id: string }) =>
+  db.selectFrom('work_dependencies').select('work_id').where('depends_on', '=', a.id).orderBy('work_id'),
+);
+const COUNT_HELD = new PreparedQuery((db, a: { actorId: string }) =>
+  db
+    .selectFrom('work_items')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('owner_id', '=', a.actorId)
+    .where('state', 'in', ['assigned', 'in_progress']),
+);
+
+function toItem(row: RowWithDependencies): WorkItem {
   return {
     id: row.id,
     typeId: row.type_id,
@@ -16,7 +88,7 @@ function toItem(row: Row, dependsOn: string[]): WorkItem {
     value: row.value,
     dueAt: row.due_at,
     priorityClass: row.priority_class,
-    dependsOn,
+    dependsOn: parseJson(row.depends_on),
     attempts: row.attempts,
     version: row.version,
     createdAt: row.created_at,
@@ -56,63 +128,31 @@ export class SqlWorkStore implements WorkStore {
   ) {}
 
   async get(id: string): Promise<WorkItem | null> {
-    const row = await this.db.selectFrom('work_items').selectAll().where('id', '=', id).executeTakeFirst();
-    return row === undefined ? null : toItem(row, await this.dependenciesOf(id));
+    const row = await GET.takeFirst(this.db, this.dialect, { id });
+    return row === undefined ? null : toItem(row);
   }
 
   async getForUpdate(id: string): Promise<WorkItem | null> {
-    let query = this.db.selectFrom('work_items').selectAll().where('id', '=', id);
-    // SQLite has no row locks; its transactions already hold the database's write lock.
-    if (this.dialect === 'postgres') query = query.forUpdate();
-    const row = await query.executeTakeFirst();
-    return row === undefined ? null : toItem(row, await this.dependenciesOf(id));
+    const row = await GET_FOR_UPDATE.takeFirst(this.db, this.dialect, { id });
+    return row === undefined ? null : toItem(row);
   }
 
   async list(filter: WorkFilter): Promise<WorkItem[]> {
-    let query = this.db.selectFrom('work_items').selectAll().orderBy('id').limit(filter.limit);
+    let query = selectItems(this.db, this.dialect).orderBy('id').limit(filter.limit);
     if (filter.state !== undefined) query = query.where('state', '=', filter.state);
     if (filter.typeId !== undefined) query = query.where('type_id', '=', filter.typeId);
     if (filter.ownerId !== undefined) query = query.where('owner_id', '=', filter.ownerId);
     if (filter.after !== undefined) query = query.where('id', '>', filter.after);
-    const rows = await query.execute();
-    if (rows.length === 0) return [];
-    const deps = await this.db
-      .selectFrom('work_dependencies')
-      .select(['work_id', 'depends_on'])
-      .where(
-        'work_id',
-        'in',
-        rows.map((r) => r.id),
-      )
-      .orderBy('depends_on')
-      .execute();
-    const byItem = new Map<string, string[]>();
-    for (const dep of deps) {
-      const list = byItem.get(dep.work_id) ?? [];
-      list.push(dep.depends_on);
-      byItem.set(dep.work_id, list);
-    }
-    return rows.map((row) => toItem(row, byItem.get(row.id) ?? []));
+    return (await query.execute()).map(toItem);
   }
 
   async dependentsOf(id: string): Promise<string[]> {
-    const rows = await this.db
-      .selectFrom('work_dependencies')
-      .select('work_id')
-      .where('depends_on', '=', id)
-      .orderBy('work_id')
-      .execute();
+    const { rows } = await DEPENDENTS.execute(this.db, this.dialect, { id });
     return rows.map((r) => r.work_id);
   }
 
   async countHeldBy(actorId: string): Promise<number> {
-    const row = await this.db
-      .selectFrom('work_items')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('owner_id', '=', actorId)
-      .where('state', 'in', ['assigned', 'in_progress'])
-      .executeTakeFirstOrThrow();
-    return row.n;
+    return (await COUNT_HELD.takeFirst(this.db, this.dialect, { actorId }))?.n ?? 0;
   }
 
   async countOpenOfType(typeId: string): Promise<number> {
@@ -126,7 +166,7 @@ export class SqlWorkStore implements WorkStore {
   }
 
   async insert(item: WorkItem): Promise<void> {
-    await this.db.insertInto('work_items').values(toRow(item)).execute();
+    await INSERT.execute(this.db, this.dialect, toRow(item));
     if (item.dependsOn.length > 0) {
       await this.db
         .insertInto('work_dependencies')
@@ -136,27 +176,11 @@ export class SqlWorkStore implements WorkStore {
   }
 
   async update(item: WorkItem): Promise<boolean> {
-    const { id: _id, created_at: _created, ...changes } = toRow(item);
-    const result = await this.db
-      .updateTable('work_items')
-      .set(changes)
-      .where('id', '=', item.id)
-      .where('version', '=', item.version - 1)
-      .executeTakeFirst();
-    return result.numUpdatedRows === 1n;
+    const updated = await UPDATE.affected(this.db, this.dialect, { ...toRow(item), expected_version: item.version - 1 });
+    return updated === 1n;
   }
 
   async addDependency(id: string, dependsOn: string): Promise<void> {
     await this.db.insertInto('work_dependencies').values({ work_id: id, depends_on: dependsOn }).execute();
-  }
-
-  private async dependenciesOf(id: string): Promise<string[]> {
-    const rows = await this.db
-      .selectFrom('work_dependencies')
-      .select('depends_on')
-      .where('work_id', '=', id)
-      .orderBy('depends_on')
-      .execute();
-    return rows.map((r) => r.depends_on);
   }
 }

@@ -1,0 +1,35 @@
+/**
+ * `npm run bench -- [name] [options]`: runs one benchmark by name, or all of them in turn. Each
+ * benchmark prints a table, writes its JSON under bench/results/, and returns an exit code
+ * (0 when every target is met).
+ */
+export type Benchmark = (args: readonly string[]) => Promise<number>;
+
+/** Loaded on demand, so running one benchmark does not load the others. */
+const BENCHMARKS: Readonly<Record<string, () => Promise<Benchmark>>> = {
+  store: async () => (await import('./store.bench.js')).runStoreBenchmark,
+};
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  const names = Object.keys(BENCHMARKS);
+  if (name === '--help' || name === '-h') {
+    process.stdout.write(
+      `usage: npm run bench -- [${names.join('|')}] [options]\nWith no name, runs all: ${names.join(', ')}.\n`,
+    );
+    return 0;
+  }
+  const selected = name === undefined || name.startsWith('-') ? names : [name];
+  const options = name === undefined || name.startsWith('-') ? argv : rest;
+  let exitCode = 0;
+  for (const selectedName of selected) {
+    const load = BENCHMARKS[selectedName];
+    if (load === undefined) {
+      process.stderr.write(`unknown benchmark '${selectedName}'; available: ${names.join(', ')}\n`);
+      return 2;
+    }
+    const run = await load();
+    exitCode = Math.max(exitCode, await run(options));
+  }
+  return exitCode;
+}

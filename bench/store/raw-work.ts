@@ -1,0 +1,414 @@
+/**
+ * The raw-driver side of the store benchmark: a work item's life (create → assign → start →
+ * complete) written directly against better-sqlite3 and pg, executing the very SQL texts the
+ * store layer executes, in the same order and the same transactions, with the same checks and
+ * the same hash-chain computation. Only the layer in between is missing.
+ *
+ * The texts are compiled once from the same Kysely builders the stores use; the benchmark then
+ * checks, statement by statement, that both sides executed the same SQL for one item.
+ */
+import type BetterSqlite3 from 'better-sqlite3';
+import { sql, type Kysely } from 'kysely';
+import type pg from 'pg';
+import { hashEvent } from '../../src/core/hash-chain.js';
+import { newId } from '../../src/core/ids.js';
+import type { Dialect } from '../../src/core/ports/store.js';
+import type { Database } from '../../src/store/schema.js';
+
+export interface RawStatements {
+  begin: string;
+  commit: string;
+  rollback: string;
+  workType: string;
+  insertItem: string;
+  itemForUpdate: string;
+  actorForUpdate: string;
+  countHeld: string;
+  updateItem: string;
+  dependents: string;
+  head: string;
+  insertEvent: string;
+  updateHead: string;
+}
+
+/** Compiles, from the builders the stores use, the SQL texts of one item's life. */
+export function compileRawStatements(db: Kysely<Database>, dialect: Dialect): RawStatements {
+  const postgres = dialect === 'postgres';
+  // A WorkItem carries its dependencies, so reading one reads them too.
+  const dependsOn = postgres
+    ? sql<string>`(select coalesce(json_agg(d.depends_on order by d.depends_on), '[]')::text from work_dependencies d where d.work_id = work_items.id)`
+    : sql<string>`(select json_group_array(d.depends_on order by d.depends_on) from work_dependencies d where d.work_id = work_items.id)`;
+  const itemForUpdate = db
+    .selectFrom('work_items')
+    .selectAll()
+    .select(dependsOn.as('depends_on'))
+    .where('id', '=', '');
+  const actorForUpdate = db.selectFrom('actors').selectAll().where('id', '=', '');
+  const head = db.selectFrom('event_chain_head').select(['seq', 'hash']).where('id', '=', 1);
+  const row = {
+    id: '',
+    type_id: '',
+    title: '',
+    payload: '',
+    value: 0,
+    due_at: null,
+    priority_class: '',
+    state: '',
+    owner_id: null,
+    offered_to: null,
+    lease_expires_at: null,
+    attempts: 0,
+    version: 0,
+    created_at: '',
+    updated_at: '',
+  };
+  const { id: _id, created_at: _created, ...changes } = row;
+  return {
+    begin: postgres ? 'begin' : 'begin immediate',
+    commit: 'commit',
+    rollback: 'rollback',
+    workType: db.selectFrom('work_types').selectAll().where('id', '=', '').compile().sql,
+    insertItem: db.insertInto('work_items').values(row).compile().sql,
+    itemForUpdate: (postgres ? itemForUpdate.forUpdate() : itemForUpdate).compile().sql,
+    actorForUpdate: (postgres ? actorForUpdate.forUpdate() : actorForUpdate).compile().sql,
+    countHeld: db
+      .selectFrom('work_items')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('owner_id', '=', '')
+      .where('state', 'in', ['assigned', 'in_progress'])
+      .compile().sql,
+    updateItem: db
+      .updateTable('work_items')
+      .set(changes)
+      .where('id', '=', '')
+      .where('version', '=', 0)
+      .compile().sql,
+    dependents: db
+      .selectFrom('work_dependencies')
+      .select('work_id')
+      .where('depends_on', '=', '')
+      .orderBy('work_id')
+      .compile().sql,
+    head: (postgres ? head.forUpdate() : head).compile().sql,
+    insertEvent: db
+      .insertInto('events')
+      .values([
+        {
+          seq: 0,
+          time: '',
+          type: '',
+          actor: '',
+          subject: null,
+          payload: '',
+          prev_hash: '',
+          hash: '',
+        },
+      ])
+      .compile().sql,
+    updateHead: db
+      .updateTable('event_chain_head')
+      .set({ seq: 0, hash: '' })
+      .where('id', '=', 1)
+      .compile().sql,
+  };
+}
+
+export type RawRow = Record<string, unknown>;
+export interface RawResult {
+  rows: RawRow[];
+  changes: number;
+}
+export interface RawStatement {
+  sql: string;
+  params: unknown[];
+}
+/** A transaction's body: yields statements, receives their results. Runs sync or async alike. */
+export type RawOps<T> = Generator<RawStatement, T, RawResult>;
+
+interface WorkTypeRow {
+  sla_seconds: number;
+}
+interface ItemRow {
+  type_id: string;
+  title: string;
+  payload: string;
+  value: number;
+  due_at: string | null;
+  priority_class: string;
+  state: string;
+  owner_id: string | null;
+  lease_expires_at: string | null;
+  attempts: number;
+  version: number;
+}
+interface ActorRow {
+  status: string;
+  capacity: number;
+}
+interface HeadRow {
+  seq: number;
+  hash: string;
+}
+
+export interface RawWorkSettings {
+  typeId: string;
+  actorId: string;
+  leaseSeconds: number;
+  /** The event actor: what principalName(SYSTEM) records. */
+  eventActor: string;
+}
+
+type Step = 'assign' | 'start' | 'complete';
+const FROM: Record<Step, string> = { assign: 'queued', start: 'assigned', complete: 'in_progress' };
+const TO: Record<Step, string> = { assign: 'assigned', start: 'in_progress', complete: 'done' };
+const EVENT: Record<Step, string> = {
+  assign: 'coordination.work.assigned',
+  start: 'coordination.work.started',
+  complete: 'coordination.work.completed',
+};
+
+function first(result: RawResult): RawRow | undefined {
+  return result.rows[0];
+}
+
+/** Appends one event at the chain head: the transaction's last statements, as in SqlStore. */
+function* appendEvent(
+  s: RawStatements,
+  actor: string,
+  type: string,
+  subject: string,
+  payload: unknown,
+): RawOps<void> {
+  const head = first(yield { sql: s.head, params: [1] }) as HeadRow | undefined;
+  if (head === undefined) throw new Error('no chain head');
+  // Time is read after the lock, as the store does.
+  const time = new Date().toISOString();
+  const seq = head.seq + 1;
+  const hash = hashEvent(head.hash, { seq, time, type, actor, subject, payload });
+  yield {
+    sql: s.insertEvent,
+    params: [seq, time, type, actor, subject, JSON.stringify(payload), head.hash, hash],
+  };
+  yield { sql: s.updateHead, params: [seq, hash, 1] };
+}
+
+export function* createOp(s: RawStatements, w: RawWorkSettings, title: string): RawOps<string> {
+  const type = first(yield { sql: s.workType, params: [w.typeId] }) as WorkTypeRow | undefined;
+  if (type === undefined) throw new Error(`work type '${w.typeId}' does not exist`);
+  const now = new Date();
+  const id = newId('w', now.getTime());
+  const at = now.toISOString();
+  const dueAt = new Date(now.getTime() + type.sla_seconds * 1000).toISOString();
+  const payload = JSON.stringify({});
+  yield {
+    sql: s.insertItem,
+    params: [
+      id,
+      w.typeId,
+      title,
+      payload,
+      1,
+      dueAt,
+      'normal',
+      'queued',
+      null,
+      null,
+      null,
+      0,
+      1,
+      at,
+      at,
+    ],
+  };
+  yield* appendEvent(s, w.eventActor, 'coordination.work.created', id, {
+    typeId: w.typeId,
+    title,
+    value: 1,
+    dueAt,
+    priorityClass: 'normal',
+    dependsOn: [],
+    state: 'queued',
+  });
+  return id;
+}
+
+export function* transitionOp(
+  s: RawStatements,
+  w: RawWorkSettings,
+  id: string,
+  step: Step,
+): RawOps<void> {
+  const item = first(yield { sql: s.itemForUpdate, params: [id] }) as ItemRow | undefined;
+  if (item === undefined) throw new Error(`work item '${id}' does not exist`);
+  if (item.state !== FROM[step])
+    throw new Error(`cannot ${step} work item '${id}': it is ${item.state}`);
+  if (step === 'assign') {
+    const actor = first(yield { sql: s.actorForUpdate, params: [w.actorId] }) as
+      ActorRow | undefined;
+    if (actor === undefined) throw new Error(`actor '${w.actorId}' does not exist`);
+    if (actor.status === 'offline') throw new Error(`actor '${w.actorId}' is offline`);
+    const held = first(
+      yield { sql: s.countHeld, params: [w.actorId, 'assigned', 'in_progress'] },
+    ) as { n: number } | undefined;
+    if (held === undefined || held.n >= actor.capacity)
+      throw new Error(`actor '${w.actorId}' is at capacity`);
+  }
+  const now = new Date();
+  const to = TO[step];
+  const ownerId = step === 'assign' ? w.actorId : step === 'start' ? item.owner_id : null;
+  const leaseExpiresAt =
+    step === 'complete' ? null : new Date(now.getTime() + w.leaseSeconds * 1000).toISOString();
+  const attempts = step === 'assign' ? item.attempts + 1 : item.attempts;
+  const { changes } = yield {
+    sql: s.updateItem,
+    params: [
+      item.type_id,
+      item.title,
+      item.payload,
+      item.value,
+      item.due_at,
+      item.priority_class,
+      to,
+      ownerId,
+      null,
+      leaseExpiresAt,
+      attempts,
+      item.version + 1,
+      now.toISOString(),
+      id,
+      item.version,
+    ],
+  };
+  if (changes !== 1) throw new Error(`work item '${id}' was changed concurrently`);
+  const payload = { action: step, from: item.state, to, ownerId, offeredTo: null };
+  // Completing an item looks for the items waiting on it, to unblock them.
+  if (step === 'complete') yield { sql: s.dependents, params: [id] };
+  yield* appendEvent(
+    s,
+    w.eventActor,
+    EVENT[step],
+    id,
+    step === 'assign' ? { ...payload, leaseExpiresAt } : payload,
+  );
+}
+
+/** Per-operation latencies in nanoseconds. */
+export interface OpLatencies {
+  create: number[];
+  assign: number[];
+  start: number[];
+  complete: number[];
+}
+
+/** One side of the comparison. */
+export interface WorkSide {
+  /** One item's whole life, four transactions; appends each one's latency when given. */
+  life(title: string, latencies?: OpLatencies): Promise<void>;
+}
+
+export interface RawSide extends WorkSide {
+  /** Records the SQL texts executed until stopped: for the statement check. */
+  record(into: string[] | null): void;
+}
+
+function elapsed(since: bigint): number {
+  return Number(process.hrtime.bigint() - since);
+}
+
+/** better-sqlite3, synchronous, each SQL text prepared once. */
+export class RawSqliteWork implements RawSide {
+  private readonly prepared = new Map<string, BetterSqlite3.Statement>();
+  private recording: string[] | null = null;
+
+  constructor(
+    private readonly db: BetterSqlite3.Database,
+    private readonly s: RawStatements,
+    private readonly w: RawWorkSettings,
+  ) {}
+
+  record(into: string[] | null): void {
+    this.recording = into;
+  }
+
+  private exec(sql: string, params: unknown[]): RawResult {
+    let statement = this.prepared.get(sql);
+    if (statement === undefined) {
+      statement = this.db.prepare(sql);
+      this.prepared.set(sql, statement);
+    }
+    this.recording?.push(sql);
+    if (statement.reader) return { rows: statement.all(params) as RawRow[], changes: 0 };
+    return { rows: [], changes: statement.run(params).changes };
+  }
+
+  private transaction<T>(ops: RawOps<T>): T {
+    this.exec(this.s.begin, []);
+    try {
+      let step = ops.next();
+      while (step.done !== true) step = ops.next(this.exec(step.value.sql, step.value.params));
+      this.exec(this.s.commit, []);
+      return step.value;
+    } catch (error) {
+      this.exec(this.s.rollback, []);
+      throw error;
+    }
+  }
+
+  life(title: string, latencies?: OpLatencies): Promise<void> {
+    let t = process.hrtime.bigint();
+    const id = this.transaction(createOp(this.s, this.w, title));
+    latencies?.create.push(elapsed(t));
+    for (const step of ['assign', 'start', 'complete'] as const) {
+      t = process.hrtime.bigint();
+      this.transaction(transitionOp(this.s, this.w, id, step));
+      latencies?.[step].push(elapsed(t));
+    }
+    return Promise.resolve();
+  }
+}
+
+/** pg, one dedicated client, `client.query(text, values)` as Kysely's driver calls it. */
+export class RawPostgresWork implements RawSide {
+  private recording: string[] | null = null;
+
+  constructor(
+    private readonly client: pg.Client,
+    private readonly s: RawStatements,
+    private readonly w: RawWorkSettings,
+  ) {}
+
+  record(into: string[] | null): void {
+    this.recording = into;
+  }
+
+  private async exec(sql: string, params: unknown[]): Promise<RawResult> {
+    this.recording?.push(sql);
+    const result = await this.client.query<RawRow>(sql, params);
+    return { rows: result.rows, changes: result.rowCount ?? 0 };
+  }
+
+  private async transaction<T>(ops: RawOps<T>): Promise<T> {
+    await this.exec(this.s.begin, []);
+    try {
+      let step = ops.next();
+      while (step.done !== true)
+        step = ops.next(await this.exec(step.value.sql, step.value.params));
+      await this.exec(this.s.commit, []);
+      return step.value;
+    } catch (error) {
+      await this.exec(this.s.rollback, []);
+      throw error;
+    }
+  }
+
+  async life(title: string, latencies?: OpLatencies): Promise<void> {
+    let t = process.hrtime.bigint();
+    const id = await this.transaction(createOp(this.s, this.w, title));
+    latencies?.create.push(elapsed(t));
+    for (const step of ['assign', 'start', 'complete'] as const) {
+      t = process.hrtime.bigint();
+      await this.transaction(transitionOp(this.s, this.w, id, step));
+      latencies?.[step].push(elapsed(t));
+    }
+  }
+}
