@@ -10,7 +10,15 @@ const LATER = {
   improvement: ['diagnostic'],
   diagnostic: [],
 };
-const TECHNOLOGY = ['kysely', 'fastify', 'pg', 'better-sqlite3', 'node:fs', 'node:fs/promises', '@fastify/*'];
+const TECHNOLOGY = [
+  'kysely',
+  'fastify',
+  'pg',
+  'better-sqlite3',
+  'node:fs',
+  'node:fs/promises',
+  '@fastify/*',
+];
 const OUTER = ['store', 'runtime', 'interfaces', 'simulation'];
 
 /** Folders a file under src/<folder> must not import from, as glob patterns. */
@@ -24,7 +32,9 @@ const restrict = (files, folders, packages, message) => ({
       {
         patterns: [
           ...(folders.length > 0 ? [{ group: banned(folders), message }] : []),
-          ...(packages.length > 0 ? [{ group: packages, message: 'dimension folders hold decisions, not technology' }] : []),
+          ...(packages.length > 0
+            ? [{ group: packages, message: 'dimension folders hold decisions, not technology' }]
+            : []),
         ],
       },
     ],
@@ -32,22 +42,61 @@ const restrict = (files, folders, packages, message) => ({
 });
 
 export default tseslint.config(
-  { ignores: ['node_modules', 'dist', 'data', 'web/dist', 'bench/results', 'test-results', 'bin', 'eslint.config.js'] },
+  {
+    ignores: [
+      'node_modules',
+      'dist',
+      'data',
+      'web/dist',
+      'bench/results',
+      'test-results',
+      'bin',
+      'eslint.config.js',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {
-    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
     rules: {
-      '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true, allowBoolean: true }],
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
+      '@typescript-eslint/restrict-template-expressions': [
+        'error',
+        { allowNumber: true, allowBoolean: true },
+      ],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' },
+      ],
     },
   },
   // Dependencies point backwards only: interfaces → runtime → dimensions → core; store → core.
-  restrict(['src/core/**'], [...Object.keys(LATER), ...OUTER], TECHNOLOGY, 'core depends on nothing else'),
-  ...Object.entries(LATER).map(([dimension, later]) =>
-    restrict([`src/${dimension}/**`], [...later, ...OUTER], TECHNOLOGY, `${dimension} may depend only on earlier dimensions and core`),
+  restrict(
+    ['src/core/**'],
+    [...Object.keys(LATER), ...OUTER],
+    TECHNOLOGY,
+    'core depends on nothing else',
   ),
-  restrict(['src/store/**'], [...Object.keys(LATER), 'runtime', 'interfaces', 'simulation'], [], 'store depends on core only'),
+  ...Object.entries(LATER).map(([dimension, later]) =>
+    restrict(
+      [`src/${dimension}/**`],
+      [...later, ...OUTER],
+      TECHNOLOGY,
+      `${dimension} may depend only on earlier dimensions and core`,
+    ),
+  ),
+  restrict(
+    ['src/store/**'],
+    [...Object.keys(LATER), 'runtime', 'interfaces', 'simulation'],
+    [],
+    'store depends on core only',
+  ),
   restrict(['src/runtime/**'], ['interfaces'], [], 'runtime does not know its interfaces'),
-  restrict(['src/interfaces/**', 'src/sdk/**'], ['store'], [], 'interfaces reach the store only through runtime'),
+  restrict(
+    ['src/interfaces/**', 'src/sdk/**'],
+    ['store'],
+    [],
+    'interfaces reach the store only through runtime',
+  ),
 );

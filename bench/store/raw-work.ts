@@ -68,7 +68,10 @@ export function compileRawStatements(db: Kysely<Database>, dialect: Dialect): Ra
     commit: 'commit',
     rollback: 'rollback',
     workType: db.selectFrom('work_types').selectAll().where('id', '=', '').compile().sql,
-    insertItem: db.insertInto('work_items').values(row).compile().sql,
+    insertItem: db
+      .insertInto('work_items')
+      .values({ id: row.id, created_at: row.created_at, ...changes })
+      .compile().sql,
     itemForUpdate: (postgres ? itemForUpdate.forUpdate() : itemForUpdate).compile().sql,
     actorForUpdate: (postgres ? actorForUpdate.forUpdate() : actorForUpdate).compile().sql,
     countHeld: db
@@ -204,6 +207,7 @@ export function* createOp(s: RawStatements, w: RawWorkSettings, title: string): 
     sql: s.insertItem,
     params: [
       id,
+      at,
       w.typeId,
       title,
       payload,
@@ -216,7 +220,6 @@ export function* createOp(s: RawStatements, w: RawWorkSettings, title: string): 
       null,
       0,
       1,
-      at,
       at,
     ],
   };

@@ -11,7 +11,11 @@ import type { WorkContext } from './work-context.js';
  * Makes `id` wait for `dependsOn`. Refuses an edge that would close a cycle (the cycle is named
  * in the error). A queued item that now waits on unfinished work becomes blocked.
  */
-export async function addDependency(ctx: WorkContext, id: string, dependsOn: string): Promise<WorkItem> {
+export async function addDependency(
+  ctx: WorkContext,
+  id: string,
+  dependsOn: string,
+): Promise<WorkItem> {
   // Prerequisite first, then the item: the order `complete` locks them in, so the two never
   // deadlock, and a prerequisite completing concurrently either sees this edge or is seen done.
   const prerequisite = await ctx.tx.work.getForUpdate(dependsOn);
@@ -24,19 +28,31 @@ export async function addDependency(ctx: WorkContext, id: string, dependsOn: str
     });
   }
   if (TERMINAL_STATES.includes(item.state)) {
-    throw new DomainError('conflict', `work item '${id}' is ${item.state}; it can no longer wait on anything`, {
-      details: { currentState: item.state },
-    });
+    throw new DomainError(
+      'conflict',
+      `work item '${id}' is ${item.state}; it can no longer wait on anything`,
+      {
+        details: { currentState: item.state },
+      },
+    );
   }
   if (item.dependsOn.includes(dependsOn)) {
     throw new DomainError('conflict', `work item '${id}' already depends on '${dependsOn}'`);
   }
-  const cycle = await findDependencyCycle(id, dependsOn, async (node) => (await ctx.tx.work.get(node))?.dependsOn ?? []);
+  const cycle = await findDependencyCycle(
+    id,
+    dependsOn,
+    async (node) => (await ctx.tx.work.get(node))?.dependsOn ?? [],
+  );
   if (cycle !== null) {
-    throw new DomainError('dependency_cycle', `adding this dependency would create a cycle: ${cycle.join(' → ')}`, {
-      issues: [{ path: 'dependsOn', message: 'creates a cycle' }],
-      details: { cycle },
-    });
+    throw new DomainError(
+      'dependency_cycle',
+      `adding this dependency would create a cycle: ${cycle.join(' → ')}`,
+      {
+        issues: [{ path: 'dependsOn', message: 'creates a cycle' }],
+        details: { cycle },
+      },
+    );
   }
   await ctx.tx.work.addDependency(id, dependsOn);
   const next: WorkItem = {

@@ -6,7 +6,12 @@ const graph = (edges: Record<string, string[]>) => (id: string) => Promise.resol
 describe('findDependencyCycle', () => {
   it('finds the cycle a new edge would close, as a path', async () => {
     // a → b → c; adding c → a closes c → a → b → c.
-    expect(await findDependencyCycle('c', 'a', graph({ a: ['b'], b: ['c'] }))).toEqual(['c', 'a', 'b', 'c']);
+    expect(await findDependencyCycle('c', 'a', graph({ a: ['b'], b: ['c'] }))).toEqual([
+      'c',
+      'a',
+      'b',
+      'c',
+    ]);
   });
 
   it('rejects a self-dependency', async () => {

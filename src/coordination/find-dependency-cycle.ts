@@ -15,7 +15,11 @@ export async function findDependencyCycle(
     for (const next of await dependenciesOf(current)) {
       if (next === from) {
         const path = [from];
-        for (let node: string | undefined = current; node !== undefined && node !== from; node = parent.get(node)) {
+        for (
+          let node: string | undefined = current;
+          node !== undefined && node !== from;
+          node = parent.get(node)
+        ) {
           path.splice(1, 0, node);
         }
         return [...path, from];

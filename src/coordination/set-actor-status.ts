@@ -26,11 +26,17 @@ export async function setActorStatus(
 }
 
 /** Records that an actor is alive, and brings an offline actor back to available. */
-export async function recordHeartbeat(tx: TxStores, clock: Clock, principal: Principal, actorId: string): Promise<Actor> {
+export async function recordHeartbeat(
+  tx: TxStores,
+  clock: Clock,
+  principal: Principal,
+  actorId: string,
+): Promise<Actor> {
   const actor = await tx.actors.getForUpdate(actorId);
   if (actor === null) throw notFound('actor', actorId);
   const at = clock.now().toISOString();
   await tx.actors.heartbeat(actorId, at);
-  const updated = actor.status === 'offline' ? await setActorStatus(tx, principal, actorId, 'available') : actor;
+  const updated =
+    actor.status === 'offline' ? await setActorStatus(tx, principal, actorId, 'available') : actor;
   return { ...updated, lastHeartbeatAt: at };
 }

@@ -2,7 +2,12 @@ import { DomainError, notFound } from '../core/errors.js';
 import type { EventType, WorkTransitionPayload } from '../core/events.js';
 import type { WorkItem, WorkState } from '../core/model.js';
 import { principalName } from '../core/principal.js';
-import { allowedActions, canPerform, WORK_ACTIONS, type WorkAction } from '../core/work-transitions.js';
+import {
+  allowedActions,
+  canPerform,
+  WORK_ACTIONS,
+  type WorkAction,
+} from '../core/work-transitions.js';
 import { assertAllowed } from './assert-allowed.js';
 import type { WorkContext } from './work-context.js';
 
@@ -83,26 +88,42 @@ export async function transitionWork(
   return next;
 }
 
-function targetOf(item: WorkItem, action: WorkAction, requested: string | undefined): string | null {
+function targetOf(
+  item: WorkItem,
+  action: WorkAction,
+  requested: string | undefined,
+): string | null {
   if (action !== 'offer' && action !== 'assign') {
     if (requested !== undefined) {
-      throw new DomainError('validation_failed', `actorId is only meaningful for offer and assign`, {
-        issues: [{ path: 'actorId', message: `not allowed for ${action}` }],
-      });
+      throw new DomainError(
+        'validation_failed',
+        `actorId is only meaningful for offer and assign`,
+        {
+          issues: [{ path: 'actorId', message: `not allowed for ${action}` }],
+        },
+      );
     }
     return null;
   }
   // Accepting an offer assigns to the actor it was offered to.
   const actorId = requested ?? (item.state === 'offered' ? item.offeredTo : undefined);
   if (actorId === undefined) {
-    throw new DomainError('validation_failed', `${action} needs the actor to ${action} the item to`, {
-      issues: [{ path: 'actorId', message: 'required' }],
-    });
+    throw new DomainError(
+      'validation_failed',
+      `${action} needs the actor to ${action} the item to`,
+      {
+        issues: [{ path: 'actorId', message: 'required' }],
+      },
+    );
   }
   if (action === 'assign' && item.state === 'offered' && actorId !== item.offeredTo) {
-    throw new DomainError('conflict', `work item '${item.id}' is offered to '${item.offeredTo}', not '${actorId}'`, {
-      details: { offeredTo: item.offeredTo },
-    });
+    throw new DomainError(
+      'conflict',
+      `work item '${item.id}' is offered to '${item.offeredTo}', not '${actorId}'`,
+      {
+        details: { offeredTo: item.offeredTo },
+      },
+    );
   }
   return actorId;
 }
@@ -116,14 +137,20 @@ async function checkTarget(ctx: WorkContext, action: WorkAction, actorId: string
     });
   }
   if (actor.status === 'offline') {
-    throw new DomainError('conflict', `actor '${actorId}' is offline`, { details: { actorStatus: actor.status } });
+    throw new DomainError('conflict', `actor '${actorId}' is offline`, {
+      details: { actorStatus: actor.status },
+    });
   }
   if (action === 'assign') {
     const held = await ctx.tx.work.countHeldBy(actorId);
     if (held >= actor.capacity) {
-      throw new DomainError('capacity_exceeded', `actor '${actorId}' already holds ${held} of ${actor.capacity} items`, {
-        details: { held, capacity: actor.capacity },
-      });
+      throw new DomainError(
+        'capacity_exceeded',
+        `actor '${actorId}' already holds ${held} of ${actor.capacity} items`,
+        {
+          details: { held, capacity: actor.capacity },
+        },
+      );
     }
   }
 }
@@ -142,7 +169,13 @@ async function applyAction(
   let next: WorkItem;
   switch (to) {
     case 'offered':
-      next = { ...base, state: to, ownerId: null, offeredTo: targetActorId as string, leaseExpiresAt: null };
+      next = {
+        ...base,
+        state: to,
+        ownerId: null,
+        offeredTo: targetActorId as string,
+        leaseExpiresAt: null,
+      };
       break;
     case 'assigned':
     case 'in_progress': {
@@ -210,6 +243,10 @@ async function unblockDependents(ctx: WorkContext, doneId: string): Promise<void
 }
 
 /** Blocks a queued item that has gained an unfinished dependency. */
-export async function blockWork(ctx: WorkContext, item: WorkItem, reason: string): Promise<WorkItem> {
+export async function blockWork(
+  ctx: WorkContext,
+  item: WorkItem,
+  reason: string,
+): Promise<WorkItem> {
   return applyAction(ctx, item, 'block', null, reason);
 }

@@ -6,12 +6,15 @@ import type { ReadStores, TxStores } from './ports/store.js';
 import type { Clock } from './clock.js';
 
 /** The organization as stored now, in the same form a config file parses into. */
-export async function loadOrgModel(stores: Pick<ReadStores, 'domains' | 'actors' | 'workTypes' | 'organization'>): Promise<OrgModel | null> {
+export async function loadOrgModel(
+  stores: Pick<ReadStores, 'domains' | 'actors' | 'workTypes' | 'organization'>,
+): Promise<OrgModel | null> {
   const organization = await stores.organization.get();
   if (organization === null) return null;
   const actors = await stores.actors.list();
   return {
     name: organization.name,
+    description: organization.description,
     domains: await stores.domains.list(),
     actors: actors.map(({ status: _s, lastHeartbeatAt: _h, ...configured }) => configured),
     workTypes: await stores.workTypes.list(),
@@ -27,7 +30,8 @@ export interface ApplyResult {
 /**
  * Applies a whole organization in one transaction: every added, changed or removed entry is an
  * event, followed by one `core.config.applied` naming who applied what. Removing an actor who
- * holds work, or a work type with open items, is refused and nothing changes. Applying the same
+ * holds or is offered work or has live tokens, or a work type with open items, is refused and
+ * nothing changes; a dry run meets the same refusals. Applying the same
  * file twice changes nothing and records nothing.
  */
 export async function applyOrgConfig(
@@ -36,32 +40,75 @@ export async function applyOrgConfig(
   appliedBy: string,
   desired: OrgModel,
   source: string,
+  options: { dryRun?: boolean } = {},
 ): Promise<ApplyResult> {
   const current = await loadOrgModel(tx);
   const diff = diffOrgConfig(current, desired);
   const organization = await tx.organization.get();
-  if (diff.changes.length === 0 && !diff.renamed) {
+  if (diff.changes.length === 0) {
     return { diff, revision: organization?.revision ?? 0, applied: false };
   }
   for (const change of diff.changes.filter((c) => c.change === 'removed')) {
-    if (change.kind === 'actor' && (await tx.work.countHeldBy(change.id)) > 0) {
-      throw new DomainError('invalid_config', `actor '${change.id}' cannot be removed: it holds work items`, {
-        issues: [{ path: 'actors', message: `'${change.id}' still holds work; reassign it first` }],
-      });
+    if (
+      change.kind === 'actor' &&
+      (await tx.work.countHeldBy(change.id)) + (await tx.work.countOfferedTo(change.id)) > 0
+    ) {
+      throw new DomainError(
+        'invalid_config',
+        `actor '${change.id}' cannot be removed: it holds or is offered work items`,
+        {
+          issues: [
+            {
+              path: 'actors',
+              message: `'${change.id}' still holds or is offered work; release or reassign it first`,
+            },
+          ],
+        },
+      );
+    }
+    if (
+      change.kind === 'actor' &&
+      (await tx.tokens.list()).some((t) => t.actorId === change.id && t.revokedAt === null)
+    ) {
+      throw new DomainError(
+        'invalid_config',
+        `actor '${change.id}' cannot be removed: live API tokens act as it`,
+        {
+          issues: [
+            { path: 'actors', message: `'${change.id}' has live tokens; revoke them first` },
+          ],
+        },
+      );
     }
     if (change.kind === 'workType' && (await tx.work.countOpenOfType(change.id)) > 0) {
-      throw new DomainError('invalid_config', `work type '${change.id}' cannot be removed: it has open work items`, {
-        issues: [{ path: 'workTypes', message: `'${change.id}' still has open work` }],
-      });
+      throw new DomainError(
+        'invalid_config',
+        `work type '${change.id}' cannot be removed: it has open work items`,
+        {
+          issues: [{ path: 'workTypes', message: `'${change.id}' still has open work` }],
+        },
+      );
     }
   }
-  const byId = <T extends { id: string }>(list: readonly T[], id: string) => list.find((e) => e.id === id) as T;
+  // A dry run stops here: it has seen every refusal a real apply would meet, and writes nothing.
+  if (options.dryRun === true)
+    return { diff, revision: organization?.revision ?? 0, applied: false };
+  const byId = <T extends { id: string }>(list: readonly T[], id: string) =>
+    list.find((e) => e.id === id) as T;
   for (const change of diff.changes) {
+    // The organization record itself is written once below, with the revision.
+    if (change.kind === 'organization') continue;
     if (change.change === 'removed') {
       if (change.kind === 'domain') await tx.domains.remove(change.id);
       if (change.kind === 'actor') await tx.actors.remove(change.id);
       if (change.kind === 'workType') await tx.workTypes.remove(change.id);
-      const type = ({ domain: 'core.domain.removed', actor: 'core.actor.removed', workType: 'core.work_type.removed' } as const)[change.kind];
+      const type = (
+        {
+          domain: 'core.domain.removed',
+          actor: 'core.actor.removed',
+          workType: 'core.work_type.removed',
+        } as const
+      )[change.kind];
       tx.events.append({ type, actor: appliedBy, subject: change.id, payload: {} });
       continue;
     }
@@ -82,7 +129,13 @@ export async function applyOrgConfig(
         type: 'core.actor.upserted',
         actor: appliedBy,
         subject: a.id,
-        payload: { kind: a.kind, name: a.name, domains: [...a.domains], skills: { ...a.skills }, capacity: a.capacity },
+        payload: {
+          kind: a.kind,
+          name: a.name,
+          domains: [...a.domains],
+          skills: { ...a.skills },
+          capacity: a.capacity,
+        },
       });
     } else {
       const t = byId(desired.workTypes, change.id);
@@ -102,7 +155,13 @@ export async function applyOrgConfig(
     }
   }
   const revision = (organization?.revision ?? 0) + 1;
-  await tx.organization.set({ name: desired.name, revision, appliedAt: clock.now().toISOString(), appliedBy });
+  await tx.organization.set({
+    name: desired.name,
+    description: desired.description,
+    revision,
+    appliedAt: clock.now().toISOString(),
+    appliedBy,
+  });
   tx.events.append({
     type: 'core.config.applied',
     actor: appliedBy,

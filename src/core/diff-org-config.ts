@@ -3,14 +3,17 @@ import type { ConfigChange } from './events.js';
 import type { OrgModel } from './org-config.js';
 
 export interface OrgDiff {
+  /** The organization's own record first (name, description), then domains, actors, work types. */
   changes: ConfigChange[];
-  /** Whether the organization's name changes too. */
-  renamed: boolean;
 }
 
 type Entry = { id: string } & Record<string, unknown>;
 
-function diffEntries(kind: ConfigChange['kind'], current: readonly Entry[], desired: readonly Entry[]): ConfigChange[] {
+function diffEntries(
+  kind: ConfigChange['kind'],
+  current: readonly Entry[],
+  desired: readonly Entry[],
+): ConfigChange[] {
   const before = new Map(current.map((entry) => [entry.id, entry]));
   const after = new Map(desired.map((entry) => [entry.id, entry]));
   const changes: ConfigChange[] = [];
@@ -32,9 +35,13 @@ function diffEntries(kind: ConfigChange['kind'], current: readonly Entry[], desi
 /** What applying `desired` over `current` would change, entry by entry and field by field. */
 export function diffOrgConfig(current: OrgModel | null, desired: OrgModel): OrgDiff {
   const asEntries = (list: readonly { id: string }[]) => list as unknown as Entry[];
+  const metadata = (model: OrgModel | null): Entry[] =>
+    model === null
+      ? []
+      : [{ id: 'organization', name: model.name, description: model.description }];
   return {
-    renamed: current?.name !== desired.name,
     changes: [
+      ...diffEntries('organization', metadata(current), metadata(desired)),
       ...diffEntries('domain', asEntries(current?.domains ?? []), asEntries(desired.domains)),
       ...diffEntries('actor', asEntries(current?.actors ?? []), asEntries(desired.actors)),
       ...diffEntries('workType', asEntries(current?.workTypes ?? []), asEntries(desired.workTypes)),
@@ -46,6 +53,7 @@ export function diffOrgConfig(current: OrgModel | null, desired: OrgModel): OrgD
 export function formatOrgDiff(diff: OrgDiff): string[] {
   const sign = { added: '+', changed: '~', removed: '-' } as const;
   return diff.changes.map(
-    (c) => `${sign[c.change]} ${c.kind} ${c.id}${c.fields === undefined ? '' : ` (${c.fields.join(', ')})`}`,
+    (c) =>
+      `${sign[c.change]} ${c.kind}${c.kind === 'organization' ? '' : ` ${c.id}`}${c.fields === undefined ? '' : ` (${c.fields.join(', ')})`}`,
   );
 }

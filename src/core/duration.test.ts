@@ -22,6 +22,7 @@ describe('durations', () => {
     expect(formatDuration(14_400)).toBe('4h');
     expect(formatDuration(5400)).toBe('1h30m');
     expect(formatDuration(90_061)).toBe('1d1h1m1s');
-    for (const s of [1, 59, 61, 3600, 86_399, 90_000]) expect(parseDuration(formatDuration(s))).toBe(s);
+    for (const s of [1, 59, 61, 3600, 86_399, 90_000])
+      expect(parseDuration(formatDuration(s))).toBe(s);
   });
 });

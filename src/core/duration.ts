@@ -17,7 +17,12 @@ export function formatDuration(seconds: number): string {
   if (!Number.isInteger(seconds)) return `${seconds}s`;
   let rest = seconds;
   let out = '';
-  for (const [unit, size] of [['d', 86_400], ['h', 3600], ['m', 60], ['s', 1]] as const) {
+  for (const [unit, size] of [
+    ['d', 86_400],
+    ['h', 3600],
+    ['m', 60],
+    ['s', 1],
+  ] as const) {
     const count = Math.floor(rest / size);
     if (count > 0) {
       out += `${count}${unit}`;

@@ -15,7 +15,7 @@ export interface WorkTransitionPayload {
 
 /** A summary of one applied configuration; the full diff is in the event too. */
 export interface ConfigChange {
-  kind: 'domain' | 'actor' | 'workType';
+  kind: 'organization' | 'domain' | 'actor' | 'workType';
   id: string;
   change: 'added' | 'changed' | 'removed';
   fields?: string[];
@@ -27,7 +27,12 @@ export interface ConfigChange {
  * consumers agree on payloads at compile time.
  */
 export interface EventMap {
-  'core.config.applied': { changes: ConfigChange[]; source: string; revision: number; name: string };
+  'core.config.applied': {
+    changes: ConfigChange[];
+    source: string;
+    revision: number;
+    name: string;
+  };
   'core.domain.upserted': { name: string; owners: string[]; description: string };
   'core.domain.removed': Record<string, never>;
   'core.actor.upserted': {

@@ -6,7 +6,14 @@ function chain(count: number): StoredEvent[] {
   const events: StoredEvent[] = [];
   let prevHash = GENESIS_HASH;
   for (let seq = 1; seq <= count; seq++) {
-    const fields = { seq, time: `2026-01-01T00:00:0${seq}.000Z`, type: 'test.thing.happened', actor: 'system', subject: `s${seq}`, payload: { n: seq } };
+    const fields = {
+      seq,
+      time: `2026-01-01T00:00:0${seq}.000Z`,
+      type: 'test.thing.happened',
+      actor: 'system',
+      subject: `s${seq}`,
+      payload: { n: seq },
+    };
     const hash = hashEvent(prevHash, fields);
     events.push({ ...fields, prevHash, hash });
     prevHash = hash;
@@ -16,8 +23,22 @@ function chain(count: number): StoredEvent[] {
 
 describe('hashEvent', () => {
   it('does not depend on key order (canonical JSON)', () => {
-    const a = hashEvent(GENESIS_HASH, { seq: 1, time: 't', type: 'x', actor: 'a', subject: null, payload: { b: 1, a: 2 } });
-    const b = hashEvent(GENESIS_HASH, { seq: 1, time: 't', type: 'x', actor: 'a', subject: null, payload: { a: 2, b: 1 } });
+    const a = hashEvent(GENESIS_HASH, {
+      seq: 1,
+      time: 't',
+      type: 'x',
+      actor: 'a',
+      subject: null,
+      payload: { b: 1, a: 2 },
+    });
+    const b = hashEvent(GENESIS_HASH, {
+      seq: 1,
+      time: 't',
+      type: 'x',
+      actor: 'a',
+      subject: null,
+      payload: { a: 2, b: 1 },
+    });
     expect(a).toBe(b);
   });
 
@@ -31,7 +52,12 @@ describe('verifyChain', () => {
   it('accepts an intact chain and its head', async () => {
     const events = chain(5);
     const last = events[4] as StoredEvent;
-    expect(await verifyChain(events, { seq: 5, hash: last.hash })).toEqual({ ok: true, checked: 5, lastSeq: 5, problem: null });
+    expect(await verifyChain(events, { seq: 5, hash: last.hash })).toEqual({
+      ok: true,
+      checked: 5,
+      lastSeq: 5,
+      problem: null,
+    });
   });
 
   it('reports an edited event', async () => {
@@ -50,7 +76,10 @@ describe('verifyChain', () => {
   it('reports deletion of the newest events against the head', async () => {
     const events = chain(5);
     const head = { seq: 5, hash: (events[4] as StoredEvent).hash };
-    expect((await verifyChain(events.slice(0, 3), head)).problem).toMatchObject({ kind: 'missing', seq: 4 });
+    expect((await verifyChain(events.slice(0, 3), head)).problem).toMatchObject({
+      kind: 'missing',
+      seq: 4,
+    });
   });
 
   it('reports two events whose positions were swapped', async () => {

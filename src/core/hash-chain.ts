@@ -6,14 +6,7 @@ import type { StoredEvent } from './events.js';
 export const GENESIS_HASH = '0'.repeat(64);
 
 /** The hashed content of an event: everything but the hashes themselves. */
-export interface HashedFields {
-  seq: number;
-  time: string;
-  type: string;
-  actor: string;
-  subject: string | null;
-  payload: unknown;
-}
+export type HashedFields = Omit<StoredEvent, 'prevHash' | 'hash'>;
 
 /**
  * `sha256(prev_hash ‖ canonical JSON)`, canonical JSON being RFC 8785 (JCS), so any
@@ -79,10 +72,18 @@ export async function verifyChain(
       );
     }
     if (event.prevHash !== prevHash) {
-      return fail('prev_hash_mismatch', event.seq, `event ${event.seq} does not link to event ${event.seq - 1}`);
+      return fail(
+        'prev_hash_mismatch',
+        event.seq,
+        `event ${event.seq} does not link to event ${event.seq - 1}`,
+      );
     }
     if (hashEvent(prevHash, event) !== event.hash) {
-      return fail('hash_mismatch', event.seq, `event ${event.seq} was altered: its hash does not match its content`);
+      return fail(
+        'hash_mismatch',
+        event.seq,
+        `event ${event.seq} was altered: its hash does not match its content`,
+      );
     }
     prevHash = event.hash;
     expectedSeq += 1;

@@ -85,7 +85,12 @@ interface WorkItemBase {
 export type WorkItem = WorkItemBase &
   (
     | { state: 'offered'; ownerId: null; offeredTo: string; leaseExpiresAt: null }
-    | { state: 'assigned' | 'in_progress'; ownerId: string; offeredTo: null; leaseExpiresAt: string }
+    | {
+        state: 'assigned' | 'in_progress';
+        ownerId: string;
+        offeredTo: null;
+        leaseExpiresAt: string;
+      }
     | {
         state: Exclude<WorkState, 'offered' | 'assigned' | 'in_progress'>;
         ownerId: null;

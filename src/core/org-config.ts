@@ -4,7 +4,10 @@ import type { Actor, Domain, SkillLevel, WorkType } from './model.js';
 
 const id = z
   .string()
-  .regex(/^[a-z0-9][a-z0-9._-]{0,62}$/, 'lowercase letters, digits, ".", "_" or "-", at most 63 characters');
+  .regex(
+    /^[a-z0-9][a-z0-9._-]{0,62}$/,
+    'lowercase letters, digits, ".", "_" or "-", at most 63 characters',
+  );
 
 const skills = z.record(
   z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'skill names are lowercase identifiers'),
@@ -14,7 +17,10 @@ const skills = z.record(
 const duration = z.union([z.string(), z.number()]).transform((value, ctx) => {
   const seconds = parseDuration(value);
   if (seconds === null) {
-    ctx.addIssue({ code: 'custom', message: `'${value}' is not a duration (e.g. 90s, 30m, 4h, 2d, 1h30m)` });
+    ctx.addIssue({
+      code: 'custom',
+      message: `'${value}' is not a duration (e.g. 90s, 30m, 4h, 2d, 1h30m)`,
+    });
     return z.NEVER;
   }
   return seconds;
@@ -63,7 +69,12 @@ export const orgConfigSchema = z
     const unique = (key: 'domains' | 'actors' | 'workTypes') => {
       const seen = new Set<string>();
       org[key].forEach((entry, index) => {
-        if (seen.has(entry.id)) ctx.addIssue({ code: 'custom', path: [key, index, 'id'], message: `duplicate id '${entry.id}'` });
+        if (seen.has(entry.id))
+          ctx.addIssue({
+            code: 'custom',
+            path: [key, index, 'id'],
+            message: `duplicate id '${entry.id}'`,
+          });
         seen.add(entry.id);
       });
     };
@@ -75,20 +86,32 @@ export const orgConfigSchema = z
     org.domains.forEach((domain, index) => {
       domain.owners.forEach((owner, o) => {
         if (!actors.has(owner)) {
-          ctx.addIssue({ code: 'custom', path: ['domains', index, 'owners', o], message: `unknown actor '${owner}'` });
+          ctx.addIssue({
+            code: 'custom',
+            path: ['domains', index, 'owners', o],
+            message: `unknown actor '${owner}'`,
+          });
         }
       });
     });
     org.actors.forEach((actor, index) => {
       actor.domains.forEach((domain, d) => {
         if (!domains.has(domain)) {
-          ctx.addIssue({ code: 'custom', path: ['actors', index, 'domains', d], message: `unknown domain '${domain}'` });
+          ctx.addIssue({
+            code: 'custom',
+            path: ['actors', index, 'domains', d],
+            message: `unknown domain '${domain}'`,
+          });
         }
       });
     });
     org.workTypes.forEach((type, index) => {
       if (!domains.has(type.domain)) {
-        ctx.addIssue({ code: 'custom', path: ['workTypes', index, 'domain'], message: `unknown domain '${type.domain}'` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['workTypes', index, 'domain'],
+          message: `unknown domain '${type.domain}'`,
+        });
       }
     });
   });
@@ -99,6 +122,7 @@ export type OrgConfig = z.output<typeof orgConfigSchema>;
 /** The stored organization, in model form, as apply compares and writes it. */
 export interface OrgModel {
   name: string;
+  description: string;
   domains: Domain[];
   actors: Omit<Actor, 'status' | 'lastHeartbeatAt'>[];
   workTypes: WorkType[];
@@ -107,7 +131,13 @@ export interface OrgModel {
 export function toOrgModel(config: OrgConfig): OrgModel {
   return {
     name: config.metadata.name,
-    domains: config.domains.map((d) => ({ id: d.id, name: d.name, description: d.description, owners: d.owners })),
+    description: config.metadata.description ?? '',
+    domains: config.domains.map((d) => ({
+      id: d.id,
+      name: d.name,
+      description: d.description,
+      owners: d.owners,
+    })),
     actors: config.actors.map((a) => ({
       id: a.id,
       kind: a.kind,
@@ -133,8 +163,16 @@ export function toOrgConfigDocument(model: OrgModel): OrgConfigInput {
   return {
     apiVersion: 'autonomy/v1',
     kind: 'Organization',
-    metadata: { name: model.name },
-    domains: model.domains.map((d) => ({ id: d.id, name: d.name, description: d.description, owners: [...d.owners] })),
+    metadata: {
+      name: model.name,
+      ...(model.description === '' ? {} : { description: model.description }),
+    },
+    domains: model.domains.map((d) => ({
+      id: d.id,
+      name: d.name,
+      description: d.description,
+      owners: [...d.owners],
+    })),
     actors: model.actors.map((a) => ({
       id: a.id,
       kind: a.kind,

@@ -20,7 +20,8 @@ describe('work state machine', () => {
   it('only ever targets known states, and every non-terminal state can be cancelled', () => {
     for (const { to } of Object.values(WORK_ACTIONS)) expect(WORK_STATES).toContain(to);
     for (const state of WORK_STATES) {
-      if (!['done', 'failed', 'cancelled'].includes(state)) expect(allowedNextStates(state)).toContain('cancelled');
+      if (!['done', 'failed', 'cancelled'].includes(state))
+        expect(allowedNextStates(state)).toContain('cancelled');
     }
   });
 });

@@ -1,25 +1,48 @@
 import { addDependency } from '../coordination/add-dependency.js';
 import { createWork, type NewWork } from '../coordination/create-work.js';
 import { recordHeartbeat, setActorStatus } from '../coordination/set-actor-status.js';
-import { transitionWork, type RequestableAction, type TransitionOptions } from '../coordination/transition-work.js';
+import {
+  transitionWork,
+  type RequestableAction,
+  type TransitionOptions,
+} from '../coordination/transition-work.js';
 import type { WorkContext } from '../coordination/work-context.js';
 import { applyOrgConfig, loadOrgModel, type ApplyResult } from '../core/apply-org-config.js';
 import { systemClock, type Clock } from '../core/clock.js';
-import { diffOrgConfig } from '../core/diff-org-config.js';
 import { DomainError, notFound } from '../core/errors.js';
 import type { StoredEvent } from '../core/events.js';
 import type { ChainVerification } from '../core/hash-chain.js';
-import type { Actor, ActorStatus, ApiToken, Domain, TokenRole, WorkItem, WorkType } from '../core/model.js';
-import { orgConfigSchema, toOrgConfigDocument, toOrgModel, type OrgConfigInput, type OrgModel } from '../core/org-config.js';
+import type {
+  Actor,
+  ActorStatus,
+  ApiToken,
+  Domain,
+  TokenRole,
+  WorkItem,
+  WorkType,
+} from '../core/model.js';
+import {
+  orgConfigSchema,
+  toOrgConfigDocument,
+  toOrgModel,
+  type OrgConfigInput,
+  type OrgModel,
+} from '../core/org-config.js';
 import type { EventFilter } from '../core/ports/event-log.js';
 import type { Organization } from '../core/ports/organization-store.js';
 import type { Store, TxStores } from '../core/ports/store.js';
 import type { WorkFilter } from '../core/ports/work-store.js';
 import { principalName, type Principal } from '../core/principal.js';
-import { authenticate, issueToken, revokeToken, type IssuedToken } from '../supervision/api-tokens.js';
+import {
+  authenticate,
+  issueToken,
+  revokeToken,
+  type IssuedToken,
+} from '../supervision/api-tokens.js';
 import { requireRole, requireSelfOrOperator } from '../supervision/require-role.js';
 import { roleWorkGuard } from '../supervision/role-work-guard.js';
 import { verifyAuditLog } from '../supervision/verify-audit-log.js';
+import type { MigrationReport } from '../store/migrate.js';
 import { openStore } from '../store/open-store.js';
 import { EventBus } from './event-bus.js';
 import type { RuntimeConfig } from './runtime-config.js';
@@ -45,6 +68,8 @@ export class ControlPlane {
     readonly config: Pick<RuntimeConfig, 'leaseSeconds'>,
     /** Where the data lives (file path or URL without password), for messages. */
     readonly location: string,
+    /** What opening the store migrated. */
+    readonly migrations: MigrationReport,
   ) {}
 
   static async open(
@@ -52,8 +77,14 @@ export class ControlPlane {
     options: { clock?: Clock } = {},
   ): Promise<ControlPlane> {
     const clock = options.clock ?? systemClock;
-    const { store, location } = await openStore(config.databaseUrl, clock);
-    return new ControlPlane(store, clock, config, location);
+    const { store, location, migrations } = await openStore(config.databaseUrl, clock);
+    return new ControlPlane(
+      store,
+      clock,
+      config,
+      location,
+      migrations ?? { applied: [], current: [] },
+    );
   }
 
   get dialect(): Store['dialect'] {
@@ -72,7 +103,13 @@ export class ControlPlane {
   }
 
   private workContext(tx: TxStores, principal: Principal): WorkContext {
-    return { tx, clock: this.clock, principal, guard: roleWorkGuard, leaseSeconds: this.config.leaseSeconds };
+    return {
+      tx,
+      clock: this.clock,
+      principal,
+      guard: roleWorkGuard,
+      leaseSeconds: this.config.leaseSeconds,
+    };
   }
 
   // ── organization as code ───────────────────────────────────────────────────────────────
@@ -81,21 +118,28 @@ export class ControlPlane {
     return this.store.read.organization.get();
   }
 
-  async applyConfig(principal: Principal, desired: OrgModel, source: string, options: { dryRun?: boolean } = {}): Promise<ApplyResult> {
+  async applyConfig(
+    principal: Principal,
+    desired: OrgModel,
+    source: string,
+    options: { dryRun?: boolean } = {},
+  ): Promise<ApplyResult> {
     requireRole(principal, ['admin'], 'apply configuration');
-    if (options.dryRun === true) {
-      const current = await loadOrgModel(this.store.read);
-      const revision = (await this.store.read.organization.get())?.revision ?? 0;
-      return { diff: diffOrgConfig(current, desired), revision, applied: false };
-    }
-    return this.write((tx) => applyOrgConfig(tx, this.clock, principalName(principal), desired, source));
+    return this.write((tx) =>
+      applyOrgConfig(tx, this.clock, principalName(principal), desired, source, options),
+    );
   }
 
   /**
    * Validates an organization document (the JSON form of org.yaml) and applies it. Access is
    * checked first, so a caller without the right learns nothing about the document.
    */
-  async applyConfigDocument(principal: Principal, document: unknown, source: string, options: { dryRun?: boolean } = {}): Promise<ApplyResult> {
+  async applyConfigDocument(
+    principal: Principal,
+    document: unknown,
+    source: string,
+    options: { dryRun?: boolean } = {},
+  ): Promise<ApplyResult> {
     requireRole(principal, ['admin'], 'apply configuration');
     const parsed = orgConfigSchema.safeParse(document);
     if (!parsed.success) {
@@ -103,7 +147,10 @@ export class ControlPlane {
         // An unknown key is reported at the object holding it; name the key itself.
         issues: parsed.error.issues.flatMap((issue) =>
           issue.code === 'unrecognized_keys'
-            ? issue.keys.map((key) => ({ path: [...issue.path, key].join('.'), message: 'unknown field' }))
+            ? issue.keys.map((key) => ({
+                path: [...issue.path, key].join('.'),
+                message: 'unknown field',
+              }))
             : [{ path: issue.path.join('.'), message: issue.message }],
         ),
       });
@@ -124,7 +171,12 @@ export class ControlPlane {
     return this.write((tx) => createWork(this.workContext(tx, principal), input));
   }
 
-  async transitionWork(principal: Principal, id: string, action: RequestableAction, options: TransitionOptions = {}): Promise<WorkItem> {
+  async transitionWork(
+    principal: Principal,
+    id: string,
+    action: RequestableAction,
+    options: TransitionOptions = {},
+  ): Promise<WorkItem> {
     requireRole(principal, WRITERS, `${action} work`);
     return this.write((tx) => transitionWork(this.workContext(tx, principal), id, action, options));
   }
@@ -149,7 +201,10 @@ export class ControlPlane {
 
   // ── actors and the organization model ───────────────────────────────────────────────────
 
-  async listActors(principal: Principal, filter: { kind?: Actor['kind'] | undefined; status?: ActorStatus | undefined } = {}): Promise<Actor[]> {
+  async listActors(
+    principal: Principal,
+    filter: { kind?: Actor['kind'] | undefined; status?: ActorStatus | undefined } = {},
+  ): Promise<Actor[]> {
     requireRole(principal, READERS, 'read actors');
     return this.store.read.actors.list(filter);
   }
@@ -203,7 +258,10 @@ export class ControlPlane {
     return authenticate(this.store.read.tokens, secret);
   }
 
-  async issueToken(principal: Principal, request: { name: string; role: TokenRole; actorId?: string | null | undefined }): Promise<IssuedToken> {
+  async issueToken(
+    principal: Principal,
+    request: { name: string; role: TokenRole; actorId?: string | null | undefined },
+  ): Promise<IssuedToken> {
     requireRole(principal, ['admin'], 'create tokens');
     return this.write((tx) => issueToken(tx, this.clock, principalName(principal), request));
   }

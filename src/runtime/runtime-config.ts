@@ -22,14 +22,19 @@ const envSchema = z.object({
   AUTONOMY_PORT: z.coerce.number().int().min(0).max(65_535).default(7070),
   AUTONOMY_LEASE_SECONDS: z.coerce.number().int().min(1).default(300),
   AUTONOMY_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
-  AUTONOMY_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  AUTONOMY_LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+    .default('info'),
 });
 
 export function loadRuntimeConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
     throw new DomainError('invalid_config', 'invalid environment', {
-      issues: parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })),
+      issues: parsed.error.issues.map((issue) => ({
+        path: issue.path.join('.'),
+        message: issue.message,
+      })),
     });
   }
   const e = parsed.data;

@@ -9,9 +9,28 @@ export interface MigrationReport {
   current: string[];
 }
 
-/** Brings the schema up to date. Safe to run on every start and from several nodes at once. */
+/** Attempts before giving up when another process migrates the same database at the same time. */
+const ATTEMPTS = 3;
+
+/**
+ * Brings the schema up to date. Safe to run on every start and from several processes at once:
+ * on PostgreSQL Kysely's migration lock serializes them; SQLite has no such lock, so a process
+ * that loses the race (its transaction rolls back) looks again and finds the work done.
+ */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the migrator works on any schema
 export async function migrateToLatest(db: Kysely<any>): Promise<MigrationReport> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await migrateOnce(db);
+    } catch (error) {
+      if (attempt >= ATTEMPTS) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+    }
+  }
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the migrator works on any schema
+async function migrateOnce(db: Kysely<any>): Promise<MigrationReport> {
   const migrator = new Migrator({
     db,
     provider: { getMigrations: () => Promise.resolve(MIGRATIONS) },
@@ -19,12 +38,15 @@ export async function migrateToLatest(db: Kysely<any>): Promise<MigrationReport>
   const result: MigrationResultSet = await migrator.migrateToLatest();
   if (result.error !== undefined) {
     const failed = result.results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
-    const reason = result.error instanceof Error ? result.error.message : JSON.stringify(result.error);
+    const reason =
+      result.error instanceof Error ? result.error.message : JSON.stringify(result.error);
     throw new Error(`migration ${failed} failed: ${reason}`, { cause: result.error });
   }
   const current = (await migrator.getMigrations()).filter((m) => m.executedAt !== undefined);
   return {
-    applied: (result.results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName),
+    applied: (result.results ?? [])
+      .filter((r) => r.status === 'Success')
+      .map((r) => r.migrationName),
     current: current.map((m) => m.name),
   };
 }

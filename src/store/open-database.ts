@@ -32,17 +32,26 @@ export function openDatabase(url: string, options: OpenDatabaseOptions = {}): Op
     const pool = new pg.Pool({ connectionString: url, max: 10, types });
     const safe = new URL(url);
     safe.password = '';
-    return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }), ...log }), dialect: 'postgres', location: safe.toString() };
+    return {
+      db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }), ...log }),
+      dialect: 'postgres',
+      location: safe.toString(),
+    };
   }
   const path = url.replace(/^sqlite:/, '');
   const file = path === ':memory:' ? path : resolve(path);
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const sqlite = new BetterSqlite3(file);
+  // Other processes (the CLI beside a running server) wait for the write lock instead of failing;
+  // set first, so even switching a fresh file to WAL waits for a process doing the same.
+  sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('journal_mode = WAL');
   // FULL: a commit is on disk before it is acknowledged, so acknowledged writes survive power loss.
   sqlite.pragma('synchronous = FULL');
-  // Other processes (the CLI beside a running server) wait for the write lock instead of failing.
-  sqlite.pragma('busy_timeout = 5000');
   // Kysely's SQLite dialect, with each distinct statement prepared once rather than on every query.
-  return { db: new Kysely<Database>({ dialect: new CachedSqliteDialect(sqlite), ...log }), dialect: 'sqlite', location: file };
+  return {
+    db: new Kysely<Database>({ dialect: new CachedSqliteDialect(sqlite), ...log }),
+    dialect: 'sqlite',
+    location: file,
+  };
 }

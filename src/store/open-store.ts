@@ -10,7 +10,11 @@ export interface OpenedStore {
 }
 
 /** Opens the database a URL names and, unless told not to, brings its schema up to date. */
-export async function openStore(url: string, clock: Clock, options: { migrate?: boolean } = {}): Promise<OpenedStore> {
+export async function openStore(
+  url: string,
+  clock: Clock,
+  options: { migrate?: boolean } = {},
+): Promise<OpenedStore> {
   const { db, dialect, location } = openDatabase(url);
   try {
     const migrations = options.migrate === false ? null : await migrateToLatest(db);

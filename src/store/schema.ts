@@ -83,6 +83,7 @@ export interface ApiTokensTable {
 export interface OrganizationTable {
   id: number;
   name: string;
+  description: string;
   revision: number;
   applied_at: string;
   applied_by: string;

@@ -7,7 +7,9 @@ import { PreparedQuery } from './prepared-query.js';
 import type { ActorsTable, Database } from './schema.js';
 
 // On the path of every assignment, so compiled once (see PreparedQuery).
-const GET = new PreparedQuery((db, a: { id: string }) => db.selectFrom('actors').selectAll().where('id', '=', a.id));
+const GET = new PreparedQuery((db, a: { id: string }) =>
+  db.selectFrom('actors').selectAll().where('id', '=', a.id),
+);
 const GET_FOR_UPDATE = new PreparedQuery((db, a: { id: string }, dialect) => {
   const query = db.selectFrom('actors').selectAll().where('id', '=', a.id);
   return dialect === 'postgres' ? query.forUpdate() : query;
@@ -42,7 +44,9 @@ export class SqlActorStore implements ActorStore {
     return row === undefined ? null : toActor(row);
   }
 
-  async list(filter: { kind?: Actor['kind'] | undefined; status?: ActorStatus | undefined } = {}): Promise<Actor[]> {
+  async list(
+    filter: { kind?: Actor['kind'] | undefined; status?: ActorStatus | undefined } = {},
+  ): Promise<Actor[]> {
     let query = this.db.selectFrom('actors').selectAll().orderBy('id');
     if (filter.kind !== undefined) query = query.where('kind', '=', filter.kind);
     if (filter.status !== undefined) query = query.where('status', '=', filter.status);
@@ -59,7 +63,12 @@ export class SqlActorStore implements ActorStore {
     };
     await this.db
       .insertInto('actors')
-      .values({ id: actor.id, ...configured, status: actor.status, last_heartbeat_at: actor.lastHeartbeatAt })
+      .values({
+        id: actor.id,
+        ...configured,
+        status: actor.status,
+        last_heartbeat_at: actor.lastHeartbeatAt,
+      })
       .onConflict((oc) => oc.column('id').doUpdateSet(configured))
       .execute();
   }
@@ -73,6 +82,10 @@ export class SqlActorStore implements ActorStore {
   }
 
   async heartbeat(id: string, at: string): Promise<void> {
-    await this.db.updateTable('actors').set({ last_heartbeat_at: at }).where('id', '=', id).execute();
+    await this.db
+      .updateTable('actors')
+      .set({ last_heartbeat_at: at })
+      .where('id', '=', id)
+      .execute();
   }
 }

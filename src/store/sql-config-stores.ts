@@ -15,7 +15,11 @@ export class SqlDomainStore implements DomainStore {
   constructor(private readonly db: Kysely<Database>) {}
 
   async get(id: string): Promise<Domain | null> {
-    const row = await this.db.selectFrom('domains').selectAll().where('id', '=', id).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('domains')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirst();
     return row === undefined ? null : toDomain(row);
   }
 
@@ -24,7 +28,11 @@ export class SqlDomainStore implements DomainStore {
   }
 
   async upsert(domain: Domain): Promise<void> {
-    const values = { name: domain.name, description: domain.description, owners: toJson(domain.owners) };
+    const values = {
+      name: domain.name,
+      description: domain.description,
+      owners: toJson(domain.owners),
+    };
     await this.db
       .insertInto('domains')
       .values({ id: domain.id, ...values })
@@ -51,12 +59,18 @@ export class SqlWorkTypeStore implements WorkTypeStore {
   constructor(private readonly db: Kysely<Database>) {}
 
   async get(id: string): Promise<WorkType | null> {
-    const row = await this.db.selectFrom('work_types').selectAll().where('id', '=', id).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('work_types')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirst();
     return row === undefined ? null : toWorkType(row);
   }
 
   async list(): Promise<WorkType[]> {
-    return (await this.db.selectFrom('work_types').selectAll().orderBy('id').execute()).map(toWorkType);
+    return (await this.db.selectFrom('work_types').selectAll().orderBy('id').execute()).map(
+      toWorkType,
+    );
   }
 
   async upsert(workType: WorkType): Promise<void> {

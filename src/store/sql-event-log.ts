@@ -44,7 +44,11 @@ export class SqlEventLog implements EventLog {
             // A prefix compares as a substring: LIKE would need escaping and is case-insensitive
             // on SQLite, while exact types are not.
             type.endsWith('*')
-              ? eb(eb.fn('substr', ['type', eb.lit(1), eb.lit(type.length - 1)]), '=', type.slice(0, -1))
+              ? eb(
+                  eb.fn('substr', ['type', eb.lit(1), eb.lit(type.length - 1)]),
+                  '=',
+                  type.slice(0, -1),
+                )
               : eb('type', '=', type),
           ),
         ),
@@ -54,7 +58,11 @@ export class SqlEventLog implements EventLog {
   }
 
   async head(): Promise<ChainHead | null> {
-    const row = await this.db.selectFrom('event_chain_head').select(['seq', 'hash']).where('id', '=', 1).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('event_chain_head')
+      .select(['seq', 'hash'])
+      .where('id', '=', 1)
+      .executeTakeFirst();
     return row === undefined || row.seq === 0 ? null : { seq: row.seq, hash: row.hash };
   }
 
@@ -62,7 +70,13 @@ export class SqlEventLog implements EventLog {
     // Pages by position, not by seq range, so a reordered or duplicated seq is still seen.
     let offset = 0;
     for (;;) {
-      const rows = await this.db.selectFrom('events').selectAll().orderBy('seq').limit(pageSize).offset(offset).execute();
+      const rows = await this.db
+        .selectFrom('events')
+        .selectAll()
+        .orderBy('seq')
+        .limit(pageSize)
+        .offset(offset)
+        .execute();
       for (const row of rows) yield toStoredEvent(row);
       if (rows.length < pageSize) return;
       offset += rows.length;

@@ -6,15 +6,26 @@ export class SqlOrganizationStore implements OrganizationStore {
   constructor(private readonly db: Kysely<Database>) {}
 
   async get(): Promise<Organization | null> {
-    const row = await this.db.selectFrom('organization').selectAll().where('id', '=', 1).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('organization')
+      .selectAll()
+      .where('id', '=', 1)
+      .executeTakeFirst();
     return row === undefined
       ? null
-      : { name: row.name, revision: row.revision, appliedAt: row.applied_at, appliedBy: row.applied_by };
+      : {
+          name: row.name,
+          description: row.description,
+          revision: row.revision,
+          appliedAt: row.applied_at,
+          appliedBy: row.applied_by,
+        };
   }
 
   async set(organization: Organization): Promise<void> {
     const values = {
       name: organization.name,
+      description: organization.description,
       revision: organization.revision,
       applied_at: organization.appliedAt,
       applied_by: organization.appliedBy,

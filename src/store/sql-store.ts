@@ -17,7 +17,10 @@ const EVENT_INSERT_CHUNK = 500;
 
 // SQLite: take the write lock up front, so a read-then-write transaction never fails half-way
 // on lock upgrade when another process writes the same file.
-const BEGIN: Record<Dialect, CompiledQuery> = { sqlite: CompiledQuery.raw('begin immediate'), postgres: CompiledQuery.raw('begin') };
+const BEGIN: Record<Dialect, CompiledQuery> = {
+  sqlite: CompiledQuery.raw('begin immediate'),
+  postgres: CompiledQuery.raw('begin'),
+};
 const COMMIT = CompiledQuery.raw('commit');
 const ROLLBACK = CompiledQuery.raw('rollback');
 
@@ -29,7 +32,18 @@ const CHAIN_HEAD = new PreparedQuery((db, _: Record<string, never>, dialect) => 
 const INSERT_EVENT = new PreparedQuery((db, e: EventsTable) =>
   db
     .insertInto('events')
-    .values([{ seq: e.seq, time: e.time, type: e.type, actor: e.actor, subject: e.subject, payload: e.payload, prev_hash: e.prev_hash, hash: e.hash }]),
+    .values([
+      {
+        seq: e.seq,
+        time: e.time,
+        type: e.type,
+        actor: e.actor,
+        subject: e.subject,
+        payload: e.payload,
+        prev_hash: e.prev_hash,
+        hash: e.hash,
+      },
+    ]),
 );
 const SET_CHAIN_HEAD = new PreparedQuery((db, a: { seq: number; hash: string }) =>
   db.updateTable('event_chain_head').set({ seq: a.seq, hash: a.hash }).where('id', '=', 1),
@@ -91,7 +105,14 @@ export class SqlStore implements Store {
     let prevHash = head.hash;
     const stored = pending.map((event): StoredEvent => {
       seq += 1;
-      const fields = { seq, time, type: event.type, actor: event.actor, subject: event.subject, payload: event.payload };
+      const fields = {
+        seq,
+        time,
+        type: event.type,
+        actor: event.actor,
+        subject: event.subject,
+        payload: event.payload,
+      };
       const hash = hashEvent(prevHash, fields);
       const storedEvent = { ...fields, prevHash, hash };
       prevHash = hash;
@@ -102,7 +123,10 @@ export class SqlStore implements Store {
       await INSERT_EVENT.execute(conn, this.dialect, toEventRow(only));
     } else {
       for (let i = 0; i < stored.length; i += EVENT_INSERT_CHUNK) {
-        await conn.insertInto('events').values(stored.slice(i, i + EVENT_INSERT_CHUNK).map(toEventRow)).execute();
+        await conn
+          .insertInto('events')
+          .values(stored.slice(i, i + EVENT_INSERT_CHUNK).map(toEventRow))
+          .execute();
       }
     }
     await SET_CHAIN_HEAD.execute(conn, this.dialect, { seq, hash: prevHash });

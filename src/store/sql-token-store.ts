@@ -28,12 +28,18 @@ export class SqlTokenStore implements TokenStore {
   }
 
   async get(id: string): Promise<ApiToken | null> {
-    const row = await this.db.selectFrom('api_tokens').select(PUBLIC_COLUMNS).where('id', '=', id).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('api_tokens')
+      .select(PUBLIC_COLUMNS)
+      .where('id', '=', id)
+      .executeTakeFirst();
     return row === undefined ? null : toToken(row);
   }
 
   async list(): Promise<ApiToken[]> {
-    return (await this.db.selectFrom('api_tokens').select(PUBLIC_COLUMNS).orderBy('id').execute()).map(toToken);
+    return (
+      await this.db.selectFrom('api_tokens').select(PUBLIC_COLUMNS).orderBy('id').execute()
+    ).map(toToken);
   }
 
   async insert(token: ApiToken, secretHash: string): Promise<void> {

@@ -22,54 +22,46 @@ const selectItems = (db: Kysely<Database>, dialect: Dialect) =>
   db.selectFrom('work_items').selectAll().select(DEPENDS_ON[dialect].as('depends_on'));
 
 // The statements of a work item's life, compiled once (see PreparedQuery).
-const GET = new PreparedQuery((db, a: { id: string }, dialect) => selectItems(db, dialect).where('id', '=', a.id));
+const GET = new PreparedQuery((db, a: { id: string }, dialect) =>
+  selectItems(db, dialect).where('id', '=', a.id),
+);
 const GET_FOR_UPDATE = new PreparedQuery((db, a: { id: string }, dialect) => {
   const query = selectItems(db, dialect).where('id', '=', a.id);
   // SQLite has no row locks; its transactions already hold the database's write lock.
   return dialect === 'postgres' ? query.forUpdate() : query;
 });
+/** The columns a change may write: all but the id and the creation time. */
+const changeable = (a: Row) => ({
+  type_id: a.type_id,
+  title: a.title,
+  payload: a.payload,
+  value: a.value,
+  due_at: a.due_at,
+  priority_class: a.priority_class,
+  state: a.state,
+  owner_id: a.owner_id,
+  offered_to: a.offered_to,
+  lease_expires_at: a.lease_expires_at,
+  attempts: a.attempts,
+  version: a.version,
+  updated_at: a.updated_at,
+});
 const INSERT = new PreparedQuery((db, a: Row) =>
-  db.insertInto('work_items').values({
-    id: a.id,
-    type_id: a.type_id,
-    title: a.title,
-    payload: a.payload,
-    value: a.value,
-    due_at: a.due_at,
-    priority_class: a.priority_class,
-    state: a.state,
-    owner_id: a.owner_id,
-    offered_to: a.offered_to,
-    lease_expires_at: a.lease_expires_at,
-    attempts: a.attempts,
-    version: a.version,
-    created_at: a.created_at,
-    updated_at: a.updated_at,
-  }),
+  db.insertInto('work_items').values({ id: a.id, created_at: a.created_at, ...changeable(a) }),
 );
 const UPDATE = new PreparedQuery((db, a: Row & { expected_version: number }) =>
   db
     .updateTable('work_items')
-    .set({
-      type_id: a.type_id,
-      title: a.title,
-      payload: a.payload,
-      value: a.value,
-      due_at: a.due_at,
-      priority_class: a.priority_class,
-      state: a.state,
-      owner_id: a.owner_id,
-      offered_to: a.offered_to,
-      lease_expires_at: a.lease_expires_at,
-      attempts: a.attempts,
-      version: a.version,
-      updated_at: a.updated_at,
-    })
+    .set(changeable(a))
     .where('id', '=', a.id)
     .where('version', '=', a.expected_version),
 );
 const DEPENDENTS = new PreparedQuery((db, a: { id: string }) =>
-  db.selectFrom('work_dependencies').select('work_id').where('depends_on', '=', a.id).orderBy('work_id'),
+  db
+    .selectFrom('work_dependencies')
+    .select('work_id')
+    .where('depends_on', '=', a.id)
+    .orderBy('work_id'),
 );
 const COUNT_HELD = new PreparedQuery((db, a: { actorId: string }) =>
   db
@@ -155,6 +147,16 @@ export class SqlWorkStore implements WorkStore {
     return (await COUNT_HELD.takeFirst(this.db, this.dialect, { actorId }))?.n ?? 0;
   }
 
+  async countOfferedTo(actorId: string): Promise<number> {
+    const row = await this.db
+      .selectFrom('work_items')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('offered_to', '=', actorId)
+      .where('state', '=', 'offered')
+      .executeTakeFirstOrThrow();
+    return row.n;
+  }
+
   async countOpenOfType(typeId: string): Promise<number> {
     const row = await this.db
       .selectFrom('work_items')
@@ -176,11 +178,17 @@ export class SqlWorkStore implements WorkStore {
   }
 
   async update(item: WorkItem): Promise<boolean> {
-    const updated = await UPDATE.affected(this.db, this.dialect, { ...toRow(item), expected_version: item.version - 1 });
+    const updated = await UPDATE.affected(this.db, this.dialect, {
+      ...toRow(item),
+      expected_version: item.version - 1,
+    });
     return updated === 1n;
   }
 
   async addDependency(id: string, dependsOn: string): Promise<void> {
-    await this.db.insertInto('work_dependencies').values({ work_id: id, depends_on: dependsOn }).execute();
+    await this.db
+      .insertInto('work_dependencies')
+      .values({ work_id: id, depends_on: dependsOn })
+      .execute();
   }
 }

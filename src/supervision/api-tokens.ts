@@ -44,9 +44,13 @@ export async function issueToken(
       });
     }
     if (request.role === 'agent' && actor.kind !== 'agent') {
-      throw new DomainError('validation_failed', `actor '${actorId}' is a ${actor.kind}, not an agent`, {
-        issues: [{ path: 'actorId', message: 'must be an agent for role agent' }],
-      });
+      throw new DomainError(
+        'validation_failed',
+        `actor '${actorId}' is a ${actor.kind}, not an agent`,
+        {
+          issues: [{ path: 'actorId', message: 'must be an agent for role agent' }],
+        },
+      );
     }
   }
   const now = clock.now();
@@ -69,7 +73,12 @@ export async function issueToken(
   return { token, secret };
 }
 
-export async function revokeToken(tx: TxStores, clock: Clock, revokedBy: string, id: string): Promise<ApiToken> {
+export async function revokeToken(
+  tx: TxStores,
+  clock: Clock,
+  revokedBy: string,
+  id: string,
+): Promise<ApiToken> {
   const token = await tx.tokens.get(id);
   if (token === null) throw new DomainError('not_found', `token '${id}' does not exist`);
   if (token.revokedAt !== null) return token;
@@ -83,5 +92,7 @@ export async function revokeToken(tx: TxStores, clock: Clock, revokedBy: string,
 export async function authenticate(tokens: TokenReader, secret: string): Promise<Principal | null> {
   if (!secret.startsWith(SECRET_PREFIX)) return null;
   const token = await tokens.findActiveByHash(hashSecret(secret));
-  return token === null ? null : { kind: 'token', tokenId: token.id, role: token.role, actorId: token.actorId };
+  return token === null
+    ? null
+    : { kind: 'token', tokenId: token.id, role: token.role, actorId: token.actorId };
 }

@@ -26,18 +26,28 @@ export const roleWorkGuard: WorkGuard = {
 
 function agentDecision(self: string | null, request: WorkRequest) {
   const { operation, item, targetActorId } = request;
-  if (self === null) return { allowed: false as const, reason: 'this agent token is bound to no actor' };
+  if (self === null)
+    return { allowed: false as const, reason: 'this agent token is bound to no actor' };
   if (operation === 'create') return { allowed: true as const };
   if (operation === 'assign' || operation === 'offer') {
     return targetActorId === self
       ? { allowed: true as const }
-      : { allowed: false as const, reason: `an agent token acts only as '${self}', not as '${targetActorId ?? '?'}'` };
+      : {
+          allowed: false as const,
+          reason: `an agent token acts only as '${self}', not as '${targetActorId ?? '?'}'`,
+        };
   }
   if (AGENT_SELF_ACTIONS.has(operation)) {
     const mine = item !== null && (item.ownerId === self || item.offeredTo === self);
     return mine
       ? { allowed: true as const }
-      : { allowed: false as const, reason: `work item '${item?.id ?? '?'}' is not held by '${self}'` };
+      : {
+          allowed: false as const,
+          reason: `work item '${item?.id ?? '?'}' is not held by '${self}'`,
+        };
   }
-  return { allowed: false as const, reason: `agents may not ${operation.replace('_', ' ')} work items` };
+  return {
+    allowed: false as const,
+    reason: `agents may not ${operation.replace('_', ' ')} work items`,
+  };
 }

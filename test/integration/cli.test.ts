@@ -128,7 +128,8 @@ describe('autonomy CLI', () => {
     const first = await cli('apply', '-f', 'examples/org.yaml');
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
-    expect(first.stdout).toContain('+ organization northwind');
+    // The organization's own record comes first, without an id.
+    expect(first.stdout.split('\n')[0]).toBe('+ organization');
     expect(first.stdout).toContain('+ domain support');
     expect(first.stdout).toContain('+ actor maria');
     expect(first.stdout).toContain('+ actor triage-bot');
@@ -163,7 +164,14 @@ describe('autonomy CLI', () => {
     ]);
     expect(toFile.code).toBe(0);
     expect(toFile.stderr).toContain(`wrote revision 1 to ${exported}`);
-    const config = json(asJson) as { actors: { id: string; capacity: number }[] };
+    const config = json(asJson) as {
+      metadata: { name: string; description?: string };
+      actors: { id: string; capacity: number }[];
+    };
+    expect(config.metadata).toEqual({
+      name: 'northwind',
+      description: 'Northwind Cloud, a 20-person SaaS company; humans and agents side by side.',
+    });
     expect(config.actors.find((a) => a.id === 'maria')?.capacity).toBe(4);
     expect(config.actors.some((a) => a.id === 'lucas')).toBe(true);
 
@@ -398,6 +406,49 @@ describe('autonomy CLI', () => {
     const result = await server.done;
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('SIGTERM: shutting down');
+  });
+
+  it('migrates a fresh database, saying what it applied, and then finds nothing to apply', async () => {
+    const fresh = join(dir, 'migrate.db');
+    const first = await new Run(['--db', fresh, 'migrate']).done;
+    expect(first.stderr).toBe('');
+    expect(first.code).toBe(0);
+    expect(first.stdout).toBe(
+      `sqlite database at ${fresh}\napplied 0001-core\nschema up to date (1 migrations)\n`,
+    );
+    const again = await new Run(['--db', fresh, 'migrate']).done;
+    expect(again.code).toBe(0);
+    expect(again.stdout).not.toContain('applied');
+    expect(again.stdout).toContain('schema up to date (1 migrations)');
+  });
+
+  it('lets two processes migrate the same fresh database at once', async () => {
+    // One race is often won cleanly by whichever process starts first; three make a clash likely.
+    for (let round = 1; round <= 3; round++) {
+      const fresh = join(dir, `race-${round}.db`);
+      const results = await Promise.all([
+        new Run(['--db', fresh, 'migrate']).done,
+        new Run(['--db', fresh, 'migrate']).done,
+      ]);
+      for (const result of results) {
+        expect(result.stderr, `round ${round}`).toBe('');
+        expect(result.code, `round ${round}: ${result.stdout}`).toBe(0);
+        expect(result.stdout).toContain('schema up to date (1 migrations)');
+      }
+      // Exactly one of them applied the migration; the other found it done.
+      expect(
+        results.filter((r) => r.stdout.includes('applied 0001-core')),
+        `round ${round}`,
+      ).toHaveLength(1);
+      const sqlite = new BetterSqlite3(fresh, { readonly: true });
+      try {
+        expect(sqlite.prepare('select name from kysely_migration').pluck().all()).toEqual([
+          '0001-core',
+        ]);
+      } finally {
+        sqlite.close();
+      }
+    }
   });
 
   // Last: it alters the shared database.

@@ -3,6 +3,7 @@ import type { Actor } from '../../src/core/model.js';
 import type { OrgConfigInput } from '../../src/core/org-config.js';
 import {
   actorName,
+  AGENT_A,
   eventsViaApi,
   expectIssue,
   expectRefusedWithoutChange,
@@ -26,7 +27,6 @@ afterAll(async () => {
 interface ApplyBody {
   applied: boolean;
   revision: number;
-  renamed: boolean;
   changes: { kind: string; id: string; change: string; fields?: string[] }[];
 }
 
@@ -71,7 +71,8 @@ describe('POST /v1/config/apply', () => {
     });
     expect(response.statusCode, response.body).toBe(200);
     const body = json<ApplyBody>(response);
-    expect(body).toMatchObject({ applied: false, revision: 1, renamed: false });
+    expect(body).toMatchObject({ applied: false, revision: 1 });
+    expect(body).not.toHaveProperty('renamed');
     expect(body.changes).toEqual(expect.arrayContaining(EXPECTED_CHANGES));
     expect(body.changes).toHaveLength(EXPECTED_CHANGES.length);
     expect(await fx.head()).toBe(before);
@@ -84,7 +85,8 @@ describe('POST /v1/config/apply', () => {
     const response = await fx.call('POST', '/v1/config/apply', { as: 'admin', body: CHANGED });
     expect(response.statusCode, response.body).toBe(200);
     const body = json<ApplyBody>(response);
-    expect(body).toMatchObject({ applied: true, revision: 2, renamed: false });
+    expect(body).toMatchObject({ applied: true, revision: 2 });
+    expect(body).not.toHaveProperty('renamed');
     expect(body.changes).toEqual(expect.arrayContaining(EXPECTED_CHANGES));
 
     const events = await eventsViaApi(fx, before);
@@ -123,8 +125,31 @@ describe('POST /v1/config/apply', () => {
     const body = json<ApplyBody>(
       await fx.call('POST', '/v1/config/apply', { as: 'admin', body: CHANGED }),
     );
-    expect(body).toEqual({ applied: false, revision: 2, renamed: false, changes: [] });
+    expect(body).toEqual({ applied: false, revision: 2, changes: [] });
     expect(await fx.head()).toBe(before);
+  });
+
+  it('lists a new name and description first, as one organization change', async () => {
+    const before = await fx.head();
+    const response = await fx.call('POST', '/v1/config/apply?dryRun=true', {
+      as: 'admin',
+      body: { ...CHANGED, metadata: { name: 'Acme Two', description: 'Renamed' } },
+    });
+    expect(response.statusCode, response.body).toBe(200);
+    expect(json<ApplyBody>(response)).toEqual({
+      applied: false,
+      revision: 2,
+      changes: [
+        {
+          kind: 'organization',
+          id: 'organization',
+          change: 'changed',
+          fields: ['name', 'description'],
+        },
+      ],
+    });
+    expect(await fx.head()).toBe(before);
+    expect((await configNow()).config.metadata).toEqual(HTTP_ORG.metadata);
   });
 
   it('refuses to remove an actor who holds work with 422, and changes nothing', async () => {
@@ -138,6 +163,24 @@ describe('POST /v1/config/apply', () => {
     );
     expectIssue(problem, 'actors');
     expect((await configNow()).revision).toBe(2);
+  });
+
+  it('refuses to remove an actor a live token acts as with 422, and changes nothing', async () => {
+    const withoutAda = {
+      ...CHANGED,
+      actors: (CHANGED.actors ?? []).filter((a) => a.id !== AGENT_A),
+    };
+    const problem = await expectRefusedWithoutChange(
+      fx,
+      () => fx.call('POST', '/v1/config/apply', { as: 'admin', body: withoutAda }),
+      422,
+      'invalid_config',
+    );
+    expectIssue(problem, 'actors');
+    expect(problem.detail).toContain(AGENT_A);
+    expect(problem.detail).toContain('token');
+    expect((await configNow()).revision).toBe(2);
+    expect((await fx.call('GET', `/v1/actors/${AGENT_A}`, { as: 'agentA' })).statusCode).toBe(200);
   });
 
   it.each([

@@ -2,7 +2,10 @@ import type { Actor, ActorStatus } from '../model.js';
 
 export interface ActorReader {
   get(id: string): Promise<Actor | null>;
-  list(filter?: { kind?: Actor['kind'] | undefined; status?: ActorStatus | undefined }): Promise<Actor[]>;
+  list(filter?: {
+    kind?: Actor['kind'] | undefined;
+    status?: ActorStatus | undefined;
+  }): Promise<Actor[]>;
 }
 
 export interface ActorStore extends ActorReader {

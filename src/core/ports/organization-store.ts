@@ -1,6 +1,7 @@
 /** The organization record: its name and which revision of its configuration is applied. */
 export interface Organization {
   name: string;
+  description: string;
   revision: number;
   appliedAt: string;
   appliedBy: string;

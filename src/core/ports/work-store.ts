@@ -19,6 +19,8 @@ export interface WorkReader {
   dependentsOf(id: string): Promise<string[]>;
   /** Number of items an actor holds (assigned or in progress). */
   countHeldBy(actorId: string): Promise<number>;
+  /** Number of items currently offered to an actor. */
+  countOfferedTo(actorId: string): Promise<number>;
   /** Number of items of a type that are not yet done, failed or cancelled. */
   countOpenOfType(typeId: string): Promise<number>;
 }

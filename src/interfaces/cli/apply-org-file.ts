@@ -11,7 +11,6 @@ export interface ApplyOutcome {
   /** The revision now in force: the new one after an apply, the current one otherwise. */
   revision: number;
   organization: string;
-  renamed: boolean;
   changes: ConfigChange[];
   /** The diff as printed. */
   diff: string[];
@@ -28,24 +27,14 @@ export async function applyOrgFile(
   desired: OrgModel,
   options: { dryRun: boolean },
 ): Promise<ApplyOutcome> {
-  const before = await cp.organization();
   const result = await cp.applyConfig(ctx.principal, desired, file, { dryRun: options.dryRun });
   const diff = formatOrgDiff(result.diff);
-  // The name is not an entry of the diff, but renaming is still a change people should see.
-  if (result.diff.renamed) {
-    diff.unshift(
-      before === null
-        ? `+ organization ${desired.name}`
-        : `~ organization (name: ${before.name} → ${desired.name})`,
-    );
-  }
   return {
     file,
     dryRun: options.dryRun,
     applied: result.applied,
     revision: result.revision,
     organization: desired.name,
-    renamed: result.diff.renamed,
     changes: result.diff.changes,
     diff,
   };

@@ -10,11 +10,19 @@ declare module 'fastify' {
 }
 
 /** Resolves `Authorization: Bearer <token>` to a principal, or refuses the request. */
-export async function authenticateRequest(cp: ControlPlane, request: FastifyRequest): Promise<Principal> {
+export async function authenticateRequest(
+  cp: ControlPlane,
+  request: FastifyRequest,
+): Promise<Principal> {
   const header = request.headers.authorization;
-  if (header === undefined) throw new DomainError('unauthenticated', 'missing bearer token (Authorization: Bearer <token>)');
+  if (header === undefined)
+    throw new DomainError(
+      'unauthenticated',
+      'missing bearer token (Authorization: Bearer <token>)',
+    );
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-  if (match === null) throw new DomainError('unauthenticated', 'the Authorization header must be "Bearer <token>"');
+  if (match === null)
+    throw new DomainError('unauthenticated', 'the Authorization header must be "Bearer <token>"');
   const principal = await cp.authenticate(match[1] as string);
   if (principal === null) throw new DomainError('unauthenticated', 'unknown or revoked token');
   return principal;

@@ -1,5 +1,8 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { hasZodFastifySchemaValidationErrors, type ZodFastifySchemaValidationError } from 'fastify-type-provider-zod';
+import {
+  hasZodFastifySchemaValidationErrors,
+  type ZodFastifySchemaValidationError,
+} from 'fastify-type-provider-zod';
 import { ERROR_TABLE } from '../../core/error-table.js';
 import { DomainError, isDomainError, type ErrorCode, type FieldIssue } from '../../core/errors.js';
 
@@ -26,21 +29,22 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
   FST_ERR_CTP_INVALID_JSON_BODY: 'validation_failed',
 };
 
-function fromZodValidation(validation: readonly ZodFastifySchemaValidationError[], context: string): DomainError {
-  const issues = validation.flatMap(
-    (issue): FieldIssue[] => {
-      const base = issue.instancePath.replace(/^\//, '').replaceAll('/', '.');
-      const prefix = context === 'body' ? '' : `${context}.`;
-      const keys = (issue.params as { keys?: unknown }).keys;
-      if (issue.keyword === 'unrecognized_keys' && Array.isArray(keys)) {
-        return (keys as string[]).map((key) => ({
-          path: `${prefix}${base === '' ? key : `${base}.${key}`}`,
-          message: 'unknown field',
-        }));
-      }
-      return [{ path: `${prefix}${base}` || context, message: issue.message ?? 'invalid' }];
-    },
-  );
+function fromZodValidation(
+  validation: readonly ZodFastifySchemaValidationError[],
+  context: string,
+): DomainError {
+  const issues = validation.flatMap((issue): FieldIssue[] => {
+    const base = issue.instancePath.replace(/^\//, '').replaceAll('/', '.');
+    const prefix = context === 'body' ? '' : `${context}.`;
+    const keys = (issue.params as { keys?: unknown }).keys;
+    if (issue.keyword === 'unrecognized_keys' && Array.isArray(keys)) {
+      return (keys as string[]).map((key) => ({
+        path: `${prefix}${base === '' ? key : `${base}.${key}`}`,
+        message: 'unknown field',
+      }));
+    }
+    return [{ path: `${prefix}${base}` || context, message: issue.message ?? 'invalid' }];
+  });
   const summary = issues.map((i) => `${i.path}: ${i.message}`).join('; ');
   return new DomainError('validation_failed', `invalid ${context}: ${summary}`, { issues });
 }
@@ -54,9 +58,19 @@ export function toDomainError(error: unknown): DomainError {
   }
   const mapped = fastifyError.code === undefined ? undefined : FASTIFY_CODES[fastifyError.code];
   if (mapped !== undefined) {
-    return new DomainError(mapped, fastifyError.message ?? mapped, mapped === 'validation_failed' ? { issues: [{ path: 'body', message: fastifyError.message ?? 'malformed' }] } : {});
+    return new DomainError(
+      mapped,
+      fastifyError.message ?? mapped,
+      mapped === 'validation_failed'
+        ? { issues: [{ path: 'body', message: fastifyError.message ?? 'malformed' }] }
+        : {},
+    );
   }
-  if (typeof fastifyError.statusCode === 'number' && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
+  if (
+    typeof fastifyError.statusCode === 'number' &&
+    fastifyError.statusCode >= 400 &&
+    fastifyError.statusCode < 500
+  ) {
     return new DomainError('validation_failed', fastifyError.message ?? 'bad request');
   }
   return new DomainError('internal', 'internal error', { cause: error });
@@ -76,7 +90,11 @@ export function problemOf(error: DomainError, instance: string): Problem {
   };
 }
 
-export async function sendProblem(error: unknown, request: FastifyRequest, reply: FastifyReply): Promise<void> {
+export async function sendProblem(
+  error: unknown,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): Promise<void> {
   const domainError = toDomainError(error);
   if (domainError.code === 'internal') request.log.error({ err: error }, 'request failed');
   const problem = problemOf(domainError, request.url);

@@ -5,8 +5,14 @@ import { ACTOR_STATUSES, PRIORITY_CLASSES, TOKEN_ROLES, WORK_STATES } from '../.
 
 // Times are stored and compared as UTC ISO strings, so whatever offset or precision a client sends
 // is normalized to that one spelling of the instant.
-export const isoTime = z.iso.datetime({ offset: true }).transform((value) => new Date(value).toISOString()).describe('ISO 8601 time');
-const skillsSchema = z.record(z.string(), z.number().int().min(1).max(5)).readonly().describe('skill → level 1–5');
+export const isoTime = z.iso
+  .datetime({ offset: true })
+  .transform((value) => new Date(value).toISOString())
+  .describe('ISO 8601 time');
+const skillsSchema = z
+  .record(z.string(), z.number().int().min(1).max(5))
+  .readonly()
+  .describe('skill → level 1–5');
 const ids = z.array(z.string()).readonly();
 
 export const problemSchema = z
@@ -76,7 +82,11 @@ export const eventSchema = z.object({
   subject: z.string().nullable(),
   payload: z.unknown(),
   prevHash: z.string(),
-  hash: z.string().describe('sha256(prevHash ‖ RFC 8785 canonical JSON of seq, time, type, actor, subject, payload)'),
+  hash: z
+    .string()
+    .describe(
+      'sha256(prevHash ‖ RFC 8785 canonical JSON of seq, time, type, actor, subject, payload)',
+    ),
 });
 
 export const tokenSchema = z.object({
@@ -91,7 +101,10 @@ export const tokenSchema = z.object({
 export const page = <T extends z.ZodType>(item: T) =>
   z.object({
     items: z.array(item),
-    nextCursor: z.string().nullable().describe('pass as `after` for the next page; null at the end'),
+    nextCursor: z
+      .string()
+      .nullable()
+      .describe('pass as `after` for the next page; null at the end'),
   });
 
 export const idParams = z.strictObject({ id: z.string().min(1).max(200) });
@@ -99,6 +112,8 @@ export const idParams = z.strictObject({ id: z.string().min(1).max(200) });
 /** Query values that may repeat (`?type=a&type=b`) or be comma-separated (`?type=a,b`). */
 export const listParam = z
   .union([z.string(), z.array(z.string())])
-  .transform((value) => (Array.isArray(value) ? value : [value]).flatMap((v) => v.split(',')).filter((v) => v !== ''));
+  .transform((value) =>
+    (Array.isArray(value) ? value : [value]).flatMap((v) => v.split(',')).filter((v) => v !== ''),
+  );
 
 export const limitParam = z.coerce.number().int().min(1).max(1000).default(100);

@@ -1,7 +1,12 @@
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { DomainError } from '../../core/errors.js';
 import type { ControlPlane } from '../../runtime/control-plane.js';
@@ -24,7 +29,10 @@ Errors are RFC 9457 \`application/problem+json\`; \`errors[].path\` names each o
 Unknown fields are rejected.`;
 
 /** The HTTP interface: `/v1` API, `/docs` (OpenAPI 3.1), `/healthz`, `/readyz`. */
-export async function buildServer(cp: ControlPlane, options: ServerOptions): Promise<FastifyInstance> {
+export async function buildServer(
+  cp: ControlPlane,
+  options: ServerOptions,
+): Promise<FastifyInstance> {
   const app = Fastify({
     logger: { level: options.logLevel },
     bodyLimit: options.bodyLimitBytes,
@@ -33,14 +41,20 @@ export async function buildServer(cp: ControlPlane, options: ServerOptions): Pro
     // Errors the router raises before any route (bad URL encoding, overlong ids) are problems too.
     frameworkErrors: (error, request, reply) => void sendProblem(error, request, reply),
     // Per-request lines only when debugging; failures are logged by the problem handler.
-    logController: new LogController({ disableRequestLogging: options.logLevel !== 'debug' && options.logLevel !== 'trace' }),
+    logController: new LogController({
+      disableRequestLogging: options.logLevel !== 'debug' && options.logLevel !== 'trace',
+    }),
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.decorateRequest('principal', null);
   app.setErrorHandler((error, request, reply) => sendProblem(error, request, reply));
   app.setNotFoundHandler((request, reply) =>
-    sendProblem(new DomainError('not_found', `no route ${request.method} ${request.url.split('?')[0] ?? ''}`), request, reply),
+    sendProblem(
+      new DomainError('not_found', `no route ${request.method} ${request.url.split('?')[0] ?? ''}`),
+      request,
+      reply,
+    ),
   );
 
   await app.register(fastifySwagger, {
@@ -52,7 +66,10 @@ export async function buildServer(cp: ControlPlane, options: ServerOptions): Pro
       tags: [
         { name: 'work', description: 'Work items and their state machine' },
         { name: 'actors', description: 'Humans and agents' },
-        { name: 'organization', description: 'Domains, work types and the configuration applied as code' },
+        {
+          name: 'organization',
+          description: 'Domains, work types and the configuration applied as code',
+        },
         { name: 'events', description: 'The hash-chained event log' },
         { name: 'access', description: 'API tokens' },
         { name: 'health', description: 'Liveness and readiness' },
@@ -64,7 +81,14 @@ export async function buildServer(cp: ControlPlane, options: ServerOptions): Pro
 
   app.get(
     '/healthz',
-    { schema: { tags: ['health'], summary: 'The process is alive', security: [], response: { 200: z.object({ status: z.literal('ok') }) } } },
+    {
+      schema: {
+        tags: ['health'],
+        summary: 'The process is alive',
+        security: [],
+        response: { 200: z.object({ status: z.literal('ok') }) },
+      },
+    },
     () => ({ status: 'ok' as const }),
   );
   app.get(
@@ -109,7 +133,10 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export async function startServer(cp: ControlPlane, options: ServerOptions & Pick<RuntimeConfig, 'host' | 'port'>): Promise<RunningServer> {
+export async function startServer(
+  cp: ControlPlane,
+  options: ServerOptions & Pick<RuntimeConfig, 'host' | 'port'>,
+): Promise<RunningServer> {
   const app = await buildServer(cp, options);
   await app.listen({ host: options.host, port: options.port });
   const address = app.server.address();

@@ -16,8 +16,16 @@ export const migration0001Core: Migration = {
       .addColumn('hash', 'text', (c) => c.notNull())
       .execute();
     await db.schema.createIndex('events_type_seq').on('events').columns(['type', 'seq']).execute();
-    await db.schema.createIndex('events_subject_seq').on('events').columns(['subject', 'seq']).execute();
-    await db.schema.createIndex('events_actor_seq').on('events').columns(['actor', 'seq']).execute();
+    await db.schema
+      .createIndex('events_subject_seq')
+      .on('events')
+      .columns(['subject', 'seq'])
+      .execute();
+    await db.schema
+      .createIndex('events_actor_seq')
+      .on('events')
+      .columns(['actor', 'seq'])
+      .execute();
     await db.schema.createIndex('events_time').on('events').column('time').execute();
 
     // One row: the last link of the chain. Locking it is the single point where writers meet.
@@ -28,7 +36,9 @@ export const migration0001Core: Migration = {
       .addColumn('hash', 'text', (c) => c.notNull())
       .execute();
     // The row exists from the start, so the first writers have something to lock.
-    await sql`insert into event_chain_head (id, seq, hash) values (1, 0, ${GENESIS_HASH})`.execute(db);
+    await sql`insert into event_chain_head (id, seq, hash) values (1, 0, ${GENESIS_HASH})`.execute(
+      db,
+    );
 
     await db.schema
       .createTable('domains')
@@ -84,9 +94,21 @@ export const migration0001Core: Migration = {
         sql`(owner_id is not null) = (state in ('assigned', 'in_progress'))`,
       )
       .execute();
-    await db.schema.createIndex('work_items_state').on('work_items').columns(['state', 'id']).execute();
-    await db.schema.createIndex('work_items_owner').on('work_items').columns(['owner_id', 'state']).execute();
-    await db.schema.createIndex('work_items_type').on('work_items').columns(['type_id', 'id']).execute();
+    await db.schema
+      .createIndex('work_items_state')
+      .on('work_items')
+      .columns(['state', 'id'])
+      .execute();
+    await db.schema
+      .createIndex('work_items_owner')
+      .on('work_items')
+      .columns(['owner_id', 'state'])
+      .execute();
+    await db.schema
+      .createIndex('work_items_type')
+      .on('work_items')
+      .columns(['type_id', 'id'])
+      .execute();
 
     await db.schema
       .createTable('work_dependencies')
@@ -104,6 +126,7 @@ export const migration0001Core: Migration = {
       .createTable('organization')
       .addColumn('id', 'integer', (c) => c.primaryKey())
       .addColumn('name', 'text', (c) => c.notNull())
+      .addColumn('description', 'text', (c) => c.notNull())
       .addColumn('revision', 'integer', (c) => c.notNull())
       .addColumn('applied_at', 'text', (c) => c.notNull())
       .addColumn('applied_by', 'text', (c) => c.notNull())

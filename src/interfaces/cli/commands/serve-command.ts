@@ -47,7 +47,10 @@ export function serveCommand(program: Command, ctx: CliContext): Command {
           let hasAdmin = tokens.some((t) => t.role === 'admin' && t.revokedAt === null);
           let bootstrapToken: string | null = null;
           if (!hasAdmin && options.bootstrapAdminToken === true) {
-            const issued = await cp.issueToken(ctx.principal, { name: 'bootstrap admin', role: 'admin' });
+            const issued = await cp.issueToken(ctx.principal, {
+              name: 'bootstrap admin',
+              role: 'admin',
+            });
             bootstrapToken = issued.secret;
             hasAdmin = true;
           }

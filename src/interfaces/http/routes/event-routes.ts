@@ -8,7 +8,11 @@ import { authenticateRequest, principalOf } from '../authenticate-request.js';
 import { eventSchema, isoTime, limitParam, listParam, page } from '../schemas.js';
 
 const filterQuery = {
-  type: listParam.optional().describe('exact types or prefixes ending in * (coordination.work.*); repeat or comma-separate'),
+  type: listParam
+    .optional()
+    .describe(
+      'exact types or prefixes ending in * (coordination.work.*); repeat or comma-separate',
+    ),
   subject: z.string().optional(),
   actor: z.string().optional(),
   since: isoTime.optional().describe('inclusive'),
@@ -21,7 +25,8 @@ const cursor = z.coerce.number().int().min(0);
 const KEEPALIVE_MS = 15_000;
 const STREAM_BATCH = 500;
 
-export const eventRoutes = (cp: ControlPlane): FastifyPluginAsyncZod =>
+export const eventRoutes =
+  (cp: ControlPlane): FastifyPluginAsyncZod =>
   // eslint-disable-next-line @typescript-eslint/require-await -- Fastify plugins are async by contract
   async (app) => {
     app.get(
@@ -30,7 +35,11 @@ export const eventRoutes = (cp: ControlPlane): FastifyPluginAsyncZod =>
         schema: {
           tags: ['events'],
           summary: 'The event log, oldest first, with cursor paging and filters',
-          querystring: z.strictObject({ ...filterQuery, after: cursor.optional().describe('cursor: events after this seq'), limit: limitParam }),
+          querystring: z.strictObject({
+            ...filterQuery,
+            after: cursor.optional().describe('cursor: events after this seq'),
+            limit: limitParam,
+          }),
           response: { 200: page(eventSchema) },
         },
       },
@@ -64,7 +73,13 @@ export const eventRoutes = (cp: ControlPlane): FastifyPluginAsyncZod =>
       async (request, reply) => {
         const principal = principalOf(request);
         const q = request.query;
-        const filter: Omit<EventFilter, 'afterSeq' | 'limit'> = { types: q.type, subject: q.subject, actor: q.actor, since: q.since, until: q.until };
+        const filter: Omit<EventFilter, 'afterSeq' | 'limit'> = {
+          types: q.type,
+          subject: q.subject,
+          actor: q.actor,
+          since: q.since,
+          until: q.until,
+        };
         // Access is checked before the stream opens, so a refusal is still a proper problem response.
         const latest = await cp.latestSeq(principal);
         let position = request.headers['last-event-id'] ?? q.after ?? latest;
@@ -83,7 +98,8 @@ export const eventRoutes = (cp: ControlPlane): FastifyPluginAsyncZod =>
         const isOpen = (): boolean => !closed;
         let pumping = false;
         let pending = false;
-        const send = (event: StoredEvent) => res.write(`id: ${event.seq}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
+        const send = (event: StoredEvent) =>
+          res.write(`id: ${event.seq}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
         // The bus only says "something committed"; the log is the source, read from our cursor,
         // so no event is skipped or sent twice whatever the timing of notifications.
         const takePending = (): boolean => {
@@ -103,7 +119,11 @@ export const eventRoutes = (cp: ControlPlane): FastifyPluginAsyncZod =>
               takePending();
               // A stream outlives requests: a token revoked since the stream opened ends it.
               const current = await authenticateRequest(cp, request);
-              const batch = await cp.listEvents(current, { ...filter, afterSeq: position, limit: STREAM_BATCH });
+              const batch = await cp.listEvents(current, {
+                ...filter,
+                afterSeq: position,
+                limit: STREAM_BATCH,
+              });
               if (!isOpen()) return;
               for (const event of batch) send(event);
               if (batch.length > 0) position = (batch.at(-1) as StoredEvent).seq;
@@ -139,7 +159,9 @@ export const eventRoutes = (cp: ControlPlane): FastifyPluginAsyncZod =>
               ok: z.boolean(),
               checked: z.number().int(),
               lastSeq: z.number().int(),
-              problem: z.object({ kind: z.string(), seq: z.number().int(), message: z.string() }).nullable(),
+              problem: z
+                .object({ kind: z.string(), seq: z.number().int(), message: z.string() })
+                .nullable(),
             }),
           },
         },

@@ -8,33 +8,60 @@ import { principalOf } from '../authenticate-request.js';
 import { actorSchema, domainSchema, idParams, workTypeSchema } from '../schemas.js';
 
 const changeSchema = z.object({
-  kind: z.enum(['domain', 'actor', 'workType']),
+  kind: z.enum(['organization', 'domain', 'actor', 'workType']),
   id: z.string(),
   change: z.enum(['added', 'changed', 'removed']),
   fields: z.array(z.string()).optional(),
 });
 
-export const organizationRoutes = (cp: ControlPlane): FastifyPluginAsyncZod =>
+export const organizationRoutes =
+  (cp: ControlPlane): FastifyPluginAsyncZod =>
   // eslint-disable-next-line @typescript-eslint/require-await -- Fastify plugins are async by contract
   async (app) => {
     app.get(
       '/domains',
-      { schema: { tags: ['organization'], summary: 'List domains', response: { 200: z.object({ items: z.array(domainSchema) }) } } },
+      {
+        schema: {
+          tags: ['organization'],
+          summary: 'List domains',
+          response: { 200: z.object({ items: z.array(domainSchema) }) },
+        },
+      },
       async (request) => ({ items: await cp.listDomains(principalOf(request)) }),
     );
     app.get(
       '/domains/:id',
-      { schema: { tags: ['organization'], summary: 'One domain', params: idParams, response: { 200: domainSchema } } },
+      {
+        schema: {
+          tags: ['organization'],
+          summary: 'One domain',
+          params: idParams,
+          response: { 200: domainSchema },
+        },
+      },
       async (request) => cp.getDomain(principalOf(request), request.params.id),
     );
     app.get(
       '/work-types',
-      { schema: { tags: ['organization'], summary: 'List work types', response: { 200: z.object({ items: z.array(workTypeSchema) }) } } },
+      {
+        schema: {
+          tags: ['organization'],
+          summary: 'List work types',
+          response: { 200: z.object({ items: z.array(workTypeSchema) }) },
+        },
+      },
       async (request) => ({ items: await cp.listWorkTypes(principalOf(request)) }),
     );
     app.get(
       '/work-types/:id',
-      { schema: { tags: ['organization'], summary: 'One work type', params: idParams, response: { 200: workTypeSchema } } },
+      {
+        schema: {
+          tags: ['organization'],
+          summary: 'One work type',
+          params: idParams,
+          response: { 200: workTypeSchema },
+        },
+      },
       async (request) => cp.getWorkType(principalOf(request), request.params.id),
     );
 
@@ -44,7 +71,10 @@ export const organizationRoutes = (cp: ControlPlane): FastifyPluginAsyncZod =>
         schema: {
           tags: ['actors'],
           summary: 'List humans and agents',
-          querystring: z.strictObject({ kind: z.enum(['human', 'agent']).optional(), status: z.enum(ACTOR_STATUSES).optional() }),
+          querystring: z.strictObject({
+            kind: z.enum(['human', 'agent']).optional(),
+            status: z.enum(ACTOR_STATUSES).optional(),
+          }),
           response: { 200: z.object({ items: z.array(actorSchema) }) },
         },
       },
@@ -73,7 +103,8 @@ export const organizationRoutes = (cp: ControlPlane): FastifyPluginAsyncZod =>
           response: { 200: actorSchema },
         },
       },
-      async (request) => cp.setActorStatus(principalOf(request), request.params.id, request.body.status),
+      async (request) =>
+        cp.setActorStatus(principalOf(request), request.params.id, request.body.status),
     );
     app.post(
       '/actors/:id/heartbeat',
@@ -101,7 +132,8 @@ export const organizationRoutes = (cp: ControlPlane): FastifyPluginAsyncZod =>
       },
       async (request) => {
         const config = await cp.exportConfig(principalOf(request));
-        if (config === null) throw new DomainError('not_found', 'no configuration has been applied yet');
+        if (config === null)
+          throw new DomainError('not_found', 'no configuration has been applied yet');
         return { revision: (await cp.organization())?.revision ?? 0, config };
       },
     );
@@ -116,16 +148,25 @@ export const organizationRoutes = (cp: ControlPlane): FastifyPluginAsyncZod =>
           querystring: z.strictObject({ dryRun: z.enum(['true', 'false']).default('false') }),
           body: z.unknown(),
           response: {
-            200: z.object({ applied: z.boolean(), revision: z.number().int(), renamed: z.boolean(), changes: z.array(changeSchema) }),
+            200: z.object({
+              applied: z.boolean(),
+              revision: z.number().int(),
+              changes: z.array(changeSchema),
+            }),
           },
         },
       },
       async (request) => {
         const principal = principalOf(request);
-        const result = await cp.applyConfigDocument(principal, request.body, `api:${principalName(principal)}`, {
-          dryRun: request.query.dryRun === 'true',
-        });
-        return { applied: result.applied, revision: result.revision, renamed: result.diff.renamed, changes: result.diff.changes };
+        const result = await cp.applyConfigDocument(
+          principal,
+          request.body,
+          `api:${principalName(principal)}`,
+          {
+            dryRun: request.query.dryRun === 'true',
+          },
+        );
+        return { applied: result.applied, revision: result.revision, changes: result.diff.changes };
       },
     );
   };

@@ -5,7 +5,8 @@ import type { ControlPlane } from '../../../runtime/control-plane.js';
 import { principalOf } from '../authenticate-request.js';
 import { idParams, tokenSchema } from '../schemas.js';
 
-export const tokenRoutes = (cp: ControlPlane): FastifyPluginAsyncZod =>
+export const tokenRoutes =
+  (cp: ControlPlane): FastifyPluginAsyncZod =>
   // eslint-disable-next-line @typescript-eslint/require-await -- Fastify plugins are async by contract
   async (app) => {
     app.post(
@@ -13,13 +14,22 @@ export const tokenRoutes = (cp: ControlPlane): FastifyPluginAsyncZod =>
       {
         schema: {
           tags: ['access'],
-          summary: 'Create an API token (admin); the secret is returned once, only its hash is stored',
+          summary:
+            'Create an API token (admin); the secret is returned once, only its hash is stored',
           body: z.strictObject({
             name: z.string().min(1).max(200),
             role: z.enum(TOKEN_ROLES),
-            actorId: z.string().min(1).optional().describe('required for role agent: the actor the token acts as'),
+            actorId: z
+              .string()
+              .min(1)
+              .optional()
+              .describe('required for role agent: the actor the token acts as'),
           }),
-          response: { 201: tokenSchema.extend({ token: z.string().describe('the bearer secret; shown once') }) },
+          response: {
+            201: tokenSchema.extend({
+              token: z.string().describe('the bearer secret; shown once'),
+            }),
+          },
         },
       },
       async (request, reply) => {
@@ -29,12 +39,25 @@ export const tokenRoutes = (cp: ControlPlane): FastifyPluginAsyncZod =>
     );
     app.get(
       '/tokens',
-      { schema: { tags: ['access'], summary: 'List tokens (admin); secrets are never shown', response: { 200: z.object({ items: z.array(tokenSchema) }) } } },
+      {
+        schema: {
+          tags: ['access'],
+          summary: 'List tokens (admin); secrets are never shown',
+          response: { 200: z.object({ items: z.array(tokenSchema) }) },
+        },
+      },
       async (request) => ({ items: await cp.listTokens(principalOf(request)) }),
     );
     app.delete(
       '/tokens/:id',
-      { schema: { tags: ['access'], summary: 'Revoke a token (admin)', params: idParams, response: { 200: tokenSchema } } },
+      {
+        schema: {
+          tags: ['access'],
+          summary: 'Revoke a token (admin)',
+          params: idParams,
+          response: { 200: tokenSchema },
+        },
+      },
       async (request) => cp.revokeToken(principalOf(request), request.params.id),
     );
   };

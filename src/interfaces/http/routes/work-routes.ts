@@ -13,23 +13,30 @@ const createBody = z.strictObject({
   value: z.number().min(0).optional().describe('business value; default 1'),
   dueAt: isoTime.optional().describe("default: now + the work type's SLA"),
   priorityClass: z.enum(PRIORITY_CLASSES).optional().describe('default normal'),
-  dependsOn: z.array(z.string().min(1)).max(100).optional().describe('ids of items this one waits for'),
+  dependsOn: z
+    .array(z.string().min(1))
+    .max(100)
+    .optional()
+    .describe('ids of items this one waits for'),
 });
 
 const ACTION_DOCS: Record<(typeof REQUESTABLE_ACTIONS)[number], string> = {
   offer: 'Offer a queued item to an actor (queued → offered). Needs actorId.',
-  assign: 'Assign to an actor (queued|offered → assigned), within its capacity; accepting an offer needs no actorId.',
+  assign:
+    'Assign to an actor (queued|offered → assigned), within its capacity; accepting an offer needs no actorId.',
   start: 'Start work (assigned → in_progress).',
   complete: 'Complete (in_progress → done); items waiting only on this one are unblocked.',
   fail: 'Fail (assigned|in_progress → failed).',
-  release: 'Give the item back to the queue (offered|assigned|in_progress → queued): rejecting an offer, dropping work.',
+  release:
+    'Give the item back to the queue (offered|assigned|in_progress → queued): rejecting an offer, dropping work.',
   pause: 'Hold the item out of the flow (→ paused); ownership is released.',
   resume: 'Return a paused item (paused → queued, or blocked while dependencies are unfinished).',
   retry: 'Re-queue a failed item (failed → queued, or blocked).',
   cancel: 'Cancel (→ cancelled).',
 };
 
-export const workRoutes = (cp: ControlPlane): FastifyPluginAsyncZod =>
+export const workRoutes =
+  (cp: ControlPlane): FastifyPluginAsyncZod =>
   // eslint-disable-next-line @typescript-eslint/require-await -- Fastify plugins are async by contract
   async (app) => {
     app.post(
@@ -43,7 +50,8 @@ export const workRoutes = (cp: ControlPlane): FastifyPluginAsyncZod =>
           response: { 201: workItemSchema },
         },
       },
-      async (request, reply) => reply.status(201).send(await cp.createWork(principalOf(request), request.body)),
+      async (request, reply) =>
+        reply.status(201).send(await cp.createWork(principalOf(request), request.body)),
     );
 
     app.get(
@@ -94,13 +102,15 @@ export const workRoutes = (cp: ControlPlane): FastifyPluginAsyncZod =>
         schema: {
           tags: ['work'],
           summary: 'Make the item wait for another',
-          description: 'Refused with 422 when the new edge would close a cycle (the cycle is in `cycle`).',
+          description:
+            'Refused with 422 when the new edge would close a cycle (the cycle is in `cycle`).',
           params: idParams,
           body: z.strictObject({ dependsOn: z.string().min(1) }),
           response: { 200: workItemSchema },
         },
       },
-      async (request) => cp.addDependency(principalOf(request), request.params.id, request.body.dependsOn),
+      async (request) =>
+        cp.addDependency(principalOf(request), request.params.id, request.body.dependsOn),
     );
 
     for (const action of REQUESTABLE_ACTIONS) {
@@ -116,7 +126,10 @@ export const workRoutes = (cp: ControlPlane): FastifyPluginAsyncZod =>
             params: idParams,
             // The body is optional: a bare POST performs the action.
             body: (needsActor
-              ? z.strictObject({ actorId: z.string().min(1).optional(), reason: z.string().max(1000).optional() })
+              ? z.strictObject({
+                  actorId: z.string().min(1).optional(),
+                  reason: z.string().max(1000).optional(),
+                })
               : z.strictObject({ reason: z.string().max(1000).optional() })
             )
               .nullish()
@@ -124,7 +137,8 @@ export const workRoutes = (cp: ControlPlane): FastifyPluginAsyncZod =>
             response: { 200: workItemSchema },
           },
         },
-        async (request) => cp.transitionWork(principalOf(request), request.params.id, action, request.body),
+        async (request) =>
+          cp.transitionWork(principalOf(request), request.params.id, action, request.body),
       );
     }
   };
