@@ -30,20 +30,18 @@ const CHAIN_HEAD = new PreparedQuery((db, _: Record<string, never>, dialect) => 
   return dialect === 'postgres' ? query.forUpdate() : query;
 });
 const INSERT_EVENT = new PreparedQuery((db, e: EventsTable) =>
-  db
-    .insertInto('events')
-    .values([
-      {
-        seq: e.seq,
-        time: e.time,
-        type: e.type,
-        actor: e.actor,
-        subject: e.subject,
-        payload: e.payload,
-        prev_hash: e.prev_hash,
-        hash: e.hash,
-      },
-    ]),
+  db.insertInto('events').values([
+    {
+      seq: e.seq,
+      time: e.time,
+      type: e.type,
+      actor: e.actor,
+      subject: e.subject,
+      payload: e.payload,
+      prev_hash: e.prev_hash,
+      hash: e.hash,
+    },
+  ]),
 );
 const SET_CHAIN_HEAD = new PreparedQuery((db, a: { seq: number; hash: string }) =>
   db.updateTable('event_chain_head').set({ seq: a.seq, hash: a.hash }).where('id', '=', 1),
