@@ -442,6 +442,8 @@ async function checkOutcome(scenario: Scenario): Promise<{ events: number }> {
       due_at: _due,
       created_at: _c,
       updated_at: _u,
+      // Derived from the creation time, like the times left out above.
+      priority: _priority,
       lease_expires_at: lease,
       ...rest
     } = row;

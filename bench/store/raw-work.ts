@@ -10,6 +10,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { sql, type Kysely } from 'kysely';
 import type pg from 'pg';
+import { priorityKey } from '../../src/coordination/prioritize.js';
 import { hashEvent } from '../../src/core/hash-chain.js';
 import { newId } from '../../src/core/ids.js';
 import type { Dialect } from '../../src/core/ports/store.js';
@@ -53,6 +54,7 @@ export function compileRawStatements(db: Kysely<Database>, dialect: Dialect): Ra
     value: 0,
     due_at: null,
     priority_class: '',
+    priority: 0,
     state: '',
     owner_id: null,
     offered_to: null,
@@ -130,6 +132,7 @@ export type RawOps<T> = Generator<RawStatement, T, RawResult>;
 
 interface WorkTypeRow {
   sla_seconds: number;
+  expected_duration_seconds: number;
 }
 interface ItemRow {
   type_id: string;
@@ -138,6 +141,7 @@ interface ItemRow {
   value: number;
   due_at: string | null;
   priority_class: string;
+  priority: number;
   state: string;
   owner_id: string | null;
   lease_expires_at: string | null;
@@ -203,6 +207,14 @@ export function* createOp(s: RawStatements, w: RawWorkSettings, title: string): 
   const at = now.toISOString();
   const dueAt = new Date(now.getTime() + type.sla_seconds * 1000).toISOString();
   const payload = JSON.stringify({});
+  const priority = priorityKey({
+    priorityClass: 'normal',
+    value: 1,
+    blocks: 0,
+    createdAt: at,
+    dueAt,
+    expectedSeconds: type.expected_duration_seconds,
+  });
   yield {
     sql: s.insertItem,
     params: [
@@ -214,6 +226,7 @@ export function* createOp(s: RawStatements, w: RawWorkSettings, title: string): 
       1,
       dueAt,
       'normal',
+      priority,
       'queued',
       null,
       null,
@@ -271,6 +284,7 @@ export function* transitionOp(
       item.value,
       item.due_at,
       item.priority_class,
+      item.priority,
       to,
       ownerId,
       null,

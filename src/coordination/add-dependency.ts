@@ -4,6 +4,7 @@ import { principalName } from '../core/principal.js';
 import { TERMINAL_STATES } from '../core/model.js';
 import { assertAllowed } from './assert-allowed.js';
 import { findDependencyCycle } from './find-dependency-cycle.js';
+import { rescoreWork } from './rescore-work.js';
 import { blockWork } from './transition-work.js';
 import type { WorkContext } from './work-context.js';
 
@@ -64,6 +65,7 @@ export async function addDependency(
   if (!(await ctx.tx.work.update(next))) {
     throw new DomainError('conflict', `work item '${id}' was changed concurrently; retry`);
   }
+  await rescoreWork(ctx, prerequisite);
   ctx.tx.events.append({
     type: 'coordination.work.dependency_added',
     actor: principalName(ctx.principal),

@@ -3,6 +3,8 @@ import { newId } from '../core/ids.js';
 import type { PriorityClass, WorkItem } from '../core/model.js';
 import { principalName } from '../core/principal.js';
 import { assertAllowed } from './assert-allowed.js';
+import { priorityKey } from './prioritize.js';
+import { priorityInputOf, rescoreWork } from './rescore-work.js';
 import type { WorkContext } from './work-context.js';
 
 export interface NewWork {
@@ -33,6 +35,7 @@ export async function createWork(ctx: WorkContext, input: NewWork): Promise<Work
   // completing concurrently either sees this item or is seen done.
   const dependsOn = [...new Set(requested)].sort();
   let waiting = 0;
+  const prerequisites: WorkItem[] = [];
   for (const depId of dependsOn) {
     const dep = await ctx.tx.work.getForUpdate(depId);
     if (dep === null) {
@@ -41,9 +44,10 @@ export async function createWork(ctx: WorkContext, input: NewWork): Promise<Work
       });
     }
     if (dep.state !== 'done') waiting += 1;
+    prerequisites.push(dep);
   }
   const now = ctx.clock.now();
-  const item: WorkItem = {
+  const base = {
     id: newId('w', now.getTime()),
     typeId: type.id,
     title: input.title,
@@ -56,12 +60,16 @@ export async function createWork(ctx: WorkContext, input: NewWork): Promise<Work
     version: 1,
     createdAt: now.toISOString(),
     updatedAt: now.toISOString(),
-    state: waiting > 0 ? 'blocked' : 'queued',
+    state: waiting > 0 ? ('blocked' as const) : ('queued' as const),
     ownerId: null,
     offeredTo: null,
     leaseExpiresAt: null,
+    priority: 0,
   };
+  const item: WorkItem = { ...base, priority: priorityKey(priorityInputOf(base, type, 0)) };
   await ctx.tx.work.insert(item);
+  // Each prerequisite now blocks one more item, which raises its priority.
+  for (const prerequisite of prerequisites) await rescoreWork(ctx, prerequisite);
   ctx.tx.events.append({
     type: 'coordination.work.created',
     actor: principalName(ctx.principal),

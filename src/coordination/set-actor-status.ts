@@ -25,17 +25,23 @@ export async function setActorStatus(
   return { ...actor, status };
 }
 
-/** Records that an actor is alive, and brings an offline actor back to available. */
+/**
+ * Records that an actor is alive: renews the leases of everything it holds, and brings an
+ * offline actor back to available.
+ */
 export async function recordHeartbeat(
   tx: TxStores,
   clock: Clock,
   principal: Principal,
   actorId: string,
+  leaseSeconds: number,
 ): Promise<Actor> {
   const actor = await tx.actors.getForUpdate(actorId);
   if (actor === null) throw notFound('actor', actorId);
-  const at = clock.now().toISOString();
+  const now = clock.now();
+  const at = now.toISOString();
   await tx.actors.heartbeat(actorId, at);
+  await tx.work.renewLeases(actorId, new Date(now.getTime() + leaseSeconds * 1000).toISOString());
   const updated =
     actor.status === 'offline' ? await setActorStatus(tx, principal, actorId, 'available') : actor;
   return { ...updated, lastHeartbeatAt: at };

@@ -1,5 +1,5 @@
 import { DomainError, notFound } from '../core/errors.js';
-import type { EventType, WorkTransitionPayload } from '../core/events.js';
+import type { AssignmentDecision, EventType, WorkTransitionPayload } from '../core/events.js';
 import type { WorkItem, WorkState } from '../core/model.js';
 import { principalName } from '../core/principal.js';
 import {
@@ -162,6 +162,7 @@ async function applyAction(
   action: WorkAction,
   targetActorId: string | null,
   reason: string | undefined,
+  decision?: AssignmentDecision,
 ): Promise<WorkItem> {
   const now = ctx.clock.now();
   const to: WorkState = WORK_ACTIONS[action].to;
@@ -207,7 +208,11 @@ async function applyAction(
       type: 'coordination.work.assigned',
       actor,
       subject: item.id,
-      payload: { ...payload, leaseExpiresAt: next.leaseExpiresAt as string },
+      payload: {
+        ...payload,
+        leaseExpiresAt: next.leaseExpiresAt as string,
+        decision: decision ?? { mode: 'manual' },
+      },
     });
   } else if (action === 'block') {
     ctx.tx.events.append({
@@ -240,6 +245,36 @@ async function unblockDependents(ctx: WorkContext, doneId: string): Promise<void
       await applyAction(ctx, dependent, 'unblock', null, `dependency '${doneId}' is done`);
     }
   }
+}
+
+/**
+ * Assigns a queued item the engine chose (a pull), recording why. The caller has checked the
+ * actor's availability and capacity and holds the item's row.
+ */
+export async function assignWork(
+  ctx: WorkContext,
+  item: WorkItem,
+  actorId: string,
+  decision: AssignmentDecision,
+): Promise<WorkItem> {
+  if (!canPerform(item.state, 'assign')) throw illegalTransition(item, 'assign');
+  return applyAction(ctx, item, 'assign', actorId, undefined, decision);
+}
+
+/**
+ * Gives a held item back to the queue on the engine's own initiative (a lease that ran out),
+ * re-blocking it if it waits on unfinished work.
+ */
+export async function releaseWork(
+  ctx: WorkContext,
+  item: WorkItem,
+  reason: string,
+): Promise<WorkItem> {
+  if (!canPerform(item.state, 'release')) throw illegalTransition(item, 'release');
+  const next = await applyAction(ctx, item, 'release', null, reason);
+  return (await unfinishedDependencies(ctx, next)).length > 0
+    ? applyAction(ctx, next, 'block', null, 'waiting on dependencies')
+    : next;
 }
 
 /** Blocks a queued item that has gained an unfinished dependency. */

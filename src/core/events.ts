@@ -13,6 +13,13 @@ export interface WorkTransitionPayload {
   reason?: string;
 }
 
+/**
+ * Why an item went to its owner, recorded with the assignment: `manual` when a person or
+ * program named the actor, `pull` when the actor asked and the engine chose (see
+ * coordination/claim-work for the shape of its reasons).
+ */
+export type AssignmentDecision = { mode: 'manual' } | ({ mode: 'pull' } & Record<string, unknown>);
+
 /** A summary of one applied configuration; the full diff is in the event too. */
 export interface ConfigChange {
   kind: 'organization' | 'domain' | 'actor' | 'workType';
@@ -65,7 +72,10 @@ export interface EventMap {
   };
   'coordination.work.dependency_added': { dependsOn: string };
   'coordination.work.offered': WorkTransitionPayload;
-  'coordination.work.assigned': WorkTransitionPayload & { leaseExpiresAt: string };
+  'coordination.work.assigned': WorkTransitionPayload & {
+    leaseExpiresAt: string;
+    decision: AssignmentDecision;
+  };
   'coordination.work.started': WorkTransitionPayload;
   'coordination.work.completed': WorkTransitionPayload;
   'coordination.work.failed': WorkTransitionPayload;

@@ -70,6 +70,11 @@ interface WorkItemBase {
   priorityClass: PriorityClass;
   /** Ids of the items this one waits for. */
   dependsOn: readonly string[];
+  /**
+   * The ordering key of the coordination priority (higher first). Its time-dependent parts grow
+   * alike for every item, so the key stays correct as time passes (see coordination/prioritize).
+   */
+  priority: number;
   /** Number of times the item has been assigned. */
   attempts: number;
   /** Optimistic-concurrency version, bumped on every change. */

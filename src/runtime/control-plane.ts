@@ -1,5 +1,8 @@
 import { addDependency } from '../coordination/add-dependency.js';
+import { claimWork, type ClaimOutcome } from '../coordination/claim-work.js';
 import { createWork, type NewWork } from '../coordination/create-work.js';
+import { expireLeases } from '../coordination/expire-leases.js';
+import { explainWork, type WorkExplanation } from '../coordination/explain-work.js';
 import { recordHeartbeat, setActorStatus } from '../coordination/set-actor-status.js';
 import {
   transitionWork,
@@ -32,7 +35,7 @@ import type { EventFilter } from '../core/ports/event-log.js';
 import type { Organization } from '../core/ports/organization-store.js';
 import type { Store, TxStores } from '../core/ports/store.js';
 import type { WorkFilter } from '../core/ports/work-store.js';
-import { principalName, type Principal } from '../core/principal.js';
+import { principalName, SYSTEM, type Principal } from '../core/principal.js';
 import {
   authenticate,
   issueToken,
@@ -186,6 +189,33 @@ export class ControlPlane {
     return this.write((tx) => addDependency(this.workContext(tx, principal), id, dependsOn));
   }
 
+  /**
+   * Pull: the actor (an agent token's own, or any for operators) receives its best queued item
+   * with a lease, or the reason there is none.
+   */
+  async claimWork(principal: Principal, actorId: string | undefined): Promise<ClaimOutcome> {
+    requireRole(principal, WRITERS, 'claim work');
+    const actor = actorId ?? (principal.kind === 'token' ? principal.actorId : null);
+    if (actor === null) {
+      throw new DomainError('validation_failed', 'name the actor to claim for', {
+        issues: [{ path: 'actorId', message: 'required unless the token is bound to an actor' }],
+      });
+    }
+    return this.write((tx) => claimWork(this.workContext(tx, principal), actor));
+  }
+
+  async explainWork(principal: Principal, id: string): Promise<WorkExplanation> {
+    requireRole(principal, READERS, 'read work');
+    const item = await this.store.read.work.get(id);
+    if (item === null) throw notFound('work item', id);
+    return explainWork(this.store.read, item, this.clock.now());
+  }
+
+  /** Re-queues items whose lease ran out; the runtime's timer calls this. */
+  async expireLeases(limit = 100): Promise<string[]> {
+    return this.write((tx) => expireLeases(this.workContext(tx, SYSTEM), limit));
+  }
+
   async getWork(principal: Principal, id: string): Promise<WorkDetail> {
     requireRole(principal, READERS, 'read work');
     const item = await this.store.read.work.get(id);
@@ -225,7 +255,9 @@ export class ControlPlane {
   async heartbeat(principal: Principal, id: string): Promise<Actor> {
     requireRole(principal, WRITERS, 'send heartbeats');
     requireSelfOrOperator(principal, id, 'send heartbeats');
-    return this.write((tx) => recordHeartbeat(tx, this.clock, principal, id));
+    return this.write((tx) =>
+      recordHeartbeat(tx, this.clock, principal, id, this.config.leaseSeconds),
+    );
   }
 
   async listDomains(principal: Principal): Promise<Domain[]> {

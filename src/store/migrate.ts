@@ -1,8 +1,12 @@
 import { Migrator, type Kysely, type MigrationResultSet } from 'kysely';
 import { migration0001Core } from './migrations/0001-core.js';
+import { migration0002Coordination } from './migrations/0002-coordination.js';
 
 /** The one migration set, for both dialects, in order. */
-const MIGRATIONS = { '0001-core': migration0001Core };
+const MIGRATIONS = {
+  '0001-core': migration0001Core,
+  '0002-coordination': migration0002Coordination,
+};
 
 export interface MigrationReport {
   applied: string[];

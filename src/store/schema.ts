@@ -55,6 +55,7 @@ export interface WorkItemsTable {
   value: number;
   due_at: string | null;
   priority_class: string;
+  priority: number;
   state: string;
   owner_id: string | null;
   offered_to: string | null;

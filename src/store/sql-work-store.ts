@@ -38,6 +38,7 @@ const changeable = (a: Row) => ({
   value: a.value,
   due_at: a.due_at,
   priority_class: a.priority_class,
+  priority: a.priority,
   state: a.state,
   owner_id: a.owner_id,
   offered_to: a.offered_to,
@@ -80,6 +81,7 @@ function toItem(row: RowWithDependencies): WorkItem {
     value: row.value,
     dueAt: row.due_at,
     priorityClass: row.priority_class,
+    priority: row.priority,
     dependsOn: parseJson(row.depends_on),
     attempts: row.attempts,
     version: row.version,
@@ -102,6 +104,7 @@ function toRow(item: WorkItem): Row {
     value: item.value,
     due_at: item.dueAt,
     priority_class: item.priorityClass,
+    priority: item.priority,
     state: item.state,
     owner_id: item.ownerId,
     offered_to: item.offeredTo,
@@ -145,6 +148,60 @@ export class SqlWorkStore implements WorkStore {
 
   async countHeldBy(actorId: string): Promise<number> {
     return (await COUNT_HELD.takeFirst(this.db, this.dialect, { actorId }))?.n ?? 0;
+  }
+
+  async nextClaimable(typeIds: readonly string[]): Promise<WorkItem | null> {
+    if (typeIds.length === 0) return null;
+    let query = selectItems(this.db, this.dialect)
+      .where('state', '=', 'queued')
+      .where('type_id', 'in', typeIds)
+      .orderBy('priority', 'desc')
+      .orderBy('id')
+      .limit(1);
+    // Concurrent claimers each skip the rows others hold, so none waits and none gets the same.
+    if (this.dialect === 'postgres') query = query.forUpdate('work_items').skipLocked();
+    const row = await query.executeTakeFirst();
+    return row === undefined ? null : toItem(row);
+  }
+
+  async rankInQueue(item: WorkItem): Promise<number> {
+    const row = await this.db
+      .selectFrom('work_items')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('state', '=', 'queued')
+      .where('type_id', '=', item.typeId)
+      .where((eb) =>
+        eb.or([
+          eb('priority', '>', item.priority),
+          eb.and([eb('priority', '=', item.priority), eb('id', '<', item.id)]),
+        ]),
+      )
+      .executeTakeFirstOrThrow();
+    return row.n + 1;
+  }
+
+  async listLeaseExpired(now: string, limit: number): Promise<WorkItem[]> {
+    const rows = await selectItems(this.db, this.dialect)
+      .where('state', 'in', ['assigned', 'in_progress'])
+      .where('lease_expires_at', '<', now)
+      .orderBy('lease_expires_at')
+      .limit(limit)
+      .execute();
+    return rows.map(toItem);
+  }
+
+  async renewLeases(actorId: string, until: string): Promise<number> {
+    const result = await this.db
+      .updateTable('work_items')
+      .set({ lease_expires_at: until })
+      .where('owner_id', '=', actorId)
+      .where('state', 'in', ['assigned', 'in_progress'])
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows);
+  }
+
+  async setPriority(id: string, priority: number): Promise<void> {
+    await this.db.updateTable('work_items').set({ priority }).where('id', '=', id).execute();
   }
 
   async countOfferedTo(actorId: string): Promise<number> {

@@ -20,6 +20,7 @@ function queuedItem(): WorkItem {
     value: 1,
     dueAt: null,
     priorityClass: 'normal',
+    priority: 0,
     dependsOn: [],
     attempts: 0,
     version: 1,

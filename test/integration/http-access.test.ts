@@ -64,6 +64,19 @@ const ROUTES: RouteCase[] = [
   { method: 'GET', path: '/v1/work/{id}', access: 'read', url: () => `/v1/work/${ids.work}` },
   {
     method: 'POST',
+    path: '/v1/work/claim',
+    access: 'write',
+    url: () => '/v1/work/claim',
+    body: () => ({ actorId: 'hana' }),
+  },
+  {
+    method: 'GET',
+    path: '/v1/work/{id}/explain',
+    access: 'read',
+    url: () => `/v1/work/${ids.work}/explain`,
+  },
+  {
+    method: 'POST',
     path: '/v1/work/{id}/dependencies',
     access: 'write',
     url: () => `/v1/work/${ids.work}/dependencies`,

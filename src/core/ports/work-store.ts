@@ -23,6 +23,8 @@ export interface WorkReader {
   countOfferedTo(actorId: string): Promise<number>;
   /** Number of items of a type that are not yet done, failed or cancelled. */
   countOpenOfType(typeId: string): Promise<number>;
+  /** 1 + the number of queued items of the same type ahead of this one. */
+  rankInQueue(item: WorkItem): Promise<number>;
 }
 
 /** Writes of work items; only inside a transaction, beside the events that record them. */
@@ -36,4 +38,19 @@ export interface WorkStore extends WorkReader {
    */
   update(item: WorkItem): Promise<boolean>;
   addDependency(id: string, dependsOn: string): Promise<void>;
+  /**
+   * The highest-priority queued item of one of these types, locked for this transaction. On
+   * PostgreSQL rows other transactions hold are skipped, so concurrent claimers never wait for
+   * or receive the same item.
+   */
+  nextClaimable(typeIds: readonly string[]): Promise<WorkItem | null>;
+  /** Held items whose lease ran out before `now`, oldest deadline first. */
+  listLeaseExpired(now: string, limit: number): Promise<WorkItem[]>;
+  /**
+   * Extends the leases of everything an actor holds. A liveness signal, not a decision: no
+   * version bump, no event.
+   */
+  renewLeases(actorId: string, until: string): Promise<number>;
+  /** Rewrites the derived priority key; not a state change (no version bump, no event). */
+  setPriority(id: string, priority: number): Promise<void>;
 }

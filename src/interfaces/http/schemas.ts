@@ -63,6 +63,7 @@ export const workItemSchema = z.object({
   value: z.number(),
   dueAt: z.string().nullable(),
   priorityClass: z.enum(PRIORITY_CLASSES),
+  priority: z.number().describe('ordering key of the priority score (higher first); see /explain'),
   dependsOn: ids,
   attempts: z.number().int(),
   version: z.number().int(),
@@ -72,6 +73,32 @@ export const workItemSchema = z.object({
   ownerId: z.string().nullable().describe('set only while assigned or in progress'),
   offeredTo: z.string().nullable().describe('set only while offered'),
   leaseExpiresAt: z.string().nullable(),
+});
+
+const priorityPartsSchema = z
+  .object({
+    class: z.number(),
+    value: z.number(),
+    blocks: z.number(),
+    age: z.number(),
+    slack: z.number(),
+    total: z.number(),
+  })
+  .describe('the score now, in points (an hour of waiting is worth 1), part by part');
+
+export const explanationSchema = z.object({
+  itemId: z.string(),
+  state: z.enum(WORK_STATES),
+  summary: z.string(),
+  priority: priorityPartsSchema,
+  rank: z.number().int().nullable(),
+  owner: z
+    .object({ actorId: z.string(), leaseExpiresAt: z.string(), decision: z.unknown() })
+    .nullable(),
+  waitingOn: z.array(z.object({ id: z.string(), state: z.string() })),
+  candidates: z.array(
+    z.object({ actorId: z.string(), eligible: z.boolean(), reasons: z.array(z.string()) }),
+  ),
 });
 
 export const eventSchema = z.object({

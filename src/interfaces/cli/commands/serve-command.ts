@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { startLeaseTimer } from '../../../runtime/lease-timer.js';
 import { startServer } from '../../http/server.js';
 import { applyOrgFile, describeApplyOutcome, type ApplyOutcome } from '../apply-org-file.js';
 import type { CliContext } from '../cli-context.js';
@@ -61,6 +62,9 @@ export function serveCommand(program: Command, ctx: CliContext): Command {
             bodyLimitBytes: config.bodyLimitBytes,
             logLevel: config.logLevel,
           });
+          const stopLeaseTimer = startLeaseTimer(cp, config.leaseCheckMs, (error) => {
+            server.app.log.error({ err: error }, 'lease expiry failed');
+          });
           try {
             const docs = `${server.url}/docs`;
             ctx.output(
@@ -90,7 +94,8 @@ export function serveCommand(program: Command, ctx: CliContext): Command {
             const signal = await stop.received;
             if (!ctx.json) ctx.print(`${signal}: shutting down`);
           } finally {
-            // The server first, so no request reaches a closed store.
+            // The server and the timer first, so nothing reaches a closed store.
+            await stopLeaseTimer();
             await server.close();
           }
         });

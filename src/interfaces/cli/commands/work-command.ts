@@ -195,5 +195,50 @@ export function workCommand(program: Command, ctx: CliContext): Command {
       });
     });
 
+  work
+    .command('claim')
+    .description("pull: assign the actor's highest-priority queued item it has the skills for")
+    .requiredOption('--actor <id>', 'the actor that takes the work')
+    .action(async (options: { actor: string }) => {
+      const outcome = await ctx.withControlPlane((cp) =>
+        cp.claimWork(ctx.principal, options.actor),
+      );
+      if (outcome.claimed === null) {
+        ctx.output({ claimed: null, reason: outcome.reason, message: outcome.message }, () => {
+          ctx.print(`no work for ${options.actor}: ${outcome.message} (${outcome.reason})`);
+        });
+        return;
+      }
+      const item = outcome.claimed;
+      ctx.output({ ...item, decision: outcome.decision }, () => {
+        ctx.print(`${item.id}: ${stateLine(item)}`);
+        ctx.print(`  ${item.title} (priority ${outcome.decision.priority.total.toFixed(1)})`);
+      });
+    });
+
+  work
+    .command('explain')
+    .description('why a work item is where it is: its owner and why, or what keeps it from one')
+    .argument('<id>', 'work item id')
+    .action(async (id: string) => {
+      const explanation = await ctx.withControlPlane((cp) => cp.explainWork(ctx.principal, id));
+      ctx.output(explanation, () => {
+        const p = explanation.priority;
+        ctx.print(`${explanation.itemId}: ${explanation.summary}`);
+        ctx.print(
+          `  priority ${p.total.toFixed(1)} = class ${p.class.toFixed(1)} + value ${p.value.toFixed(1)} + blocks ${p.blocks.toFixed(1)} + age ${p.age.toFixed(1)} + slack ${p.slack.toFixed(1)}`,
+        );
+        if (explanation.candidates.length > 0) {
+          ctx.printLines(
+            formatTable(explanation.candidates, [
+              { header: 'ACTOR', value: (c) => c.actorId },
+              { header: 'CAN TAKE', value: (c) => (c.eligible ? 'yes' : 'no') },
+              { header: 'WHY NOT', value: (c) => c.reasons.join('; ') },
+            ]).map((row) => `  ${row}`),
+          );
+        }
+      });
+    });
+
   return work;
 }

@@ -4,7 +4,15 @@ import { REQUESTABLE_ACTIONS } from '../../../coordination/transition-work.js';
 import { PRIORITY_CLASSES, WORK_STATES } from '../../../core/model.js';
 import type { ControlPlane } from '../../../runtime/control-plane.js';
 import { principalOf } from '../authenticate-request.js';
-import { eventSchema, idParams, isoTime, limitParam, page, workItemSchema } from '../schemas.js';
+import {
+  eventSchema,
+  explanationSchema,
+  idParams,
+  isoTime,
+  limitParam,
+  page,
+  workItemSchema,
+} from '../schemas.js';
 
 const createBody = z.strictObject({
   typeId: z.string().min(1).describe('work type id'),
@@ -81,6 +89,54 @@ export const workRoutes =
         });
         return { items, nextCursor: items.length === q.limit ? (items.at(-1)?.id ?? null) : null };
       },
+    );
+
+    app.post(
+      '/work/claim',
+      {
+        schema: {
+          tags: ['work'],
+          summary: 'Pull: take the best queued item you can do',
+          description:
+            "Assigns the highest-priority queued item whose work type the actor's skills meet, with a lease (renewed by the actor's heartbeat). An agent token claims for its own actor; operators name one. Concurrent claimers never receive the same item. When nothing fits: 204, with the reason in the `autonomy-no-work-reason` header (`actor_unavailable`, `at_capacity`, `no_matching_type`, `no_queued_work`) and a sentence in `autonomy-no-work-message`.",
+          body: z
+            .strictObject({ actorId: z.string().min(1).optional() })
+            .nullish()
+            .transform((body) => body ?? {}),
+          response: {
+            200: workItemSchema.extend({
+              decision: z.unknown().describe('why this item: eligible types, priority parts'),
+            }),
+            204: z.null().describe('nothing fits; see the autonomy-no-work-* headers'),
+          },
+        },
+      },
+      async (request, reply) => {
+        const outcome = await cp.claimWork(principalOf(request), request.body.actorId);
+        if (outcome.claimed === null) {
+          return reply
+            .status(204)
+            .header('autonomy-no-work-reason', outcome.reason)
+            .header('autonomy-no-work-message', outcome.message)
+            .send(null);
+        }
+        return reply.status(200).send({ ...outcome.claimed, decision: outcome.decision });
+      },
+    );
+
+    app.get(
+      '/work/:id/explain',
+      {
+        schema: {
+          tags: ['work'],
+          summary: 'Why the item is where it is',
+          description:
+            'For a held item: its owner, lease and the recorded reasons of its assignment. For any other: what stands between it and an owner (no actor with the skills, all saturated, blocked by X), its priority parts and its position in the queue, and every actor with the reasons it could not take the item.',
+          params: idParams,
+          response: { 200: explanationSchema },
+        },
+      },
+      async (request) => cp.explainWork(principalOf(request), request.params.id),
     );
 
     app.get(

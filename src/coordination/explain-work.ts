@@ -1,0 +1,127 @@
+import type { AssignmentDecision } from '../core/events.js';
+import type { WorkItem, WorkState } from '../core/model.js';
+import type { ReadStores } from '../core/ports/store.js';
+import { priorityParts, type PriorityParts } from './prioritize.js';
+import { priorityInputOf } from './rescore-work.js';
+import { skillGaps } from './skill-gaps.js';
+
+export interface CandidateView {
+  actorId: string;
+  /** Whether the actor could take the item now. */
+  eligible: boolean;
+  /** Why not, when it cannot: missing skills, status, capacity. */
+  reasons: string[];
+}
+
+export interface WorkExplanation {
+  itemId: string;
+  state: WorkState;
+  /** One sentence: why the item is where it is. */
+  summary: string;
+  priority: PriorityParts;
+  /** For a queued item: 1 + the queued items of its type ahead of it. */
+  rank: number | null;
+  /** For a held item: who holds it, until when, and why it went to them. */
+  owner: { actorId: string; leaseExpiresAt: string; decision: AssignmentDecision | null } | null;
+  /** For a blocked item: what it waits on. */
+  waitingOn: { id: string; state: WorkState | 'missing' }[];
+  /** For an item not held: every actor, and whether it could take the item. */
+  candidates: CandidateView[];
+}
+
+type Reads = Pick<ReadStores, 'work' | 'actors' | 'workTypes' | 'events'>;
+
+/**
+ * Why an item is where it is: the recorded reasons of its assignment for a held item; for any
+ * other, what stands between it and an owner (no actor with the skills, all saturated, blocked
+ * by X, leased to Y until T), computed from the current state.
+ */
+export async function explainWork(
+  reads: Reads,
+  item: WorkItem,
+  now: Date,
+): Promise<WorkExplanation> {
+  const type = await reads.workTypes.get(item.typeId);
+  const blocks = (await reads.work.dependentsOf(item.id)).length;
+  const priority = priorityParts(priorityInputOf(item, type, blocks), now);
+  const base = {
+    itemId: item.id,
+    state: item.state,
+    priority,
+    rank: null,
+    owner: null,
+    waitingOn: [],
+    candidates: [],
+  };
+
+  if (item.state === 'assigned' || item.state === 'in_progress') {
+    const assignments = await reads.events.list({
+      subject: item.id,
+      types: ['coordination.work.assigned'],
+      limit: 1000,
+    });
+    const last = assignments.at(-1)?.payload as { decision?: AssignmentDecision } | undefined;
+    const decision = last?.decision ?? null;
+    const how =
+      decision?.mode === 'pull'
+        ? 'it pulled the item as its highest-priority eligible work'
+        : 'it was assigned by hand';
+    return {
+      ...base,
+      summary: `${item.state === 'assigned' ? 'assigned' : 'in progress'}: leased to '${item.ownerId}' until ${item.leaseExpiresAt}; ${how}`,
+      owner: { actorId: item.ownerId, leaseExpiresAt: item.leaseExpiresAt, decision },
+    };
+  }
+  if (item.state === 'blocked') {
+    const waitingOn: WorkExplanation['waitingOn'] = [];
+    for (const id of item.dependsOn) {
+      const dep = await reads.work.get(id);
+      if (dep?.state !== 'done') waitingOn.push({ id, state: dep?.state ?? 'missing' });
+    }
+    return {
+      ...base,
+      summary: `blocked by ${waitingOn.map((w) => `'${w.id}' (${w.state})`).join(', ')}`,
+      waitingOn,
+    };
+  }
+  if (item.state !== 'queued' && item.state !== 'offered') {
+    const summary = {
+      paused: 'paused: held out of the flow until resumed',
+      done: 'done',
+      failed: 'failed: retry re-queues it',
+      cancelled: 'cancelled',
+    }[item.state];
+    return { ...base, summary };
+  }
+
+  const candidates: CandidateView[] = [];
+  for (const actor of await reads.actors.list()) {
+    const reasons = skillGaps(actor.skills, type?.requiredSkills ?? {}).map(
+      (gap) => `lacks ${gap}`,
+    );
+    if (actor.status !== 'available') reasons.push(`is ${actor.status}`);
+    const held = await reads.work.countHeldBy(actor.id);
+    if (held >= actor.capacity) reasons.push(`at capacity (${held}/${actor.capacity})`);
+    candidates.push({ actorId: actor.id, eligible: reasons.length === 0, reasons });
+  }
+  if (item.state === 'offered') {
+    return {
+      ...base,
+      summary: `offered to '${item.offeredTo}', waiting for it to accept or reject`,
+      candidates,
+    };
+  }
+  const rank = await reads.work.rankInQueue(item);
+  const skilled = candidates.filter((c) => !c.reasons.some((r) => r.startsWith('lacks ')));
+  const eligible = candidates.filter((c) => c.eligible);
+  const needs = Object.entries(type?.requiredSkills ?? {})
+    .map(([skill, level]) => `${skill} ≥ ${level}`)
+    .join(', ');
+  const summary =
+    skilled.length === 0
+      ? `no actor has the skills: needs ${needs}`
+      : eligible.length === 0
+        ? `all ${skilled.length} actors with the skills are saturated or unavailable`
+        : `queued at position ${rank} of its type; ${eligible.length} actors with the skills and free capacity can claim it`;
+  return { ...base, summary, rank, candidates };
+}

@@ -1,0 +1,29 @@
+import type { Kysely, Migration } from 'kysely';
+
+/** Coordination: the priority key work is claimed by, and the lease deadline timers scan. */
+export const migration0002Coordination: Migration = {
+  async up(db: Kysely<unknown>): Promise<void> {
+    await db.schema
+      .alterTable('work_items')
+      .addColumn('priority', 'double precision', (c) => c.notNull().defaultTo(0))
+      .execute();
+    // Claims read queued items of some types, highest priority first.
+    await db.schema
+      .createIndex('work_items_claim')
+      .on('work_items')
+      .columns(['state', 'type_id', 'priority'])
+      .execute();
+    // The lease timer reads held items whose lease has run out.
+    await db.schema
+      .createIndex('work_items_lease')
+      .on('work_items')
+      .columns(['state', 'lease_expires_at'])
+      .execute();
+  },
+
+  async down(db: Kysely<unknown>): Promise<void> {
+    await db.schema.dropIndex('work_items_lease').execute();
+    await db.schema.dropIndex('work_items_claim').execute();
+    await db.schema.alterTable('work_items').dropColumn('priority').execute();
+  },
+};
