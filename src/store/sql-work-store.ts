@@ -57,6 +57,28 @@ const UPDATE = new PreparedQuery((db, a: Row & { expected_version: number }) =>
     .where('id', '=', a.id)
     .where('version', '=', a.expected_version),
 );
+const queueHead = (db: Kysely<Database>, dialect: Dialect, typeId: string) =>
+  selectItems(db, dialect)
+    .where('state', '=', 'queued')
+    .where('type_id', '=', typeId)
+    .orderBy('priority', 'desc')
+    .orderBy('id')
+    .limit(1);
+const QUEUE_HEAD = new PreparedQuery((db, a: { typeId: string }, dialect) =>
+  queueHead(db, dialect, a.typeId),
+);
+/** Skips a row another transaction holds instead of waiting for it. */
+const LOCK_IF_QUEUED = new PreparedQuery((db, a: { id: string }, dialect) =>
+  selectItems(db, dialect)
+    .where('id', '=', a.id)
+    .where('state', '=', 'queued')
+    .forUpdate('work_items')
+    .skipLocked(),
+);
+/** Queue order: higher priority first, then older (ids are time-ordered). */
+const ranksBefore = (a: Row, b: Row) =>
+  a.priority > b.priority || (a.priority === b.priority && a.id < b.id);
+
 const DEPENDENTS = new PreparedQuery((db, a: { id: string }) =>
   db
     .selectFrom('work_dependencies')
@@ -151,17 +173,28 @@ export class SqlWorkStore implements WorkStore {
   }
 
   async nextClaimable(typeIds: readonly string[]): Promise<WorkItem | null> {
-    if (typeIds.length === 0) return null;
-    let query = selectItems(this.db, this.dialect)
-      .where('state', '=', 'queued')
-      .where('type_id', 'in', typeIds)
-      .orderBy('priority', 'desc')
-      .orderBy('id')
-      .limit(1);
-    // Concurrent claimers each skip the rows others hold, so none waits and none gets the same.
-    if (this.dialect === 'postgres') query = query.forUpdate('work_items').skipLocked();
-    const row = await query.executeTakeFirst();
-    return row === undefined ? null : toItem(row);
+    // The head of each type's queue is one index probe (state, type_id, priority desc, id); the
+    // best head wins. One query over all types would sort every queued item of those types.
+    const skipped: string[] = [];
+    for (;;) {
+      let best: RowWithDependencies | undefined;
+      for (const typeId of typeIds) {
+        const head =
+          skipped.length === 0
+            ? await QUEUE_HEAD.takeFirst(this.db, this.dialect, { typeId })
+            : await queueHead(this.db, this.dialect, typeId)
+                .where('id', 'not in', skipped)
+                .executeTakeFirst();
+        if (head !== undefined && (best === undefined || ranksBefore(head, best))) best = head;
+      }
+      if (best === undefined) return null;
+      // SQLite: the transaction holds the database's write lock, so the head is ours.
+      if (this.dialect === 'sqlite') return toItem(best);
+      // PostgreSQL: lock it unless another claimer holds it; then it is theirs, look further.
+      const locked = await LOCK_IF_QUEUED.takeFirst(this.db, this.dialect, { id: best.id });
+      if (locked !== undefined) return toItem(locked);
+      skipped.push(best.id);
+    }
   }
 
   async rankInQueue(item: WorkItem): Promise<number> {

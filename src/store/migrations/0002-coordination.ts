@@ -7,11 +7,11 @@ export const migration0002Coordination: Migration = {
       .alterTable('work_items')
       .addColumn('priority', 'double precision', (c) => c.notNull().defaultTo(0))
       .execute();
-    // Claims read queued items of some types, highest priority first.
+    // A claim reads the head of each eligible type's queue: highest priority, then oldest.
     await db.schema
       .createIndex('work_items_claim')
       .on('work_items')
-      .columns(['state', 'type_id', 'priority'])
+      .columns(['state', 'type_id', 'priority desc', 'id'])
       .execute();
     // The lease timer reads held items whose lease has run out.
     await db.schema
