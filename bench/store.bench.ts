@@ -180,6 +180,7 @@ async function seed(store: SqlStore): Promise<void> {
       requiredSkills: {},
       expectedDurationSeconds: 60,
       slaSeconds: 3600,
+      maxAttempts: 1,
     });
   });
 }

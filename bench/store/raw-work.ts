@@ -60,6 +60,7 @@ export function compileRawStatements(db: Kysely<Database>, dialect: Dialect): Ra
     offered_to: null,
     lease_expires_at: null,
     attempts: 0,
+    failed_by: '',
     version: 0,
     created_at: '',
     updated_at: '',
@@ -146,6 +147,7 @@ interface ItemRow {
   owner_id: string | null;
   lease_expires_at: string | null;
   attempts: number;
+  failed_by: string;
   version: number;
 }
 interface ActorRow {
@@ -232,6 +234,7 @@ export function* createOp(s: RawStatements, w: RawWorkSettings, title: string): 
       null,
       null,
       0,
+      '[]',
       1,
       at,
     ],
@@ -290,6 +293,7 @@ export function* transitionOp(
       null,
       leaseExpiresAt,
       attempts,
+      item.failed_by,
       item.version + 1,
       now.toISOString(),
       id,
@@ -305,7 +309,7 @@ export function* transitionOp(
     w.eventActor,
     EVENT[step],
     id,
-    step === 'assign' ? { ...payload, leaseExpiresAt } : payload,
+    step === 'assign' ? { ...payload, leaseExpiresAt, decision: { mode: 'manual' } } : payload,
   );
 }
 

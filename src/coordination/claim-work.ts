@@ -72,7 +72,7 @@ export async function claimWork(ctx: WorkContext, actorId: string): Promise<Clai
       message: `actor '${actorId}' has the skills of none of the ${types.length} work types`,
     };
   }
-  const item = await ctx.tx.work.nextClaimable(eligibleTypes);
+  const item = await ctx.tx.work.nextClaimable(eligibleTypes, actorId);
   if (item === null) {
     return {
       claimed: null,

@@ -57,6 +57,7 @@ export async function createWork(ctx: WorkContext, input: NewWork): Promise<Work
     priorityClass: input.priorityClass ?? 'normal',
     dependsOn,
     attempts: 0,
+    failedBy: [],
     version: 1,
     createdAt: now.toISOString(),
     updatedAt: now.toISOString(),

@@ -100,6 +100,7 @@ export async function explainWork(
       (gap) => `lacks ${gap}`,
     );
     if (actor.status !== 'available') reasons.push(`is ${actor.status}`);
+    if (item.failedBy.includes(actor.id)) reasons.push('failed this item before');
     const held = await reads.work.countHeldBy(actor.id);
     if (held >= actor.capacity) reasons.push(`at capacity (${held}/${actor.capacity})`);
     candidates.push({ actorId: actor.id, eligible: reasons.length === 0, reasons });

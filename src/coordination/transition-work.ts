@@ -62,8 +62,9 @@ export function illegalTransition(item: WorkItem, action: WorkAction): DomainErr
 
 /**
  * Performs one action of the state machine on a work item, records its event, and follows
- * through what it implies: completing an item unblocks the items waiting only on it; an item
- * released, resumed or retried while it still waits on dependencies goes straight back to blocked.
+ * through what it implies: completing an item unblocks the items waiting only on it; a failed
+ * attempt is retried on another actor while the work type allows; an item re-queued while it
+ * still waits on dependencies goes straight back to blocked.
  */
 export async function transitionWork(
   ctx: WorkContext,
@@ -80,12 +81,39 @@ export async function transitionWork(
   if (targetActorId !== null) await checkTarget(ctx, action, targetActorId);
 
   let next = await applyAction(ctx, item, action, targetActorId, options.reason);
-  const requeued = action === 'resume' || action === 'retry' || action === 'release';
-  if (requeued && (await unfinishedDependencies(ctx, next)).length > 0) {
+  if (action === 'fail') next = await retryOrGiveUp(ctx, next);
+  // Whatever sent it back to the queue, an item still waiting on work goes on to blocked.
+  if (next.state === 'queued' && (await unfinishedDependencies(ctx, next)).length > 0) {
     next = await applyAction(ctx, next, 'block', null, 'waiting on dependencies');
   }
   if (action === 'complete') await unblockDependents(ctx, item.id);
   return next;
+}
+
+/**
+ * After a failed attempt: back to the queue for another actor while the work type allows more
+ * attempts; otherwise the item stays failed and an exception event says so, for monitoring to
+ * route to an owner.
+ */
+async function retryOrGiveUp(ctx: WorkContext, failed: WorkItem): Promise<WorkItem> {
+  const type = await ctx.tx.workTypes.get(failed.typeId);
+  const maxAttempts = type?.maxAttempts ?? 1;
+  if (failed.attempts < maxAttempts) {
+    return applyAction(
+      ctx,
+      failed,
+      'retry',
+      null,
+      `attempt ${failed.attempts} of ${maxAttempts} failed; retrying on another actor`,
+    );
+  }
+  ctx.tx.events.append({
+    type: 'coordination.work.retries_exhausted',
+    actor: 'system',
+    subject: failed.id,
+    payload: { attempts: failed.attempts, maxAttempts, failedBy: [...failed.failedBy] },
+  });
+  return failed;
 }
 
 function targetOf(
@@ -186,8 +214,14 @@ async function applyAction(
       next = { ...base, state: to, ownerId, offeredTo: null, leaseExpiresAt, attempts };
       break;
     }
-    default:
-      next = { ...base, state: to, ownerId: null, offeredTo: null, leaseExpiresAt: null };
+    default: {
+      // A failed attempt is remembered, so the item is retried on someone else.
+      const failedBy =
+        action === 'fail' && item.ownerId !== null && !item.failedBy.includes(item.ownerId)
+          ? [...item.failedBy, item.ownerId]
+          : item.failedBy;
+      next = { ...base, state: to, ownerId: null, offeredTo: null, leaseExpiresAt: null, failedBy };
+    }
   }
   if (!(await ctx.tx.work.update(next))) {
     throw new DomainError('conflict', `work item '${item.id}' was changed concurrently; retry`, {

@@ -150,6 +150,7 @@ export async function applyOrgConfig(
           requiredSkills: { ...t.requiredSkills },
           expectedDurationSeconds: t.expectedDurationSeconds,
           slaSeconds: t.slaSeconds,
+          maxAttempts: t.maxAttempts,
         },
       });
     }

@@ -56,6 +56,7 @@ export interface EventMap {
     requiredSkills: Record<string, number>;
     expectedDurationSeconds: number;
     slaSeconds: number;
+    maxAttempts: number;
   };
   'core.work_type.removed': Record<string, never>;
   'core.token.created': { name: string; role: TokenRole; actorId: string | null };
@@ -86,6 +87,12 @@ export interface EventMap {
   'coordination.work.resumed': WorkTransitionPayload;
   'coordination.work.retried': WorkTransitionPayload;
   'coordination.work.cancelled': WorkTransitionPayload;
+  /** An exception: the item failed on as many attempts as its type allows and stays failed. */
+  'coordination.work.retries_exhausted': {
+    attempts: number;
+    maxAttempts: number;
+    failedBy: string[];
+  };
 }
 
 export type EventType = keyof EventMap;

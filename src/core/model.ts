@@ -40,6 +40,8 @@ export interface WorkType {
   expectedDurationSeconds: number;
   /** Time from creation to completion the organization commits to, in seconds. */
   slaSeconds: number;
+  /** Attempts before failing work stops being retried on another actor. */
+  maxAttempts: number;
 }
 
 export const PRIORITY_CLASSES = ['critical', 'high', 'normal', 'low'] as const;
@@ -77,6 +79,8 @@ interface WorkItemBase {
   priority: number;
   /** Number of times the item has been assigned. */
   attempts: number;
+  /** Actors whose attempt failed: the item is retried on others. */
+  failedBy: readonly string[];
   /** Optimistic-concurrency version, bumped on every change. */
   version: number;
   createdAt: string;

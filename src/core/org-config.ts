@@ -50,6 +50,8 @@ const workTypeSchema = z.strictObject({
   requiredSkills: skills.default({}),
   expectedDuration: duration,
   sla: duration,
+  /** Attempts before failing work stops being retried on another actor. */
+  maxAttempts: z.number().int().min(1).max(100).default(3),
 });
 
 /**
@@ -154,6 +156,7 @@ export function toOrgModel(config: OrgConfig): OrgModel {
       requiredSkills: t.requiredSkills as Record<string, SkillLevel>,
       expectedDurationSeconds: t.expectedDuration,
       slaSeconds: t.sla,
+      maxAttempts: t.maxAttempts,
     })),
   };
 }
@@ -189,6 +192,7 @@ export function toOrgConfigDocument(model: OrgModel): OrgConfigInput {
       requiredSkills: { ...t.requiredSkills },
       expectedDuration: formatDuration(t.expectedDurationSeconds),
       sla: formatDuration(t.slaSeconds),
+      maxAttempts: t.maxAttempts,
     })),
   };
 }

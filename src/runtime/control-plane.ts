@@ -249,15 +249,13 @@ export class ControlPlane {
   async setActorStatus(principal: Principal, id: string, status: ActorStatus): Promise<Actor> {
     requireRole(principal, WRITERS, 'change actor status');
     requireSelfOrOperator(principal, id, 'change actor status');
-    return this.write((tx) => setActorStatus(tx, principal, id, status));
+    return this.write((tx) => setActorStatus(this.workContext(tx, principal), id, status));
   }
 
   async heartbeat(principal: Principal, id: string): Promise<Actor> {
     requireRole(principal, WRITERS, 'send heartbeats');
     requireSelfOrOperator(principal, id, 'send heartbeats');
-    return this.write((tx) =>
-      recordHeartbeat(tx, this.clock, principal, id, this.config.leaseSeconds),
-    );
+    return this.write((tx) => recordHeartbeat(this.workContext(tx, principal), id));
   }
 
   async listDomains(principal: Principal): Promise<Domain[]> {

@@ -45,6 +45,7 @@ export interface WorkTypesTable {
   required_skills: string;
   expected_duration_seconds: number;
   sla_seconds: number;
+  max_attempts: number;
 }
 
 export interface WorkItemsTable {
@@ -61,6 +62,7 @@ export interface WorkItemsTable {
   offered_to: string | null;
   lease_expires_at: string | null;
   attempts: number;
+  failed_by: string;
   version: number;
   created_at: string;
   updated_at: string;

@@ -53,6 +53,7 @@ const toWorkType = (row: Selectable<WorkTypesTable>): WorkType => ({
   requiredSkills: parseJson(row.required_skills),
   expectedDurationSeconds: row.expected_duration_seconds,
   slaSeconds: row.sla_seconds,
+  maxAttempts: row.max_attempts,
 });
 
 export class SqlWorkTypeStore implements WorkTypeStore {
@@ -81,6 +82,7 @@ export class SqlWorkTypeStore implements WorkTypeStore {
       required_skills: toJson(workType.requiredSkills),
       expected_duration_seconds: workType.expectedDurationSeconds,
       sla_seconds: workType.slaSeconds,
+      max_attempts: workType.maxAttempts,
     };
     await this.db
       .insertInto('work_types')

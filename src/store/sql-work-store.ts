@@ -44,6 +44,7 @@ const changeable = (a: Row) => ({
   offered_to: a.offered_to,
   lease_expires_at: a.lease_expires_at,
   attempts: a.attempts,
+  failed_by: a.failed_by,
   version: a.version,
   updated_at: a.updated_at,
 });
@@ -106,6 +107,7 @@ function toItem(row: RowWithDependencies): WorkItem {
     priority: row.priority,
     dependsOn: parseJson(row.depends_on),
     attempts: row.attempts,
+    failedBy: parseJson(row.failed_by),
     version: row.version,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
@@ -132,6 +134,7 @@ function toRow(item: WorkItem): Row {
     offered_to: item.offeredTo,
     lease_expires_at: item.leaseExpiresAt,
     attempts: item.attempts,
+    failed_by: toJson(item.failedBy),
     version: item.version,
     created_at: item.createdAt,
     updated_at: item.updatedAt,
@@ -159,6 +162,7 @@ export class SqlWorkStore implements WorkStore {
     if (filter.state !== undefined) query = query.where('state', '=', filter.state);
     if (filter.typeId !== undefined) query = query.where('type_id', '=', filter.typeId);
     if (filter.ownerId !== undefined) query = query.where('owner_id', '=', filter.ownerId);
+    if (filter.offeredTo !== undefined) query = query.where('offered_to', '=', filter.offeredTo);
     if (filter.after !== undefined) query = query.where('id', '>', filter.after);
     return (await query.execute()).map(toItem);
   }
@@ -172,20 +176,30 @@ export class SqlWorkStore implements WorkStore {
     return (await COUNT_HELD.takeFirst(this.db, this.dialect, { actorId }))?.n ?? 0;
   }
 
-  async nextClaimable(typeIds: readonly string[]): Promise<WorkItem | null> {
+  async nextClaimable(typeIds: readonly string[], actorId: string): Promise<WorkItem | null> {
     // The head of each type's queue is one index probe (state, type_id, priority desc, id); the
     // best head wins. One query over all types would sort every queued item of those types.
     const skipped: string[] = [];
+    const head = async (typeId: string) =>
+      skipped.length === 0
+        ? QUEUE_HEAD.takeFirst(this.db, this.dialect, { typeId })
+        : queueHead(this.db, this.dialect, typeId)
+            .where('id', 'not in', skipped)
+            .executeTakeFirst();
     for (;;) {
       let best: RowWithDependencies | undefined;
       for (const typeId of typeIds) {
-        const head =
-          skipped.length === 0
-            ? await QUEUE_HEAD.takeFirst(this.db, this.dialect, { typeId })
-            : await queueHead(this.db, this.dialect, typeId)
-                .where('id', 'not in', skipped)
-                .executeTakeFirst();
-        if (head !== undefined && (best === undefined || ranksBefore(head, best))) best = head;
+        let candidate = await head(typeId);
+        // Work this actor failed before waits for someone else.
+        while (
+          candidate !== undefined &&
+          parseJson<string[]>(candidate.failed_by).includes(actorId)
+        ) {
+          skipped.push(candidate.id);
+          candidate = await head(typeId);
+        }
+        if (candidate !== undefined && (best === undefined || ranksBefore(candidate, best)))
+          best = candidate;
       }
       if (best === undefined) return null;
       // SQLite: the transaction holds the database's write lock, so the head is ours.

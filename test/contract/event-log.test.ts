@@ -30,6 +30,7 @@ const LOG: NewEvent[] = [
       requiredSkills: {},
       expectedDurationSeconds: 60,
       slaSeconds: 600,
+      maxAttempts: 3,
     },
   },
   {

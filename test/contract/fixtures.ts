@@ -43,7 +43,15 @@ export function orgDocument(
     ],
     actors: [...actors],
     workTypes: [
-      { id: 'ticket', domain: 'ops', name: 'Ticket', expectedDuration: '30m', sla: '4h' },
+      // One attempt: a failed ticket stays failed (retries have suites of their own).
+      {
+        id: 'ticket',
+        domain: 'ops',
+        name: 'Ticket',
+        expectedDuration: '30m',
+        sla: '4h',
+        maxAttempts: 1,
+      },
     ],
   };
 }

@@ -23,6 +23,7 @@ function queuedItem(): WorkItem {
     priority: 0,
     dependsOn: [],
     attempts: 0,
+    failedBy: [],
     version: 1,
     createdAt: now,
     updatedAt: now,

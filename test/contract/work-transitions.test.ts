@@ -117,10 +117,13 @@ for (const dialect of DIALECTS) {
         }
         expect(stored.attempts).toBe(before.attempts + (action === 'assign' ? 1 : 0));
 
-        // Exactly one event, of the action's type, recording the change it made.
-        expect(stored.history.slice(0, -1)).toEqual(historyBefore);
-        expect(stored.history).toHaveLength(historyBefore.length + 1);
-        const event = stored.history.at(-1);
+        // Exactly one event, of the action's type, recording the change it made; a failure
+        // that used up the last attempt is followed by the exception event that says so.
+        const after_ = action === 'fail' ? ['coordination.work.retries_exhausted'] : [];
+        expect(stored.history.slice(0, historyBefore.length)).toEqual(historyBefore);
+        expect(stored.history).toHaveLength(historyBefore.length + 1 + after_.length);
+        expect(stored.history.slice(historyBefore.length + 1).map((e) => e.type)).toEqual(after_);
+        const event = stored.history[historyBefore.length];
         expect(event).toMatchObject({
           seq: seqBefore + 1,
           type: EVENT_OF[action],
@@ -131,7 +134,7 @@ for (const dialect of DIALECTS) {
         });
         if (action === 'assign')
           expect(event?.payload).toMatchObject({ leaseExpiresAt: stored.leaseExpiresAt });
-        expect(await cp.latestSeq(SYSTEM)).toBe(seqBefore + 1);
+        expect(await cp.latestSeq(SYSTEM)).toBe(seqBefore + 1 + after_.length);
       });
     }
 

@@ -72,6 +72,7 @@ describe('work types', () => {
       requiredSkills: { refunds: 3 },
       expectedDurationSeconds: 3600,
       slaSeconds: 86_400,
+      maxAttempts: 3,
     });
   });
 

@@ -74,6 +74,8 @@ export const HTTP_ORG: OrgConfigInput = {
       requiredSkills: { triage: 2 },
       expectedDuration: '30m',
       sla: '4h',
+      // One attempt: a failed ticket stays failed, so `retry` has something to act on.
+      maxAttempts: 1,
     },
     {
       id: 'refund',

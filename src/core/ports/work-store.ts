@@ -4,6 +4,7 @@ export interface WorkFilter {
   state?: WorkState | undefined;
   typeId?: string | undefined;
   ownerId?: string | undefined;
+  offeredTo?: string | undefined;
   /** Return items whose id sorts after this one (ids are time-ordered). */
   after?: string | undefined;
   limit: number;
@@ -41,9 +42,9 @@ export interface WorkStore extends WorkReader {
   /**
    * The highest-priority queued item of one of these types, locked for this transaction. On
    * PostgreSQL rows other transactions hold are skipped, so concurrent claimers never wait for
-   * or receive the same item.
+   * or receive the same item. Items `actorId` failed before are passed over: they go to others.
    */
-  nextClaimable(typeIds: readonly string[]): Promise<WorkItem | null>;
+  nextClaimable(typeIds: readonly string[], actorId: string): Promise<WorkItem | null>;
   /** Held items whose lease ran out before `now`, oldest deadline first. */
   listLeaseExpired(now: string, limit: number): Promise<WorkItem[]>;
   /**

@@ -53,6 +53,7 @@ export const workTypeSchema = z.object({
   requiredSkills: skillsSchema,
   expectedDurationSeconds: z.number(),
   slaSeconds: z.number(),
+  maxAttempts: z.number().int().describe('attempts before a failing item stops being retried'),
 });
 
 export const workItemSchema = z.object({
@@ -65,6 +66,7 @@ export const workItemSchema = z.object({
   priorityClass: z.enum(PRIORITY_CLASSES),
   priority: z.number().describe('ordering key of the priority score (higher first); see /explain'),
   dependsOn: ids,
+  failedBy: ids.describe('actors whose attempt failed; claims do not give the item back to them'),
   attempts: z.number().int(),
   version: z.number().int(),
   createdAt: z.string(),

@@ -7,6 +7,14 @@ export const migration0002Coordination: Migration = {
       .alterTable('work_items')
       .addColumn('priority', 'double precision', (c) => c.notNull().defaultTo(0))
       .execute();
+    await db.schema
+      .alterTable('work_items')
+      .addColumn('failed_by', 'text', (c) => c.notNull().defaultTo('[]'))
+      .execute();
+    await db.schema
+      .alterTable('work_types')
+      .addColumn('max_attempts', 'integer', (c) => c.notNull().defaultTo(3))
+      .execute();
     // A claim reads the head of each eligible type's queue: highest priority, then oldest.
     await db.schema
       .createIndex('work_items_claim')
@@ -24,6 +32,8 @@ export const migration0002Coordination: Migration = {
   async down(db: Kysely<unknown>): Promise<void> {
     await db.schema.dropIndex('work_items_lease').execute();
     await db.schema.dropIndex('work_items_claim').execute();
+    await db.schema.alterTable('work_types').dropColumn('max_attempts').execute();
+    await db.schema.alterTable('work_items').dropColumn('failed_by').execute();
     await db.schema.alterTable('work_items').dropColumn('priority').execute();
   },
 };
