@@ -106,6 +106,7 @@ class StoreWork implements WorkSide {
       principal: SYSTEM,
       guard: allowAllWorkGuard,
       leaseSeconds: WORK.leaseSeconds,
+      offerSeconds: 120,
     };
   }
 
@@ -169,6 +170,7 @@ async function seed(store: SqlStore): Promise<void> {
       domains: ['bench'],
       skills: {},
       capacity: 1_000_000,
+      mode: 'pull',
       status: 'available',
       lastHeartbeatAt: null,
     });

@@ -61,6 +61,7 @@ export function compileRawStatements(db: Kysely<Database>, dialect: Dialect): Ra
     lease_expires_at: null,
     attempts: 0,
     failed_by: '',
+    declined_by: '',
     version: 0,
     created_at: '',
     updated_at: '',
@@ -148,6 +149,7 @@ interface ItemRow {
   lease_expires_at: string | null;
   attempts: number;
   failed_by: string;
+  declined_by: string;
   version: number;
 }
 interface ActorRow {
@@ -235,6 +237,7 @@ export function* createOp(s: RawStatements, w: RawWorkSettings, title: string): 
       null,
       0,
       '[]',
+      '[]',
       1,
       at,
     ],
@@ -294,6 +297,7 @@ export function* transitionOp(
       leaseExpiresAt,
       attempts,
       item.failed_by,
+      item.declined_by,
       item.version + 1,
       now.toISOString(),
       id,

@@ -58,6 +58,7 @@ export async function createWork(ctx: WorkContext, input: NewWork): Promise<Work
     dependsOn,
     attempts: 0,
     failedBy: [],
+    declinedBy: [],
     version: 1,
     createdAt: now.toISOString(),
     updatedAt: now.toISOString(),

@@ -2,8 +2,8 @@ import { releaseWork } from './transition-work.js';
 import type { WorkContext } from './work-context.js';
 
 /**
- * Re-queues held items whose lease ran out (no heartbeat from their owner), oldest deadline
- * first, at most `limit` per call. Returns the ids released. Run on the clock by the runtime;
+ * Re-queues held items whose lease ran out (no heartbeat from their owner) and offers nobody
+ * answered in time (the item then goes to the next candidate), oldest deadline first, at most `limit` per call. Returns the ids released. Run on the clock by the runtime;
  * on several nodes at once each item is still released once (the transitions are versioned).
  */
 export async function expireLeases(ctx: WorkContext, limit: number): Promise<string[]> {
@@ -17,7 +17,9 @@ export async function expireLeases(ctx: WorkContext, limit: number): Promise<str
     await releaseWork(
       ctx,
       locked,
-      `lease expired at ${locked.leaseExpiresAt} without a heartbeat from '${locked.ownerId}'`,
+      locked.state === 'offered'
+        ? `offer to '${locked.offeredTo}' timed out at ${locked.leaseExpiresAt}`
+        : `lease expired at ${locked.leaseExpiresAt} without a heartbeat from '${locked.ownerId}'`,
     );
     released.push(item.id);
   }

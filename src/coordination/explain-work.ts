@@ -108,10 +108,11 @@ export async function explainWork(
   if (item.state === 'offered') {
     return {
       ...base,
-      summary: `offered to '${item.offeredTo}', waiting for it to accept or reject`,
+      summary: `offered to '${item.offeredTo}' until ${item.leaseExpiresAt}, waiting for it to accept (assign) or reject (release)`,
       candidates,
     };
   }
+
   const rank = await reads.work.rankInQueue(item);
   const skilled = candidates.filter((c) => !c.reasons.some((r) => r.startsWith('lacks ')));
   const eligible = candidates.filter((c) => c.eligible);

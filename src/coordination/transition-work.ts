@@ -1,5 +1,10 @@
 import { DomainError, notFound } from '../core/errors.js';
-import type { AssignmentDecision, EventType, WorkTransitionPayload } from '../core/events.js';
+import type {
+  AssignmentDecision,
+  EventType,
+  OfferDecision,
+  WorkTransitionPayload,
+} from '../core/events.js';
 import type { WorkItem, WorkState } from '../core/model.js';
 import { principalName } from '../core/principal.js';
 import {
@@ -190,7 +195,7 @@ async function applyAction(
   action: WorkAction,
   targetActorId: string | null,
   reason: string | undefined,
-  decision?: AssignmentDecision,
+  decision?: AssignmentDecision | OfferDecision,
 ): Promise<WorkItem> {
   const now = ctx.clock.now();
   const to: WorkState = WORK_ACTIONS[action].to;
@@ -203,7 +208,7 @@ async function applyAction(
         state: to,
         ownerId: null,
         offeredTo: targetActorId as string,
-        leaseExpiresAt: null,
+        leaseExpiresAt: new Date(now.getTime() + ctx.offerSeconds * 1000).toISOString(),
       };
       break;
     case 'assigned':
@@ -215,12 +220,25 @@ async function applyAction(
       break;
     }
     default: {
-      // A failed attempt is remembered, so the item is retried on someone else.
+      // A failed attempt is remembered, so the item is retried on someone else; so is an offer
+      // rejected or left to time out, so the item is offered to someone else.
       const failedBy =
         action === 'fail' && item.ownerId !== null && !item.failedBy.includes(item.ownerId)
           ? [...item.failedBy, item.ownerId]
           : item.failedBy;
-      next = { ...base, state: to, ownerId: null, offeredTo: null, leaseExpiresAt: null, failedBy };
+      const declinedBy =
+        item.offeredTo !== null && !item.declinedBy.includes(item.offeredTo)
+          ? [...item.declinedBy, item.offeredTo]
+          : item.declinedBy;
+      next = {
+        ...base,
+        state: to,
+        ownerId: null,
+        offeredTo: null,
+        leaseExpiresAt: null,
+        failedBy,
+        declinedBy,
+      };
     }
   }
   if (!(await ctx.tx.work.update(next))) {
@@ -247,6 +265,13 @@ async function applyAction(
         leaseExpiresAt: next.leaseExpiresAt as string,
         decision: decision ?? { mode: 'manual' },
       },
+    });
+  } else if (action === 'offer') {
+    ctx.tx.events.append({
+      type: 'coordination.work.offered',
+      actor,
+      subject: item.id,
+      payload: { ...payload, decision: decision ?? { mode: 'manual' } },
     });
   } else if (action === 'block') {
     ctx.tx.events.append({
@@ -293,6 +318,20 @@ export async function assignWork(
 ): Promise<WorkItem> {
   if (!canPerform(item.state, 'assign')) throw illegalTransition(item, 'assign');
   return applyAction(ctx, item, 'assign', actorId, undefined, decision);
+}
+
+/**
+ * Offers a queued item the engine chose to an actor in push mode, recording why. The caller
+ * holds the item's row and has checked the actor.
+ */
+export async function offerWork(
+  ctx: WorkContext,
+  item: WorkItem,
+  actorId: string,
+  decision: OfferDecision,
+): Promise<WorkItem> {
+  if (!canPerform(item.state, 'offer')) throw illegalTransition(item, 'offer');
+  return applyAction(ctx, item, 'offer', actorId, undefined, decision);
 }
 
 /**

@@ -11,4 +11,6 @@ export interface WorkContext {
   guard: WorkGuard;
   /** How long an assignment holds without a heartbeat. */
   leaseSeconds: number;
+  /** How long an offer waits for its actor to accept or reject it. */
+  offerSeconds: number;
 }

@@ -135,6 +135,7 @@ export async function applyOrgConfig(
           domains: [...a.domains],
           skills: { ...a.skills },
           capacity: a.capacity,
+          mode: a.mode,
         },
       });
     } else {

@@ -20,6 +20,9 @@ export interface WorkTransitionPayload {
  */
 export type AssignmentDecision = { mode: 'manual' } | ({ mode: 'pull' } & Record<string, unknown>);
 
+/** Why an item was offered to its actor: by hand, or `push` with the candidates and rejections. */
+export type OfferDecision = { mode: 'manual' } | ({ mode: 'push' } & Record<string, unknown>);
+
 /** A summary of one applied configuration; the full diff is in the event too. */
 export interface ConfigChange {
   kind: 'organization' | 'domain' | 'actor' | 'workType';
@@ -48,6 +51,7 @@ export interface EventMap {
     domains: string[];
     skills: Record<string, number>;
     capacity: number;
+    mode: string;
   };
   'core.actor.removed': Record<string, never>;
   'core.work_type.upserted': {
@@ -72,7 +76,7 @@ export interface EventMap {
     state: WorkState;
   };
   'coordination.work.dependency_added': { dependsOn: string };
-  'coordination.work.offered': WorkTransitionPayload;
+  'coordination.work.offered': WorkTransitionPayload & { decision: OfferDecision };
   'coordination.work.assigned': WorkTransitionPayload & {
     leaseExpiresAt: string;
     decision: AssignmentDecision;

@@ -13,6 +13,7 @@ export interface Domain {
 }
 
 export type ActorKind = 'human' | 'agent';
+export type ActorMode = 'pull' | 'push';
 export const ACTOR_STATUSES = ['available', 'away', 'offline'] as const;
 export type ActorStatus = (typeof ACTOR_STATUSES)[number];
 
@@ -25,6 +26,8 @@ export interface Actor {
   skills: Skills;
   /** Maximum number of work items held at once (assigned or in progress). */
   capacity: number;
+  /** pull: the actor asks for work (claims); push: the engine offers it work. */
+  mode: ActorMode;
   status: ActorStatus;
   lastHeartbeatAt: string | null;
 }
@@ -81,6 +84,8 @@ interface WorkItemBase {
   attempts: number;
   /** Actors whose attempt failed: the item is retried on others. */
   failedBy: readonly string[];
+  /** Actors that rejected an offer of the item or let it time out: it is offered to others. */
+  declinedBy: readonly string[];
   /** Optimistic-concurrency version, bumped on every change. */
   version: number;
   createdAt: string;
@@ -92,8 +97,9 @@ interface WorkItemBase {
  * lease, only `offered` items have an offer. The union makes an owned queued item unrepresentable.
  */
 export type WorkItem = WorkItemBase &
+  // An offer is reserved for its actor until its lease (the offer's deadline) runs out.
   (
-    | { state: 'offered'; ownerId: null; offeredTo: string; leaseExpiresAt: null }
+    | { state: 'offered'; ownerId: null; offeredTo: string; leaseExpiresAt: string }
     | {
         state: 'assigned' | 'in_progress';
         ownerId: string;

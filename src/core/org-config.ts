@@ -40,6 +40,8 @@ const actorSchema = z.strictObject({
   domains: z.array(id).default([]),
   skills: skills.default({}),
   capacity: z.number().int().min(1).max(10_000),
+  /** pull: the actor asks for work (claims); push: the engine offers it work to accept or reject. */
+  mode: z.enum(['pull', 'push']).default('pull'),
 });
 
 const workTypeSchema = z.strictObject({
@@ -147,6 +149,7 @@ export function toOrgModel(config: OrgConfig): OrgModel {
       domains: a.domains,
       skills: a.skills as Record<string, SkillLevel>,
       capacity: a.capacity,
+      mode: a.mode,
     })),
     workTypes: config.workTypes.map((t) => ({
       id: t.id,
@@ -183,6 +186,7 @@ export function toOrgConfigDocument(model: OrgModel): OrgConfigInput {
       domains: [...a.domains],
       skills: { ...a.skills },
       capacity: a.capacity,
+      mode: a.mode,
     })),
     workTypes: model.workTypes.map((t) => ({
       id: t.id,

@@ -1,6 +1,7 @@
 import { addDependency } from '../coordination/add-dependency.js';
 import { claimWork, type ClaimOutcome } from '../coordination/claim-work.js';
 import { createWork, type NewWork } from '../coordination/create-work.js';
+import { dispatchOffers } from '../coordination/dispatch-offers.js';
 import { expireLeases } from '../coordination/expire-leases.js';
 import { explainWork, type WorkExplanation } from '../coordination/explain-work.js';
 import { recordHeartbeat, setActorStatus } from '../coordination/set-actor-status.js';
@@ -48,7 +49,7 @@ import { verifyAuditLog } from '../supervision/verify-audit-log.js';
 import type { MigrationReport } from '../store/migrate.js';
 import { openStore } from '../store/open-store.js';
 import { EventBus } from './event-bus.js';
-import type { RuntimeConfig } from './runtime-config.js';
+import { DEFAULT_OFFER_SECONDS, type RuntimeConfig } from './runtime-config.js';
 
 export type WorkDetail = WorkItem & {
   /** Every event about the item, oldest first. */
@@ -68,7 +69,7 @@ export class ControlPlane {
   private constructor(
     private readonly store: Store,
     readonly clock: Clock,
-    readonly config: Pick<RuntimeConfig, 'leaseSeconds'>,
+    readonly config: Pick<RuntimeConfig, 'leaseSeconds' | 'offerSeconds'>,
     /** Where the data lives (file path or URL without password), for messages. */
     readonly location: string,
     /** What opening the store migrated. */
@@ -76,7 +77,8 @@ export class ControlPlane {
   ) {}
 
   static async open(
-    config: Pick<RuntimeConfig, 'databaseUrl' | 'leaseSeconds'>,
+    config: Pick<RuntimeConfig, 'databaseUrl' | 'leaseSeconds'> &
+      Partial<Pick<RuntimeConfig, 'offerSeconds'>>,
     options: { clock?: Clock } = {},
   ): Promise<ControlPlane> {
     const clock = options.clock ?? systemClock;
@@ -84,7 +86,10 @@ export class ControlPlane {
     return new ControlPlane(
       store,
       clock,
-      config,
+      {
+        leaseSeconds: config.leaseSeconds,
+        offerSeconds: config.offerSeconds ?? DEFAULT_OFFER_SECONDS,
+      },
       location,
       migrations ?? { applied: [], current: [] },
     );
@@ -112,6 +117,7 @@ export class ControlPlane {
       principal,
       guard: roleWorkGuard,
       leaseSeconds: this.config.leaseSeconds,
+      offerSeconds: this.config.offerSeconds,
     };
   }
 
@@ -211,7 +217,12 @@ export class ControlPlane {
     return explainWork(this.store.read, item, this.clock.now());
   }
 
-  /** Re-queues items whose lease ran out; the runtime's timer calls this. */
+  /** Push: offers queued work to actors in push mode; the runtime's timer calls this. */
+  async dispatchOffers(limit = 100): Promise<WorkItem[]> {
+    return this.write((tx) => dispatchOffers(this.workContext(tx, SYSTEM), limit));
+  }
+
+  /** Re-queues items whose lease or offer ran out; the runtime's timer calls this. */
   async expireLeases(limit = 100): Promise<string[]> {
     return this.write((tx) => expireLeases(this.workContext(tx, SYSTEM), limit));
   }

@@ -9,21 +9,25 @@ export interface RuntimeConfig {
   port: number;
   /** How long an assignment holds without a heartbeat. */
   leaseSeconds: number;
-  /** How often `serve` looks for leases that ran out. */
-  leaseCheckMs: number;
+  /** How long an offer (push) waits for its actor to accept or reject it. */
+  offerSeconds: number;
+  /** How often `serve` looks for leases and offers that ran out, and offers queued work. */
+  timerMs: number;
   /** Largest accepted request body, in bytes. */
   bodyLimitBytes: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
 export const DEFAULT_DATABASE_URL = './data/autonomy.db';
+export const DEFAULT_OFFER_SECONDS = 120;
 
 const envSchema = z.object({
   AUTONOMY_DATABASE_URL: z.string().min(1).default(DEFAULT_DATABASE_URL),
   AUTONOMY_HOST: z.string().min(1).default('127.0.0.1'),
   AUTONOMY_PORT: z.coerce.number().int().min(0).max(65_535).default(7070),
   AUTONOMY_LEASE_SECONDS: z.coerce.number().int().min(1).default(300),
-  AUTONOMY_LEASE_CHECK_MS: z.coerce.number().int().min(10).default(1000),
+  AUTONOMY_TIMER_MS: z.coerce.number().int().min(10).default(1000),
+  AUTONOMY_OFFER_SECONDS: z.coerce.number().int().min(1).default(DEFAULT_OFFER_SECONDS),
   AUTONOMY_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
   AUTONOMY_LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
@@ -46,7 +50,8 @@ export function loadRuntimeConfig(env: NodeJS.ProcessEnv = process.env): Runtime
     host: e.AUTONOMY_HOST,
     port: e.AUTONOMY_PORT,
     leaseSeconds: e.AUTONOMY_LEASE_SECONDS,
-    leaseCheckMs: e.AUTONOMY_LEASE_CHECK_MS,
+    timerMs: e.AUTONOMY_TIMER_MS,
+    offerSeconds: e.AUTONOMY_OFFER_SECONDS,
     bodyLimitBytes: e.AUTONOMY_BODY_LIMIT_BYTES,
     logLevel: e.AUTONOMY_LOG_LEVEL,
   };

@@ -33,6 +33,7 @@ export interface ActorsTable {
   domains: string;
   skills: string;
   capacity: number;
+  mode: string;
   status: string;
   last_heartbeat_at: string | null;
 }
@@ -63,6 +64,7 @@ export interface WorkItemsTable {
   lease_expires_at: string | null;
   attempts: number;
   failed_by: string;
+  declined_by: string;
   version: number;
   created_at: string;
   updated_at: string;

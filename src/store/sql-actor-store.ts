@@ -23,6 +23,7 @@ function toActor(row: Selectable<ActorsTable>): Actor {
     domains: parseJson(row.domains),
     skills: parseJson(row.skills),
     capacity: row.capacity,
+    mode: row.mode as Actor['mode'],
     status: row.status as ActorStatus,
     lastHeartbeatAt: row.last_heartbeat_at,
   };
@@ -60,6 +61,7 @@ export class SqlActorStore implements ActorStore {
       domains: toJson(actor.domains),
       skills: toJson(actor.skills),
       capacity: actor.capacity,
+      mode: actor.mode,
     };
     await this.db
       .insertInto('actors')

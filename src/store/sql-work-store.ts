@@ -45,6 +45,7 @@ const changeable = (a: Row) => ({
   lease_expires_at: a.lease_expires_at,
   attempts: a.attempts,
   failed_by: a.failed_by,
+  declined_by: a.declined_by,
   version: a.version,
   updated_at: a.updated_at,
 });
@@ -76,6 +77,9 @@ const LOCK_IF_QUEUED = new PreparedQuery((db, a: { id: string }, dialect) =>
     .forUpdate('work_items')
     .skipLocked(),
 );
+const passedOver = (row: Row, actorId: string) =>
+  parseJson<string[]>(row.failed_by).includes(actorId) ||
+  parseJson<string[]>(row.declined_by).includes(actorId);
 /** Queue order: higher priority first, then older (ids are time-ordered). */
 const ranksBefore = (a: Row, b: Row) =>
   a.priority > b.priority || (a.priority === b.priority && a.id < b.id);
@@ -108,6 +112,7 @@ function toItem(row: RowWithDependencies): WorkItem {
     dependsOn: parseJson(row.depends_on),
     attempts: row.attempts,
     failedBy: parseJson(row.failed_by),
+    declinedBy: parseJson(row.declined_by),
     version: row.version,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
@@ -135,6 +140,7 @@ function toRow(item: WorkItem): Row {
     lease_expires_at: item.leaseExpiresAt,
     attempts: item.attempts,
     failed_by: toJson(item.failedBy),
+    declined_by: toJson(item.declinedBy),
     version: item.version,
     created_at: item.createdAt,
     updated_at: item.updatedAt,
@@ -190,11 +196,8 @@ export class SqlWorkStore implements WorkStore {
       let best: RowWithDependencies | undefined;
       for (const typeId of typeIds) {
         let candidate = await head(typeId);
-        // Work this actor failed before waits for someone else.
-        while (
-          candidate !== undefined &&
-          parseJson<string[]>(candidate.failed_by).includes(actorId)
-        ) {
+        // Work this actor failed or declined before waits for someone else.
+        while (candidate !== undefined && passedOver(candidate, actorId)) {
           skipped.push(candidate.id);
           candidate = await head(typeId);
         }
@@ -229,7 +232,7 @@ export class SqlWorkStore implements WorkStore {
 
   async listLeaseExpired(now: string, limit: number): Promise<WorkItem[]> {
     const rows = await selectItems(this.db, this.dialect)
-      .where('state', 'in', ['assigned', 'in_progress'])
+      .where('state', 'in', ['offered', 'assigned', 'in_progress'])
       .where('lease_expires_at', '<', now)
       .orderBy('lease_expires_at')
       .limit(limit)

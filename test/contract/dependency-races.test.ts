@@ -37,6 +37,7 @@ for (const dialect of DIALECTS) {
       principal: SYSTEM,
       guard: allowAllWorkGuard,
       leaseSeconds: 300,
+      offerSeconds: 120,
     });
     const write = async <T>(fn: (c: WorkContext) => Promise<T>): Promise<T> =>
       (await t.store.transaction((tx) => fn(ctx(tx)))).result;

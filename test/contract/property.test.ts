@@ -197,7 +197,8 @@ async function checkInvariants(cp: ControlPlane): Promise<void> {
       item.offeredTo !== null,
       `${item.id} is ${item.state} offered to ${item.offeredTo ?? 'nobody'}`,
     ).toBe(item.state === 'offered');
-    expect(item.leaseExpiresAt !== null).toBe(owned);
+    // Held items have a lease, offers a deadline; nothing else has either.
+    expect(item.leaseExpiresAt !== null).toBe(owned || item.state === 'offered');
     if (item.ownerId !== null) held.set(item.ownerId, (held.get(item.ownerId) ?? 0) + 1);
   }
   for (const [actorId, capacity] of CAPACITY) {

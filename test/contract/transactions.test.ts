@@ -24,6 +24,7 @@ function queuedItem(): WorkItem {
     dependsOn: [],
     attempts: 0,
     failedBy: [],
+    declinedBy: [],
     version: 1,
     createdAt: now,
     updatedAt: now,

@@ -112,6 +112,11 @@ for (const dialect of DIALECTS) {
           expect(stored.leaseExpiresAt).toBe(
             new Date(clock.now().getTime() + LEASE_MS).toISOString(),
           );
+        } else if (to === 'offered') {
+          // An offer waits offerSeconds (the default 120) for its actor.
+          expect(stored.leaseExpiresAt).toBe(
+            new Date(clock.now().getTime() + 120_000).toISOString(),
+          );
         } else {
           expect(stored.leaseExpiresAt).toBeNull();
         }

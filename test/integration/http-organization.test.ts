@@ -108,6 +108,7 @@ describe('actors', () => {
       domains: ['support'],
       skills: { triage: 5, refunds: 3 },
       capacity: 5,
+      mode: 'pull',
       status: 'available',
       lastHeartbeatAt: null,
     });

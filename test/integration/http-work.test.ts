@@ -426,6 +426,9 @@ describe('POST /v1/work/:id/<action>', () => {
       if (c.to === 'assigned' || c.to === 'in_progress') {
         // The lease runs leaseSeconds (300) from the change.
         expect(Date.parse(after.leaseExpiresAt ?? '') - Date.parse(after.updatedAt)).toBe(300_000);
+      } else if (c.to === 'offered') {
+        // An offer waits offerSeconds (the default 120) for its actor.
+        expect(Date.parse(after.leaseExpiresAt ?? '') - Date.parse(after.updatedAt)).toBe(120_000);
       } else {
         expect(after.leaseExpiresAt).toBeNull();
       }

@@ -42,10 +42,10 @@ export interface WorkStore extends WorkReader {
   /**
    * The highest-priority queued item of one of these types, locked for this transaction. On
    * PostgreSQL rows other transactions hold are skipped, so concurrent claimers never wait for
-   * or receive the same item. Items `actorId` failed before are passed over: they go to others.
+   * or receive the same item. Items `actorId` failed or declined before are passed over: they go to others.
    */
   nextClaimable(typeIds: readonly string[], actorId: string): Promise<WorkItem | null>;
-  /** Held items whose lease ran out before `now`, oldest deadline first. */
+  /** Offered or held items whose lease ran out before `now`, oldest deadline first. */
   listLeaseExpired(now: string, limit: number): Promise<WorkItem[]>;
   /**
    * Extends the leases of everything an actor holds. A liveness signal, not a decision: no

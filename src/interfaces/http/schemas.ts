@@ -41,6 +41,7 @@ export const actorSchema = z.object({
   domains: ids,
   skills: skillsSchema,
   capacity: z.number().int(),
+  mode: z.enum(['pull', 'push']).describe('pull: claims work; push: is offered work'),
   status: z.enum(ACTOR_STATUSES),
   lastHeartbeatAt: z.string().nullable(),
 });
@@ -66,6 +67,7 @@ export const workItemSchema = z.object({
   priorityClass: z.enum(PRIORITY_CLASSES),
   priority: z.number().describe('ordering key of the priority score (higher first); see /explain'),
   dependsOn: ids,
+  declinedBy: ids.describe('actors that rejected an offer of the item or let it time out'),
   failedBy: ids.describe('actors whose attempt failed; claims do not give the item back to them'),
   attempts: z.number().int(),
   version: z.number().int(),

@@ -12,6 +12,20 @@ export const migration0002Coordination: Migration = {
       .addColumn('failed_by', 'text', (c) => c.notNull().defaultTo('[]'))
       .execute();
     await db.schema
+      .alterTable('work_items')
+      .addColumn('declined_by', 'text', (c) => c.notNull().defaultTo('[]'))
+      .execute();
+    await db.schema
+      .alterTable('actors')
+      .addColumn('mode', 'text', (c) => c.notNull().defaultTo('pull'))
+      .execute();
+    // Offers go to the highest-priority queued items of any type first.
+    await db.schema
+      .createIndex('work_items_queue')
+      .on('work_items')
+      .columns(['state', 'priority desc', 'id'])
+      .execute();
+    await db.schema
       .alterTable('work_types')
       .addColumn('max_attempts', 'integer', (c) => c.notNull().defaultTo(3))
       .execute();
@@ -30,6 +44,9 @@ export const migration0002Coordination: Migration = {
   },
 
   async down(db: Kysely<unknown>): Promise<void> {
+    await db.schema.dropIndex('work_items_queue').execute();
+    await db.schema.alterTable('actors').dropColumn('mode').execute();
+    await db.schema.alterTable('work_items').dropColumn('declined_by').execute();
     await db.schema.dropIndex('work_items_lease').execute();
     await db.schema.dropIndex('work_items_claim').execute();
     await db.schema.alterTable('work_types').dropColumn('max_attempts').execute();

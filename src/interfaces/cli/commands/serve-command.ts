@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { startLeaseTimer } from '../../../runtime/lease-timer.js';
+import { startCoordinationTimer } from '../../../runtime/coordination-timer.js';
 import { startServer } from '../../http/server.js';
 import { applyOrgFile, describeApplyOutcome, type ApplyOutcome } from '../apply-org-file.js';
 import type { CliContext } from '../cli-context.js';
@@ -62,8 +62,8 @@ export function serveCommand(program: Command, ctx: CliContext): Command {
             bodyLimitBytes: config.bodyLimitBytes,
             logLevel: config.logLevel,
           });
-          const stopLeaseTimer = startLeaseTimer(cp, config.leaseCheckMs, (error) => {
-            server.app.log.error({ err: error }, 'lease expiry failed');
+          const stopTimer = startCoordinationTimer(cp, config.timerMs, (error) => {
+            server.app.log.error({ err: error }, 'coordination timer failed');
           });
           try {
             const docs = `${server.url}/docs`;
@@ -95,7 +95,7 @@ export function serveCommand(program: Command, ctx: CliContext): Command {
             if (!ctx.json) ctx.print(`${signal}: shutting down`);
           } finally {
             // The server and the timer first, so nothing reaches a closed store.
-            await stopLeaseTimer();
+            await stopTimer();
             await server.close();
           }
         });

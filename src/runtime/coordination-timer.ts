@@ -1,11 +1,12 @@
 import type { ControlPlane } from './control-plane.js';
 
 /**
- * Every `intervalMs`, re-queues the items whose lease ran out. The state is in the store, so a
- * restarted node (or another one) picks up where this one stopped. Returns a function that
- * stops the timer and waits for a run in progress.
+ * The engine's clock-driven work, every `intervalMs`: re-queue items whose lease or offer ran
+ * out, then offer queued work to actors in push mode. The state is in the store, so a restarted
+ * node (or another one) picks up where this one stopped. Returns a function that stops the timer
+ * and waits for a run in progress.
  */
-export function startLeaseTimer(
+export function startCoordinationTimer(
   cp: ControlPlane,
   intervalMs: number,
   onError: (error: unknown) => void,
@@ -14,8 +15,9 @@ export function startLeaseTimer(
   const timer = setInterval(() => {
     running = running.then(async () => {
       try {
-        // Batches until nothing is left, so a backlog of expired leases drains in one tick.
+        // Batches until nothing is left, so a backlog drains in one tick.
         while ((await cp.expireLeases()).length > 0);
+        while ((await cp.dispatchOffers()).length > 0);
       } catch (error) {
         onError(error);
       }
