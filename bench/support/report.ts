@@ -4,7 +4,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** Where every benchmark writes its JSON. */
-export const RESULTS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'results');
+/** `bench/results`, unless BENCH_RESULTS_DIR points elsewhere (the smoke test keeps real results). */
+export const RESULTS_DIR =
+  process.env.BENCH_RESULTS_DIR ?? join(dirname(fileURLToPath(import.meta.url)), '..', 'results');
 
 export interface MachineInfo {
   hostname: string;

@@ -1,0 +1,52 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+/**
+ * The store benchmark checks on every run that the raw side executes exactly the statements
+ * the store executes, and verifies the chain both wrote. A short run here keeps the benchmark
+ * in step with the store: a changed statement fails this test, not the next benchmark run.
+ * Timings are not asserted.
+ */
+describe('npm run bench -- store (a short run)', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'autonomy-bench-smoke-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('runs both sides on SQLite with identical statements and a verified chain', async () => {
+    const { stdout, stderr } = await new Promise<{ stdout: string; stderr: string }>((resolve) => {
+      execFile(
+        process.execPath,
+        [
+          'bin/bench.js',
+          'store',
+          '--only',
+          'sqlite',
+          '--seconds',
+          '0.3',
+          '--warmup',
+          '0.1',
+          '--rounds',
+          '2',
+        ],
+        { env: { ...process.env, BENCH_RESULTS_DIR: dir }, timeout: 60_000 },
+        // A missed ratio exits 1 after printing everything; only the checks matter here.
+        (_error, out, err) => {
+          resolve({ stdout: out, stderr: err });
+        },
+      );
+    });
+    expect(stderr).not.toMatch(/differs|Error/);
+    expect(stdout).toMatch(/sqlite \(synchronous=FULL\)[^\n]*hash chain verified/);
+    const results = JSON.parse(await readFile(join(dir, 'store.json'), 'utf8')) as {
+      rows: unknown[];
+    };
+    expect(results.rows.length).toBeGreaterThan(0);
+  });
+});
