@@ -25,6 +25,7 @@ export interface RawStatements {
   itemForUpdate: string;
   actorForUpdate: string;
   countHeld: string;
+  countOffered: string;
   updateItem: string;
   dependents: string;
   head: string;
@@ -83,6 +84,12 @@ export function compileRawStatements(db: Kysely<Database>, dialect: Dialect): Ra
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .where('owner_id', '=', '')
       .where('state', 'in', ['assigned', 'in_progress'])
+      .compile().sql,
+    countOffered: db
+      .selectFrom('work_items')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('offered_to', '=', '')
+      .where('state', '=', 'offered')
       .compile().sql,
     updateItem: db
       .updateTable('work_items')
@@ -272,7 +279,9 @@ export function* transitionOp(
     const held = first(
       yield { sql: s.countHeld, params: [w.actorId, 'assigned', 'in_progress'] },
     ) as { n: number } | undefined;
-    if (held === undefined || held.n >= actor.capacity)
+    const offered = first(yield { sql: s.countOffered, params: [w.actorId, 'offered'] }) as
+      { n: number } | undefined;
+    if (held === undefined || offered === undefined || held.n + offered.n >= actor.capacity)
       throw new Error(`actor '${w.actorId}' is at capacity`);
   }
   const now = new Date();

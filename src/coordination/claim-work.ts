@@ -50,7 +50,8 @@ export async function claimWork(ctx: WorkContext, actorId: string): Promise<Clai
     };
   }
   const held = await ctx.tx.work.countHeldBy(actorId);
-  if (held >= actor.capacity) {
+  const offered = await ctx.tx.work.countOfferedTo(actorId);
+  if (held + offered >= actor.capacity) {
     return {
       claimed: null,
       reason: 'at_capacity',

@@ -19,10 +19,10 @@ export type PushDecision = {
  * candidate. Returns the items offered.
  */
 export async function dispatchOffers(ctx: WorkContext, limit: number): Promise<WorkItem[]> {
-  const actors = (await ctx.tx.actors.list()).filter(
-    (a) => a.mode === 'push' && a.status === 'available',
-  );
-  if (actors.length === 0) return [];
+  // Every push actor is matched (an away or offline one is rejected with its status); only
+  // available ones with room bring work up.
+  const actors = (await ctx.tx.actors.list()).filter((a) => a.mode === 'push');
+  if (!actors.some((a) => a.status === 'available')) return [];
   const types = await ctx.tx.workTypes.list();
   const loads: ActorLoad[] = [];
   for (const actor of actors) {
@@ -35,24 +35,34 @@ export async function dispatchOffers(ctx: WorkContext, limit: number): Promise<W
   const offers: WorkItem[] = [];
   const exhausted = new Set<string>();
   while (offers.length < limit) {
-    const seeker = loads.find(
-      (l) => !exhausted.has(l.actor.id) && l.held + l.offered < l.actor.capacity,
-    );
-    if (seeker === undefined) break;
-    const eligibleTypes = types.filter(
-      (t) => skillGaps(seeker.actor.skills, t.requiredSkills).length === 0,
-    );
-    const item = await ctx.tx.work.nextClaimable(
-      eligibleTypes.map((t) => t.id),
-      seeker.actor.id,
-    );
-    if (item === null) {
-      exhausted.add(seeker.actor.id);
-      continue;
+    // The best item any seeker could do goes first, so priority holds across work types.
+    let item: WorkItem | null = null;
+    for (const seeker of loads) {
+      if (seeker.actor.status !== 'available' || exhausted.has(seeker.actor.id)) continue;
+      if (seeker.held + seeker.offered >= seeker.actor.capacity) continue;
+      const eligibleTypes = types.filter(
+        (t) => skillGaps(seeker.actor.skills, t.requiredSkills).length === 0,
+      );
+      const head = await ctx.tx.work.nextClaimable(
+        eligibleTypes.map((t) => t.id),
+        seeker.actor.id,
+      );
+      if (head === null) {
+        exhausted.add(seeker.actor.id);
+        continue;
+      }
+      if (
+        item === null ||
+        head.priority > item.priority ||
+        (head.priority === item.priority && head.id < item.id)
+      )
+        item = head;
     }
+    if (item === null) break;
     const type = types.find((t) => t.id === item.typeId);
     const match = type === undefined ? null : matchActors(item, type, loads);
-    const target = match?.chosen?.actorId ?? seeker.actor.id;
+    const target = match?.chosen?.actorId;
+    if (target === undefined) break;
     const decision: PushDecision = {
       mode: 'push',
       candidates: match?.candidates ?? [],

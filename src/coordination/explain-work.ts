@@ -62,10 +62,11 @@ export async function explainWork(
     });
     const last = assignments.at(-1)?.payload as { decision?: AssignmentDecision } | undefined;
     const decision = last?.decision ?? null;
-    const how =
-      decision?.mode === 'pull'
-        ? 'it pulled the item as its highest-priority eligible work'
-        : 'it was assigned by hand';
+    const how = {
+      pull: 'it pulled the item as its highest-priority eligible work',
+      offer_accepted: 'it accepted the offer of the item',
+      manual: 'it was assigned by hand',
+    }[decision?.mode ?? 'manual'];
     return {
       ...base,
       summary: `${item.state === 'assigned' ? 'assigned' : 'in progress'}: leased to '${item.ownerId}' until ${item.leaseExpiresAt}; ${how}`,
@@ -101,8 +102,12 @@ export async function explainWork(
     );
     if (actor.status !== 'available') reasons.push(`is ${actor.status}`);
     if (item.failedBy.includes(actor.id)) reasons.push('failed this item before');
+    if (item.declinedBy.includes(actor.id)) reasons.push('declined this item before');
     const held = await reads.work.countHeldBy(actor.id);
-    if (held >= actor.capacity) reasons.push(`at capacity (${held}/${actor.capacity})`);
+    const offered = await reads.work.countOfferedTo(actor.id);
+    if (held + offered >= actor.capacity) {
+      reasons.push(`at capacity (${held} held, ${offered} offered of ${actor.capacity})`);
+    }
     candidates.push({ actorId: actor.id, eligible: reasons.length === 0, reasons });
   }
   if (item.state === 'offered') {

@@ -37,7 +37,7 @@ export async function setActorStatus(
     });
     for (const item of [...held, ...offered]) {
       const locked = await ctx.tx.work.getForUpdate(item.id);
-      if (locked !== null) await releaseWork(ctx, locked, `'${actorId}' went offline`);
+      if (locked !== null) await releaseWork(ctx, locked, `'${actorId}' went offline`, false);
     }
   }
   return { ...actor, status };

@@ -5,7 +5,7 @@ import type {
   OfferDecision,
   WorkTransitionPayload,
 } from '../core/events.js';
-import type { WorkItem, WorkState } from '../core/model.js';
+import { DEFAULT_MAX_ATTEMPTS, type WorkItem, type WorkState } from '../core/model.js';
 import { principalName } from '../core/principal.js';
 import {
   allowedActions,
@@ -83,7 +83,7 @@ export async function transitionWork(
 
   const targetActorId = targetOf(item, action, options.actorId);
   assertAllowed(ctx, { operation: action, item, targetActorId });
-  if (targetActorId !== null) await checkTarget(ctx, action, targetActorId);
+  if (targetActorId !== null) await checkTarget(ctx, item, action, targetActorId);
 
   let next = await applyAction(ctx, item, action, targetActorId, options.reason);
   if (action === 'fail') next = await retryOrGiveUp(ctx, next);
@@ -102,21 +102,22 @@ export async function transitionWork(
  */
 async function retryOrGiveUp(ctx: WorkContext, failed: WorkItem): Promise<WorkItem> {
   const type = await ctx.tx.workTypes.get(failed.typeId);
-  const maxAttempts = type?.maxAttempts ?? 1;
-  if (failed.attempts < maxAttempts) {
+  const maxAttempts = type?.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+  const failures = failed.failedBy.length;
+  if (failures < maxAttempts) {
     return applyAction(
       ctx,
       failed,
       'retry',
       null,
-      `attempt ${failed.attempts} of ${maxAttempts} failed; retrying on another actor`,
+      `attempt ${failures} of ${maxAttempts} failed; retrying on another actor`,
     );
   }
   ctx.tx.events.append({
     type: 'coordination.work.retries_exhausted',
     actor: 'system',
     subject: failed.id,
-    payload: { attempts: failed.attempts, maxAttempts, failedBy: [...failed.failedBy] },
+    payload: { attempts: failures, maxAttempts, failedBy: [...failed.failedBy] },
   });
   return failed;
 }
@@ -162,7 +163,12 @@ function targetOf(
 }
 
 /** The target actor must exist, be reachable and, for an assignment, have free capacity. */
-async function checkTarget(ctx: WorkContext, action: WorkAction, actorId: string): Promise<void> {
+async function checkTarget(
+  ctx: WorkContext,
+  item: WorkItem,
+  action: WorkAction,
+  actorId: string,
+): Promise<void> {
   const actor = await ctx.tx.actors.getForUpdate(actorId);
   if (actor === null) {
     throw new DomainError('unknown_reference', `actor '${actorId}' does not exist`, {
@@ -176,13 +182,14 @@ async function checkTarget(ctx: WorkContext, action: WorkAction, actorId: string
   }
   if (action === 'assign') {
     const held = await ctx.tx.work.countHeldBy(actorId);
-    if (held >= actor.capacity) {
+    // Open offers reserve capacity too, except the offer of this very item being accepted.
+    const accepting = item.state === 'offered' && item.offeredTo === actorId ? 1 : 0;
+    const offered = (await ctx.tx.work.countOfferedTo(actorId)) - accepting;
+    if (held + offered >= actor.capacity) {
       throw new DomainError(
         'capacity_exceeded',
-        `actor '${actorId}' already holds ${held} of ${actor.capacity} items`,
-        {
-          details: { held, capacity: actor.capacity },
-        },
+        `actor '${actorId}' already holds ${held} and is offered ${offered} of ${actor.capacity} items`,
+        { details: { held, offered, capacity: actor.capacity } },
       );
     }
   }
@@ -196,6 +203,7 @@ async function applyAction(
   targetActorId: string | null,
   reason: string | undefined,
   decision?: AssignmentDecision | OfferDecision,
+  decline = true,
 ): Promise<WorkItem> {
   const now = ctx.clock.now();
   const to: WorkState = WORK_ACTIONS[action].to;
@@ -220,14 +228,18 @@ async function applyAction(
       break;
     }
     default: {
-      // A failed attempt is remembered, so the item is retried on someone else; so is an offer
-      // rejected or left to time out, so the item is offered to someone else.
+      // A failed attempt is remembered (one entry each, so they can be counted), so the item is
+      // retried on someone else; so is an offer rejected or left to time out, so the item is
+      // offered to someone else.
       const failedBy =
-        action === 'fail' && item.ownerId !== null && !item.failedBy.includes(item.ownerId)
+        action === 'fail' && item.ownerId !== null
           ? [...item.failedBy, item.ownerId]
           : item.failedBy;
       const declinedBy =
-        item.offeredTo !== null && !item.declinedBy.includes(item.offeredTo)
+        action === 'release' &&
+        decline &&
+        item.offeredTo !== null &&
+        !item.declinedBy.includes(item.offeredTo)
           ? [...item.declinedBy, item.offeredTo]
           : item.declinedBy;
       next = {
@@ -263,7 +275,8 @@ async function applyAction(
       payload: {
         ...payload,
         leaseExpiresAt: next.leaseExpiresAt as string,
-        decision: decision ?? { mode: 'manual' },
+        decision:
+          decision ?? (item.state === 'offered' ? { mode: 'offer_accepted' } : { mode: 'manual' }),
       },
     });
   } else if (action === 'offer') {
@@ -342,9 +355,10 @@ export async function releaseWork(
   ctx: WorkContext,
   item: WorkItem,
   reason: string,
+  decline = true,
 ): Promise<WorkItem> {
   if (!canPerform(item.state, 'release')) throw illegalTransition(item, 'release');
-  const next = await applyAction(ctx, item, 'release', null, reason);
+  const next = await applyAction(ctx, item, 'release', null, reason, undefined, decline);
   return (await unfinishedDependencies(ctx, next)).length > 0
     ? applyAction(ctx, next, 'block', null, 'waiting on dependencies')
     : next;

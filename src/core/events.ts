@@ -18,7 +18,8 @@ export interface WorkTransitionPayload {
  * program named the actor, `pull` when the actor asked and the engine chose (see
  * coordination/claim-work for the shape of its reasons).
  */
-export type AssignmentDecision = { mode: 'manual' } | ({ mode: 'pull' } & Record<string, unknown>);
+export type AssignmentDecision =
+  { mode: 'manual' } | { mode: 'offer_accepted' } | ({ mode: 'pull' } & Record<string, unknown>);
 
 /** Why an item was offered to its actor: by hand, or `push` with the candidates and rejections. */
 export type OfferDecision = { mode: 'manual' } | ({ mode: 'push' } & Record<string, unknown>);

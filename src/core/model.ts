@@ -47,6 +47,9 @@ export interface WorkType {
   maxAttempts: number;
 }
 
+/** Failed attempts before work is no longer retried, unless its work type says otherwise. */
+export const DEFAULT_MAX_ATTEMPTS = 3;
+
 export const PRIORITY_CLASSES = ['critical', 'high', 'normal', 'low'] as const;
 export type PriorityClass = (typeof PRIORITY_CLASSES)[number];
 

@@ -1,6 +1,12 @@
 import { z } from 'zod';
 import { formatDuration, parseDuration } from './duration.js';
-import type { Actor, Domain, SkillLevel, WorkType } from './model.js';
+import {
+  DEFAULT_MAX_ATTEMPTS,
+  type Actor,
+  type Domain,
+  type SkillLevel,
+  type WorkType,
+} from './model.js';
 
 const id = z
   .string()
@@ -53,7 +59,7 @@ const workTypeSchema = z.strictObject({
   expectedDuration: duration,
   sla: duration,
   /** Attempts before failing work stops being retried on another actor. */
-  maxAttempts: z.number().int().min(1).max(100).default(3),
+  maxAttempts: z.number().int().min(1).max(100).default(DEFAULT_MAX_ATTEMPTS),
 });
 
 /**

@@ -14,7 +14,7 @@ export interface MigrationReport {
 }
 
 /** Attempts before giving up when another process migrates the same database at the same time. */
-const ATTEMPTS = 3;
+const ATTEMPTS = 6;
 
 /**
  * Brings the schema up to date. Safe to run on every start and from several processes at once:
@@ -28,7 +28,8 @@ export async function migrateToLatest(db: Kysely<any>): Promise<MigrationReport>
       return await migrateOnce(db);
     } catch (error) {
       if (attempt >= ATTEMPTS) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+      // 50 ms, doubling: a loaded machine may need a second or so for the winner to finish.
+      await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** (attempt - 1)));
     }
   }
 }

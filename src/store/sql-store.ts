@@ -12,6 +12,14 @@ import { SqlWorkStore } from './sql-work-store.js';
 import { PreparedQuery } from './prepared-query.js';
 import type { Database, EventsTable } from './schema.js';
 
+/** Attempts of a transaction PostgreSQL aborted as a deadlock or serialization failure. */
+const RETRIES = 3;
+const RETRYABLE_SQLSTATES = new Set(['40001', '40P01']);
+const isRetryable = (error: unknown): boolean =>
+  typeof error === 'object' &&
+  error !== null &&
+  RETRYABLE_SQLSTATES.has(String((error as { code?: unknown }).code));
+
 /** Rows per multi-row insert: far below SQLite's bound-parameter limit. */
 const EVENT_INSERT_CHUNK = 500;
 
@@ -67,6 +75,18 @@ export class SqlStore implements Store {
   }
 
   async transaction<T>(fn: (tx: TxStores) => Promise<T>): Promise<Committed<T>> {
+    // PostgreSQL may abort one of two transactions that lock rows in opposite orders (deadlock)
+    // or conflict at commit (serialization); nothing of it was applied, so it runs again.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.transactionOnce(fn);
+      } catch (error) {
+        if (attempt >= RETRIES || !isRetryable(error)) throw error;
+      }
+    }
+  }
+
+  private async transactionOnce<T>(fn: (tx: TxStores) => Promise<T>): Promise<Committed<T>> {
     return this.db.connection().execute(async (conn) => {
       await conn.executeQuery(BEGIN[this.dialect]);
       try {

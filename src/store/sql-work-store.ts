@@ -84,6 +84,13 @@ const passedOver = (row: Row, actorId: string) =>
 const ranksBefore = (a: Row, b: Row) =>
   a.priority > b.priority || (a.priority === b.priority && a.id < b.id);
 
+const COUNT_OFFERED = new PreparedQuery((db, a: { actorId: string }) =>
+  db
+    .selectFrom('work_items')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('offered_to', '=', a.actorId)
+    .where('state', '=', 'offered'),
+);
 const DEPENDENTS = new PreparedQuery((db, a: { id: string }) =>
   db
     .selectFrom('work_dependencies')
@@ -235,6 +242,8 @@ export class SqlWorkStore implements WorkStore {
       .where('state', 'in', ['offered', 'assigned', 'in_progress'])
       .where('lease_expires_at', '<', now)
       .orderBy('lease_expires_at')
+      // Equal deadlines in one order everywhere, so nodes expiring at once lock alike.
+      .orderBy('id')
       .limit(limit)
       .execute();
     return rows.map(toItem);
@@ -255,13 +264,8 @@ export class SqlWorkStore implements WorkStore {
   }
 
   async countOfferedTo(actorId: string): Promise<number> {
-    const row = await this.db
-      .selectFrom('work_items')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('offered_to', '=', actorId)
-      .where('state', '=', 'offered')
-      .executeTakeFirstOrThrow();
-    return row.n;
+    const row = await COUNT_OFFERED.takeFirst(this.db, this.dialect, { actorId });
+    return row?.n ?? 0;
   }
 
   async countOpenOfType(typeId: string): Promise<number> {

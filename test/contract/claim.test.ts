@@ -215,6 +215,14 @@ for (const dialect of DIALECTS) {
       expect(claimed(await cp.claimWork(SYSTEM, 'ann')).item.id).toBe(plain.id);
     });
 
+    it('compares the queues of every type the actor can take', async () => {
+      const ticket = await add('ticket');
+      const refund = await add('refund', { priorityClass: 'high' });
+      const first = claimed(await cp.claimWork(SYSTEM, 'bob'));
+      expect(first.item.id).toBe(refund.id);
+      expect(claimed(await cp.claimWork(SYSTEM, 'bob')).item.id).toBe(ticket.id);
+    });
+
     it('never hands out an item whose work type needs skills the actor lacks', async () => {
       const refund = await add('refund', { priorityClass: 'critical', value: 1_000_000 });
       const ticket = await add('ticket', { priorityClass: 'low' });
@@ -351,6 +359,28 @@ for (const dialect of DIALECTS) {
       expect(claimed(await cp.claimWork(SYSTEM, 'ann')).item.id).toBe(other.id);
       expect(claimed(await cp.claimWork(SYSTEM, 'bob')).item.id).toBe(item.id);
     });
+    it('passes over an item the actor declined when it was offered', async () => {
+      const item = await add('ticket');
+      await cp.transitionWork(SYSTEM, item.id, 'offer', { actorId: 'bob' });
+      await cp.transitionWork(agent('bob'), item.id, 'release', { reason: 'not now' });
+      expect(await cp.claimWork(SYSTEM, 'bob')).toMatchObject({
+        claimed: null,
+        reason: 'no_queued_work',
+      });
+      expect(claimed(await cp.claimWork(SYSTEM, 'ann')).item.id).toBe(item.id);
+    });
+
+    it('does not count an offer withdrawn by pausing the item as declined by its actor', async () => {
+      const item = await add('ticket');
+      await cp.transitionWork(SYSTEM, item.id, 'offer', { actorId: 'bob' });
+      // An operator holds the item back; bob never answered the offer.
+      await cp.transitionWork(SYSTEM, item.id, 'pause');
+      await cp.transitionWork(SYSTEM, item.id, 'resume');
+      const resumed = await cp.getWork(SYSTEM, item.id);
+      expect(resumed.state).toBe('queued');
+      expect(resumed.declinedBy, 'bob did not decline the item').toEqual([]);
+      expect(claimed(await cp.claimWork(SYSTEM, 'bob')).item.id).toBe(item.id);
+    });
   });
 
   describe(`concurrent claims [${dialect}]`, () => {
@@ -370,14 +400,25 @@ for (const dialect of DIALECTS) {
         kind: 'Organization',
         metadata: { name: 'Swarm' },
         domains: [{ id: 'ops', name: 'Operations' }],
-        actors: claimers.map((id) => ({
-          id,
-          kind: 'agent' as const,
-          name: id,
-          domains: ['ops'],
-          skills: { triage: 2 },
-          capacity: ITEMS,
-        })),
+        actors: [
+          ...claimers.map((id) => ({
+            id,
+            kind: 'agent' as const,
+            name: id,
+            domains: ['ops'],
+            skills: { triage: 2 },
+            capacity: ITEMS,
+          })),
+          // Room for two items, for one actor claiming from every node at once.
+          {
+            id: 'solo',
+            kind: 'agent',
+            name: 'Solo',
+            domains: ['ops'],
+            skills: { triage: 2 },
+            capacity: 2,
+          },
+        ],
         workTypes: [
           {
             id: 'ticket',
@@ -469,6 +510,22 @@ for (const dialect of DIALECTS) {
         ok: true,
         lastSeq: seqBefore + ITEMS * 3,
       });
+    });
+
+    it('never lets one actor claiming on every node at once exceed its capacity', async () => {
+      for (let i = 0; i < 6; i++) {
+        await t.cp.createWork(SYSTEM, { typeId: 'ticket', title: `solo ${i}` });
+      }
+      const outcomes = await Promise.all(
+        planes.map((cp) => cp.claimWork(agent('solo'), undefined)),
+      );
+      const got = outcomes.filter((o) => o.claimed !== null);
+      expect(got).toHaveLength(2);
+      expect(outcomes.flatMap((o) => (o.claimed === null ? [o.reason] : []))).toEqual(
+        Array.from({ length: planes.length - 2 }, () => 'at_capacity'),
+      );
+      expect((await t.cp.getActor(SYSTEM, 'solo')).held).toBe(2);
+      expect((await t.cp.verifyAudit(SYSTEM)).ok).toBe(true);
     });
   });
 }

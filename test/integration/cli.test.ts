@@ -452,6 +452,38 @@ describe('autonomy CLI', () => {
     }
   });
 
+  it('claims work for an actor, says why when none fits, and explains the claimed item', async () => {
+    // The only queued crm-cleanup item is the one the follow test added; crm-hygiene has crm 4.
+    const claimed = await cli('work', 'claim', '--actor', 'crm-hygiene');
+    expect(claimed.stderr).toBe('');
+    expect(claimed.code).toBe(0);
+    const id = /^(w_\w+): assigned, owner crm-hygiene, lease until \S+$/m.exec(claimed.stdout)?.[1];
+    expect(id, claimed.stdout).toBeDefined();
+    expect(claimed.stdout).toMatch(/^ {2}Merge duplicate accounts \(priority -?\d+\.\d\)$/m);
+
+    const [nothingQueued, noType, explained, explainedText] = await Promise.all([
+      cli('work', 'claim', '--actor', 'crm-hygiene'),
+      // Incident scribe (sre 2, on-call 2, writing 4) meets no work type.
+      cli('--json', 'work', 'claim', '--actor', 'incident-scribe'),
+      cli('--json', 'work', 'explain', id ?? 'missing'),
+      cli('work', 'explain', id ?? 'missing'),
+    ]);
+    expect(nothingQueued.code).toBe(0);
+    expect(nothingQueued.stdout).toMatch(/^no work for crm-hygiene: .*\(no_queued_work\)$/m);
+    expect(json(noType)).toMatchObject({ claimed: null, reason: 'no_matching_type' });
+    expect(json(explained)).toMatchObject({
+      itemId: id,
+      state: 'assigned',
+      owner: {
+        actorId: 'crm-hygiene',
+        decision: { mode: 'pull', eligibleTypes: ['crm-cleanup'] },
+      },
+    });
+    expect(explainedText.code).toBe(0);
+    expect(explainedText.stdout).toContain(`${id ?? 'missing'}: assigned: leased to 'crm-hygiene'`);
+    expect(explainedText.stdout).toMatch(/^ {2}priority -?\d+\.\d = class /m);
+  });
+
   // Last: it alters the shared database.
   it('verifies the audit chain, and reports where it was tampered with', async () => {
     const ok = await cli('audit', 'verify');
