@@ -8,6 +8,7 @@ export type Benchmark = (args: readonly string[]) => Promise<number>;
 /** Loaded on demand, so running one benchmark does not load the others. */
 const BENCHMARKS: Readonly<Record<string, () => Promise<Benchmark>>> = {
   store: async () => (await import('./store.bench.js')).runStoreBenchmark,
+  claim: async () => (await import('./claim.bench.js')).runClaimBenchmark,
 };
 
 export async function main(argv: readonly string[]): Promise<number> {

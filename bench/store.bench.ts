@@ -12,7 +12,7 @@
  * hash chain (events of both sides, interleaved) is verified and one item of each side is
  * compared row by row and event by event.
  */
-import { randomBytes } from 'node:crypto';
+import { createBenchDatabase, Unavailable } from './support/bench-database.js';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
@@ -291,7 +291,6 @@ async function sqliteScenario(synchronous: 'FULL' | 'NORMAL'): Promise<Scenario>
 }
 
 /** A dialect that cannot be measured here: reported as skipped rather than as a crash. */
-class Unavailable extends Error {}
 
 function pgTypes(): pg.CustomTypesConfig {
   // As openDatabase reads them: bigint as number.
@@ -301,34 +300,10 @@ function pgTypes(): pg.CustomTypesConfig {
 }
 
 async function postgresScenario(adminUrl: string): Promise<Scenario> {
-  const name = `autonomy_bench_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  try {
-    await admin.connect();
-  } catch (error) {
-    const safe = new URL(adminUrl);
-    safe.password = '';
-    throw new Unavailable(
-      `PostgreSQL at ${safe.toString()} is not reachable (${error instanceof Error ? error.message : String(error)}); set BENCH_POSTGRES_URL`,
-    );
-  }
-  await admin.query(`create database ${name}`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  const dropDatabase = async () => {
-    // pg's pool.end() resolves before its connections are closed: wait for them to go, as a
-    // forced drop would kill them mid-close and their clients would raise an unhandled error.
-    for (let tries = 0; tries < 50; tries += 1) {
-      const { rows } = await admin.query<{ n: number }>(
-        'select count(*)::int as n from pg_stat_activity where datname = $1',
-        [name],
-      );
-      if ((rows[0]?.n ?? 0) === 0) break;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    await admin.query(`drop database if exists ${name} with (force)`);
-    await admin.end();
-  };
+  const database = await createBenchDatabase(adminUrl, 'autonomy_bench');
+  const { name } = database;
+  const dropDatabase = database.drop;
+  const url = new URL(database.url);
   try {
     const { store } = await openStore(url.toString(), systemClock);
     await seed(store);
