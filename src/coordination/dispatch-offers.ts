@@ -12,9 +12,10 @@ export type PushDecision = {
 };
 
 /**
- * Push: offers queued work to actors in push mode, at most `limit` offers per call. Each push
- * actor with free capacity brings up the best queued item it could do; the item is then offered
- * to the best-scoring eligible push actor (which may be another). An offer holds until its actor
+ * Push: offers queued work to actors in push mode, at most `limit` offers per call. Each
+ * available push actor with free capacity brings up the best queued item it could do; the best
+ * of those goes first (so priority holds across work types), offered to the best-scoring
+ * eligible push actor (which may be another). An offer holds until its actor
  * accepts (assign), rejects (release) or lets it time out; then the item goes to the next
  * candidate. Returns the items offered.
  */
