@@ -12,7 +12,7 @@ import {
   openTestControlPlane,
   type TestControlPlane,
 } from '../support/dialects.js';
-import { allEvents, allWork, eventsAbout, expectDomainError } from './fixtures.js';
+import { allEvents, allWork, eventsAbout, expectDomainError, SKILLED_ACTORS } from './fixtures.js';
 
 /**
  * Two work types with skill requirements, and actors that meet some of them: ann and cat only
@@ -23,26 +23,7 @@ const CLAIM_ORG: OrgConfigInput = {
   kind: 'Organization',
   metadata: { name: 'Claims' },
   domains: [{ id: 'ops', name: 'Operations' }],
-  actors: [
-    {
-      id: 'ann',
-      kind: 'human',
-      name: 'Ann',
-      domains: ['ops'],
-      skills: { triage: 3 },
-      capacity: 1000,
-    },
-    {
-      id: 'bob',
-      kind: 'agent',
-      name: 'Bob',
-      domains: ['ops'],
-      skills: { triage: 2, refunds: 4 },
-      capacity: 1000,
-    },
-    { id: 'cat', kind: 'agent', name: 'Cat', domains: ['ops'], skills: { triage: 2 }, capacity: 1 },
-    { id: 'dan', kind: 'agent', name: 'Dan', domains: ['ops'], capacity: 10 },
-  ],
+  actors: [...SKILLED_ACTORS],
   workTypes: [
     {
       id: 'refund',

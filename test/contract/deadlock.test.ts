@@ -1,6 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/core/clock.js';
-import { newId } from '../../src/core/ids.js';
 import type { WorkItem } from '../../src/core/model.js';
 import type { TxStores } from '../../src/core/ports/store.js';
 import { verifyAuditLog } from '../../src/supervision/verify-audit-log.js';
@@ -10,35 +9,12 @@ import {
   openTestStore,
   type TestStore,
 } from '../support/dialects.js';
-import { orgModel } from './fixtures.js';
+import { handMadeItem, orgModel } from './fixtures.js';
 import { applyOrgConfig } from '../../src/core/apply-org-config.js';
 
 const clock = new ManualClock('2026-04-01T08:00:00.000Z');
 
-function item(title: string): WorkItem {
-  const now = clock.now().toISOString();
-  return {
-    id: newId('w', clock.now().getTime()),
-    typeId: 'ticket',
-    title,
-    payload: {},
-    value: 1,
-    dueAt: null,
-    priorityClass: 'normal',
-    priority: 0,
-    dependsOn: [],
-    attempts: 0,
-    failedBy: [],
-    declinedBy: [],
-    version: 1,
-    createdAt: now,
-    updatedAt: now,
-    state: 'queued',
-    ownerId: null,
-    offeredTo: null,
-    leaseExpiresAt: null,
-  };
-}
+const item = (title: string): WorkItem => handMadeItem(clock, title);
 
 /** Resolves when both sides have arrived. */
 function barrier(): () => Promise<void> {

@@ -13,7 +13,7 @@ import {
   openTestControlPlane,
   type TestControlPlane,
 } from '../support/dialects.js';
-import { allWork, expectDomainError } from './fixtures.js';
+import { allWork, expectDomainError, SKILLED_ACTORS } from './fixtures.js';
 
 /**
  * Tickets need triage (ann, bob, cat), refunds need refunds (bob only), audits need accounting
@@ -24,26 +24,7 @@ const EXPLAIN_ORG: OrgConfigInput = {
   kind: 'Organization',
   metadata: { name: 'Explain' },
   domains: [{ id: 'ops', name: 'Operations' }],
-  actors: [
-    {
-      id: 'ann',
-      kind: 'human',
-      name: 'Ann',
-      domains: ['ops'],
-      skills: { triage: 3 },
-      capacity: 1000,
-    },
-    {
-      id: 'bob',
-      kind: 'agent',
-      name: 'Bob',
-      domains: ['ops'],
-      skills: { triage: 2, refunds: 4 },
-      capacity: 1000,
-    },
-    { id: 'cat', kind: 'agent', name: 'Cat', domains: ['ops'], skills: { triage: 2 }, capacity: 1 },
-    { id: 'dan', kind: 'agent', name: 'Dan', domains: ['ops'], capacity: 10 },
-  ],
+  actors: [...SKILLED_ACTORS],
   workTypes: [
     {
       id: 'audit',

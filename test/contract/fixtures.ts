@@ -1,4 +1,6 @@
 import { expect } from 'vitest';
+import type { Clock } from '../../src/core/clock.js';
+import { newId } from '../../src/core/ids.js';
 import { DomainError, type ErrorCode } from '../../src/core/errors.js';
 import type { StoredEvent } from '../../src/core/events.js';
 import type { WorkItem, WorkState } from '../../src/core/model.js';
@@ -28,6 +30,31 @@ export const BOB: ActorInput = {
   capacity: 1000,
 };
 export const TEST_ACTORS: readonly ActorInput[] = [ANN, BOB];
+
+/**
+ * Actors with different skills, for suites about who can take what: ann (triage 3), bob (triage
+ * 2, refunds 4), cat (triage 2, room for one item) and dan (no skills).
+ */
+export const SKILLED_ACTORS: readonly ActorInput[] = [
+  {
+    id: 'ann',
+    kind: 'human',
+    name: 'Ann',
+    domains: ['ops'],
+    skills: { triage: 3 },
+    capacity: 1000,
+  },
+  {
+    id: 'bob',
+    kind: 'agent',
+    name: 'Bob',
+    domains: ['ops'],
+    skills: { triage: 2, refunds: 4 },
+    capacity: 1000,
+  },
+  { id: 'cat', kind: 'agent', name: 'Cat', domains: ['ops'], skills: { triage: 2 }, capacity: 1 },
+  { id: 'dan', kind: 'agent', name: 'Dan', domains: ['ops'], capacity: 10 },
+];
 
 /** The organization the suites apply: one domain, one work type and the given actors. */
 export function orgDocument(
@@ -165,4 +192,30 @@ export async function itemIn(
   }
   expect(item.state).toBe(state);
   return item;
+}
+
+/** A queued ticket built by hand, for suites that write through the store directly. */
+export function handMadeItem(clock: Clock, title: string): WorkItem {
+  const now = clock.now().toISOString();
+  return {
+    id: newId('w', clock.now().getTime()),
+    typeId: 'ticket',
+    title,
+    payload: {},
+    value: 1,
+    dueAt: null,
+    priorityClass: 'normal',
+    priority: 0,
+    dependsOn: [],
+    attempts: 0,
+    failedBy: [],
+    declinedBy: [],
+    version: 1,
+    createdAt: now,
+    updatedAt: now,
+    state: 'queued',
+    ownerId: null,
+    offeredTo: null,
+    leaseExpiresAt: null,
+  };
 }

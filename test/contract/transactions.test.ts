@@ -2,38 +2,14 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { applyOrgConfig } from '../../src/core/apply-org-config.js';
 import { ManualClock } from '../../src/core/clock.js';
 import type { EventType, NewEvent } from '../../src/core/events.js';
-import { newId } from '../../src/core/ids.js';
 import type { WorkItem } from '../../src/core/model.js';
 import { verifyAuditLog } from '../../src/supervision/verify-audit-log.js';
 import { DIALECTS, disposeOpened, openTestStore, type TestStore } from '../support/dialects.js';
-import { orgModel } from './fixtures.js';
+import { handMadeItem, orgModel } from './fixtures.js';
 
 const clock = new ManualClock('2026-02-01T12:00:00.000Z');
 
-function queuedItem(): WorkItem {
-  const now = clock.now().toISOString();
-  return {
-    id: newId('w', clock.now().getTime()),
-    typeId: 'ticket',
-    title: 'Written by hand',
-    payload: {},
-    value: 1,
-    dueAt: null,
-    priorityClass: 'normal',
-    priority: 0,
-    dependsOn: [],
-    attempts: 0,
-    failedBy: [],
-    declinedBy: [],
-    version: 1,
-    createdAt: now,
-    updatedAt: now,
-    state: 'queued',
-    ownerId: null,
-    offeredTo: null,
-    leaseExpiresAt: null,
-  };
-}
+const queuedItem = (): WorkItem => handMadeItem(clock, 'Written by hand');
 
 /** The same item, paused, with the version a writer would give it. */
 const pausedAs = (item: WorkItem, version: number): WorkItem => ({
