@@ -24,15 +24,13 @@ const DEFAULT_CACHE_SIZE = 500;
 export class CachedSqliteDialect extends SqliteDialect {
   constructor(
     private readonly database: BetterSqlite3.Database,
-    /** Runs before the database closes (the background checkpointer stops there). */
-    private readonly onClose: () => Promise<void> = () => Promise.resolve(),
     private readonly cacheSize = DEFAULT_CACHE_SIZE,
   ) {
     super({ database });
   }
 
   override createDriver(): Driver {
-    return new CachedSqliteDriver(this.database, this.cacheSize, this.onClose);
+    return new CachedSqliteDriver(this.database, this.cacheSize);
   }
 }
 
@@ -43,7 +41,6 @@ class CachedSqliteDriver implements Driver {
   constructor(
     private readonly database: BetterSqlite3.Database,
     cacheSize: number,
-    private readonly onClose: () => Promise<void>,
   ) {
     this.#connection = new CachedSqliteConnection(database, cacheSize);
   }
@@ -103,8 +100,8 @@ class CachedSqliteDriver implements Driver {
     this.#mutex.unlock();
   }
 
+  // eslint-disable-next-line @typescript-eslint/require-await -- the Driver interface is async
   async destroy(): Promise<void> {
-    await this.onClose();
     this.#connection.clear();
     this.database.close();
   }

@@ -5,7 +5,6 @@ import { Kysely, PostgresDialect, type KyselyConfig, type Logger } from 'kysely'
 import pg from 'pg';
 import type { Dialect } from '../core/ports/store.js';
 import { CachedSqliteDialect } from './cached-sqlite-dialect.js';
-import { WalCheckpointer } from './wal-checkpointer.js';
 import type { Database } from './schema.js';
 
 export interface OpenedDatabase {
@@ -49,18 +48,9 @@ export function openDatabase(url: string, options: OpenDatabaseOptions = {}): Op
   sqlite.pragma('journal_mode = WAL');
   // FULL: a commit is on disk before it is acknowledged, so acknowledged writes survive power loss.
   sqlite.pragma('synchronous = FULL');
-  // Checkpoints run in a thread of their own, not inside whichever commit fills the log.
-  let checkpointer: WalCheckpointer | null = null;
-  if (file !== ':memory:') {
-    sqlite.pragma('wal_autocheckpoint = 0');
-    checkpointer = WalCheckpointer.start(file);
-  }
-  const onClose = async () => {
-    await checkpointer?.stop();
-  };
   // Kysely's SQLite dialect, with each distinct statement prepared once rather than on every query.
   return {
-    db: new Kysely<Database>({ dialect: new CachedSqliteDialect(sqlite, onClose), ...log }),
+    db: new Kysely<Database>({ dialect: new CachedSqliteDialect(sqlite), ...log }),
     dialect: 'sqlite',
     location: file,
   };
