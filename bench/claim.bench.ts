@@ -13,10 +13,9 @@
  * for a few seconds; on PostgreSQL also with several claimers at once, each its own ControlPlane.
  */
 import { createBenchDatabase, Unavailable } from './support/bench-database.js';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { Dialect } from '../src/core/ports/store.js';
 import { SYSTEM } from '../src/core/principal.js';
@@ -24,7 +23,14 @@ import { ControlPlane } from '../src/runtime/control-plane.js';
 import { PostgresBacklog, SqliteBacklog, type Backlog, type LoadStats } from './claim/backlog.js';
 import { measureClaims, measureCycles, type Claimer } from './claim/measure.js';
 import { AGENT_IDS, BacklogGenerator, ORG_DOCUMENT } from './claim/org.js';
-import { formatTable, machineInfo, quantile, round, writeResults } from './support/report.js';
+import {
+  formatTable,
+  machineInfo,
+  packageVersions,
+  quantile,
+  round,
+  writeResults,
+} from './support/report.js';
 
 const P99_RATIO_TARGET = 2;
 const SQLITE_CYCLES_TARGET = 2000;
@@ -531,17 +537,4 @@ export async function runClaimBenchmark(args: readonly string[]): Promise<number
     say('some dialects were skipped: the targets are not shown to be met for them');
   if (!pass) say('a target was missed (see result columns)');
   return pass ? 0 : 1;
-}
-
-function packageVersions(): Record<string, string> {
-  const versions: Record<string, string> = { node: process.version };
-  for (const name of ['kysely', 'better-sqlite3', 'pg']) {
-    try {
-      const path = fileURLToPath(new URL(`../node_modules/${name}/package.json`, import.meta.url));
-      versions[name] = (JSON.parse(readFileSync(path, 'utf8')) as { version: string }).version;
-    } catch {
-      versions[name] = 'unknown';
-    }
-  }
-  return versions;
 }

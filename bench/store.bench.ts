@@ -13,10 +13,9 @@
  * compared row by row and event by event.
  */
 import { createBenchDatabase, Unavailable } from './support/bench-database.js';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import BetterSqlite3 from 'better-sqlite3';
 import cliProgress from 'cli-progress';
@@ -44,7 +43,14 @@ import {
   type RawWorkSettings,
   type WorkSide,
 } from './store/raw-work.js';
-import { formatTable, machineInfo, quantile, round, writeResults } from './support/report.js';
+import {
+  formatTable,
+  machineInfo,
+  packageVersions,
+  quantile,
+  round,
+  writeResults,
+} from './support/report.js';
 
 const TARGET = 0.5;
 const DEFAULT_POSTGRES_URL = 'postgres://postgres@127.0.0.1:5432/test';
@@ -710,17 +716,4 @@ export async function runStoreBenchmark(args: readonly string[]): Promise<number
       'some dialects were skipped: the target is not shown to be met for them\n',
     );
   return skipped.length === 0 && rows.every((r) => r.pass) ? 0 : 1;
-}
-
-function packageVersions(): Record<string, string> {
-  const versions: Record<string, string> = { node: process.version };
-  for (const name of ['kysely', 'better-sqlite3', 'pg']) {
-    try {
-      const path = fileURLToPath(new URL(`../node_modules/${name}/package.json`, import.meta.url));
-      versions[name] = (JSON.parse(readFileSync(path, 'utf8')) as { version: string }).version;
-    } catch {
-      versions[name] = 'unknown';
-    }
-  }
-  return versions;
 }

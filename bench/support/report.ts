@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -75,4 +75,20 @@ export function round(value: number, digits = 3): number {
   if (!Number.isFinite(value) || value === 0) return value;
   const scale = 10 ** (digits - 1 - Math.floor(Math.log10(Math.abs(value))));
   return Math.round(value * scale) / scale;
+}
+
+/** Versions of Node and of the database libraries, recorded with every result. */
+export function packageVersions(): Record<string, string> {
+  const versions: Record<string, string> = { node: process.version };
+  for (const name of ['kysely', 'better-sqlite3', 'pg']) {
+    try {
+      const path = fileURLToPath(
+        new URL(`../../node_modules/${name}/package.json`, import.meta.url),
+      );
+      versions[name] = (JSON.parse(readFileSync(path, 'utf8')) as { version: string }).version;
+    } catch {
+      versions[name] = 'unknown';
+    }
+  }
+  return versions;
 }

@@ -58,9 +58,10 @@ export async function explainWork(
     const assignments = await reads.events.list({
       subject: item.id,
       types: ['coordination.work.assigned'],
-      limit: 1000,
+      order: 'desc',
+      limit: 1,
     });
-    const last = assignments.at(-1)?.payload as { decision?: AssignmentDecision } | undefined;
+    const last = assignments[0]?.payload as { decision?: AssignmentDecision } | undefined;
     const decision = last?.decision ?? null;
     const how = {
       pull: 'it pulled the item as its highest-priority eligible work',

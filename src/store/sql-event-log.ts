@@ -30,7 +30,11 @@ export class SqlEventLog implements EventLog {
   constructor(private readonly db: Kysely<Database>) {}
 
   async list(filter: EventFilter): Promise<StoredEvent[]> {
-    let query = this.db.selectFrom('events').selectAll().orderBy('seq').limit(filter.limit);
+    let query = this.db
+      .selectFrom('events')
+      .selectAll()
+      .orderBy('seq', filter.order ?? 'asc')
+      .limit(filter.limit);
     if (filter.afterSeq !== undefined) query = query.where('seq', '>', filter.afterSeq);
     if (filter.subject !== undefined) query = query.where('subject', '=', filter.subject);
     if (filter.actor !== undefined) query = query.where('actor', '=', filter.actor);

@@ -103,6 +103,11 @@ for (const dialect of DIALECTS) {
       expect(await seqs({ afterSeq: 7 })).toEqual([]);
     });
 
+    it('reads newest first when asked, with the same filters', async () => {
+      expect(await seqs({ order: 'desc', limit: 3 })).toEqual([7, 6, 5]);
+      expect(await seqs({ order: 'desc', afterSeq: 5 })).toEqual([7, 6]);
+    });
+
     it('filters by exact type, several types, and type prefix', async () => {
       expect(await seqs({ types: ['coordination.work.offered'] })).toEqual([5]);
       expect(await seqs({ types: ['coordination.work.offered', 'core.domain.upserted'] })).toEqual([

@@ -12,6 +12,8 @@ export interface EventFilter {
   /** Exclusive upper bound on event time (ISO 8601). */
   until?: string | undefined;
   limit: number;
+  /** Oldest first (the default), or newest first. */
+  order?: 'asc' | 'desc' | undefined;
 }
 
 export interface ChainHead {
