@@ -8,19 +8,20 @@ import {
   type WorkType,
 } from './model.js';
 
-const id = z
+export const idSchema = z
   .string()
   .regex(
     /^[a-z0-9][a-z0-9._-]{0,62}$/,
     'lowercase letters, digits, ".", "_" or "-", at most 63 characters',
   );
 
-const skills = z.record(
+export const skillsSchema = z.record(
   z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'skill names are lowercase identifiers'),
   z.number().int().min(1).max(5),
 );
 
-const duration = z.union([z.string(), z.number()]).transform((value, ctx) => {
+/** A duration as written in files (`90s`, `30m`, `1h30m`, or seconds), parsed to seconds. */
+export const durationSchema = z.union([z.string(), z.number()]).transform((value, ctx) => {
   const seconds = parseDuration(value);
   if (seconds === null) {
     ctx.addIssue({
@@ -33,31 +34,31 @@ const duration = z.union([z.string(), z.number()]).transform((value, ctx) => {
 });
 
 const domainSchema = z.strictObject({
-  id,
+  id: idSchema,
   name: z.string().min(1),
   description: z.string().default(''),
-  owners: z.array(id).default([]),
+  owners: z.array(idSchema).default([]),
 });
 
 const actorSchema = z.strictObject({
-  id,
+  id: idSchema,
   kind: z.enum(['human', 'agent']),
   name: z.string().min(1),
-  domains: z.array(id).default([]),
-  skills: skills.default({}),
+  domains: z.array(idSchema).default([]),
+  skills: skillsSchema.default({}),
   capacity: z.number().int().min(1).max(10_000),
   /** pull: the actor asks for work (claims); push: the engine offers it work to accept or reject. */
   mode: z.enum(['pull', 'push']).default('pull'),
 });
 
 const workTypeSchema = z.strictObject({
-  id,
-  domain: id,
+  id: idSchema,
+  domain: idSchema,
   name: z.string().min(1),
   description: z.string().default(''),
-  requiredSkills: skills.default({}),
-  expectedDuration: duration,
-  sla: duration,
+  requiredSkills: skillsSchema.default({}),
+  expectedDuration: durationSchema,
+  sla: durationSchema,
   /** Attempts before failing work stops being retried on another actor. */
   maxAttempts: z.number().int().min(1).max(100).default(DEFAULT_MAX_ATTEMPTS),
 });

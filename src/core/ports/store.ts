@@ -35,10 +35,12 @@ export interface Committed<T> {
 }
 
 export type Dialect = 'sqlite' | 'postgres';
+/** Where a store keeps its data: a SQL dialect, or memory (the simulator's). */
+export type StoreKind = Dialect | 'memory';
 
 /** The store: state and its event log, changed together or not at all. */
 export interface Store {
-  readonly dialect: Dialect;
+  readonly dialect: StoreKind;
   readonly read: ReadStores;
   /**
    * Runs `fn` in one transaction. Events appended through `tx.events` are chained (sequence,

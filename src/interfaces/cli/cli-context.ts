@@ -10,6 +10,8 @@ export interface CliIo {
   stderr: (text: string) => void;
   /** Aborted when stdout's reader is gone (`autonomy events tail -f | head`): stop producing. */
   closed?: AbortSignal;
+  /** A terminal to draw progress bars on (stderr when it is one); none when embedded or piped. */
+  progress?: NodeJS.WritableStream;
 }
 
 export interface GlobalOptions {

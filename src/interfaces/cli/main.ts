@@ -8,6 +8,7 @@ import { eventsCommand } from './commands/events-command.js';
 import { exportCommand } from './commands/export-command.js';
 import { migrateCommand } from './commands/migrate-command.js';
 import { serveCommand } from './commands/serve-command.js';
+import { simulateCommand } from './commands/simulate-command.js';
 import { tokenCommand } from './commands/token-command.js';
 import { workCommand } from './commands/work-command.js';
 import { EXIT_OK, EXIT_USAGE } from './exit-codes.js';
@@ -33,6 +34,7 @@ function processIo(): { io: CliIo; dispose(): void } {
       },
       stderr: (text) => process.stderr.write(text),
       closed: closed.signal,
+      ...(process.stderr.isTTY ? { progress: process.stderr } : {}),
     },
     dispose: () => process.stdout.off('error', onError),
   };
@@ -96,6 +98,7 @@ export async function main(
   actorCommand(program, ctx);
   eventsCommand(program, ctx);
   auditCommand(program, ctx);
+  simulateCommand(program, ctx);
 
   try {
     await program.parseAsync(argv);

@@ -1,0 +1,111 @@
+import type { Clock } from '../../core/clock.js';
+import type { NewEvent, StoredEvent } from '../../core/events.js';
+import { GENESIS_HASH, hashEvent } from '../../core/hash-chain.js';
+import type { Committed, ReadStores, Store, TxStores } from '../../core/ports/store.js';
+import { Journal } from './journal.js';
+import {
+  MemoryActorStore,
+  MemoryDomainStore,
+  MemoryOrganizationStore,
+  MemoryTokenStore,
+  MemoryWorkTypeStore,
+} from './memory-config-stores.js';
+import { MemoryEventLog } from './memory-event-log.js';
+import { MemoryWorkStore } from './memory-work-store.js';
+
+export interface MemoryStoreOptions {
+  /**
+   * Hash-chain the events as the SQL stores do (default). Without it events carry empty hashes:
+   * for the simulator, whose log is a measurement, not an audit trail.
+   */
+  chain?: boolean;
+  /** Keep committed events readable through `read.events` (default). */
+  retainEvents?: boolean;
+}
+
+/**
+ * The store in memory: the same ports as the SQL stores, transactions undone on failure, one at
+ * a time. It is what the simulator runs the coordination engine on, at memory speed and on a
+ * virtual clock; nothing in it survives the process, so it never serves live data.
+ */
+export class MemoryStore implements Store {
+  readonly dialect = 'memory' as const;
+  readonly read: ReadStores;
+  readonly #journal = new Journal();
+  readonly #tx: TxStores;
+  readonly #log = new MemoryEventLog();
+  readonly #workTypes: MemoryWorkTypeStore;
+  readonly #chain: boolean;
+  readonly #retain: boolean;
+  #pending: NewEvent[] = [];
+  #seq = 0;
+  #prevHash = GENESIS_HASH;
+  /** Transactions run one after another, as SQLite's write lock makes them. */
+  #tail: Promise<unknown> | null = null;
+
+  constructor(
+    private readonly clock: Clock,
+    options: MemoryStoreOptions = {},
+  ) {
+    this.#chain = options.chain ?? true;
+    this.#retain = options.retainEvents ?? true;
+    this.#workTypes = new MemoryWorkTypeStore(this.#journal);
+    const stores = {
+      work: new MemoryWorkStore(this.#journal),
+      actors: new MemoryActorStore(this.#journal),
+      domains: new MemoryDomainStore(this.#journal),
+      workTypes: this.#workTypes,
+      tokens: new MemoryTokenStore(this.#journal),
+      organization: new MemoryOrganizationStore(this.#journal),
+    };
+    this.read = { ...stores, events: this.#log };
+    this.#tx = { ...stores, events: { append: (event) => this.#pending.push(event) } };
+  }
+
+  transaction<T>(fn: (tx: TxStores) => Promise<T>): Promise<Committed<T>> {
+    // Waiting costs microtasks, and the simulator never overlaps transactions: queue only when
+    // one is running.
+    const run = this.#tail === null ? this.#run(fn) : this.#tail.then(() => this.#run(fn));
+    const tail = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.#tail = tail;
+    void tail.then(() => {
+      if (this.#tail === tail) this.#tail = null;
+    });
+    return run;
+  }
+
+  async #run<T>(fn: (tx: TxStores) => Promise<T>): Promise<Committed<T>> {
+    this.#journal.begin();
+    this.#pending = [];
+    try {
+      const result = await fn(this.#tx);
+      const events = this.#commitEvents();
+      this.#journal.commit();
+      return { result, events };
+    } catch (error) {
+      this.#journal.rollback();
+      this.#workTypes.invalidate();
+      throw error;
+    }
+  }
+
+  #commitEvents(): StoredEvent[] {
+    const time = this.clock.now().toISOString();
+    const events = this.#pending.map((event) => {
+      const fields = { seq: ++this.#seq, time, ...event };
+      const hash = this.#chain ? hashEvent(this.#prevHash, fields) : '';
+      const stored: StoredEvent = { ...fields, prevHash: this.#chain ? this.#prevHash : '', hash };
+      this.#prevHash = hash;
+      return stored;
+    });
+    this.#log.append(events, this.#retain);
+    return events;
+  }
+
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+}

@@ -1,0 +1,203 @@
+import { TERMINAL_STATES, type WorkItem } from '../../core/model.js';
+import type { WorkFilter, WorkStore } from '../../core/ports/work-store.js';
+import type { Journal } from './journal.js';
+import { QueueIndex, type QueueEntry } from './queue-index.js';
+
+const HELD_STATES = new Set<WorkItem['state']>(['assigned', 'in_progress']);
+const LEASED_STATES = new Set<WorkItem['state']>(['offered', 'assigned', 'in_progress']);
+const TERMINAL = new Set<WorkItem['state']>(TERMINAL_STATES);
+
+function addTo(index: Map<string, Set<string>>, key: string, id: string): void {
+  let set = index.get(key);
+  if (set === undefined) index.set(key, (set = new Set()));
+  set.add(id);
+}
+
+/**
+ * Work items in memory, with the indexes the SQL schema has: a queue per work type in claim
+ * order, what each actor holds and is offered, and the leased items. Every write keeps the
+ * indexes in step and is undone if its transaction rolls back. Items are stored as given and
+ * handed out as stored: the use cases build new items, they never change one in place.
+ */
+export class MemoryWorkStore implements WorkStore {
+  readonly #items = new Map<string, WorkItem>();
+  readonly #queues = new Map<string, QueueIndex>();
+  readonly #held = new Map<string, Set<string>>();
+  readonly #offered = new Map<string, Set<string>>();
+  readonly #leased = new Set<string>();
+  readonly #dependents = new Map<string, string[]>();
+
+  constructor(private readonly journal: Journal) {}
+
+  get(id: string): Promise<WorkItem | null> {
+    return Promise.resolve(this.#items.get(id) ?? null);
+  }
+
+  getForUpdate(id: string): Promise<WorkItem | null> {
+    return this.get(id);
+  }
+
+  list(filter: WorkFilter): Promise<WorkItem[]> {
+    const found: WorkItem[] = [];
+    // Ids are time-ordered and made in creation order, so insertion order is id order.
+    for (const item of this.#items.values()) {
+      if (found.length >= filter.limit) break;
+      if (filter.after !== undefined && item.id <= filter.after) continue;
+      if (filter.state !== undefined && item.state !== filter.state) continue;
+      if (filter.typeId !== undefined && item.typeId !== filter.typeId) continue;
+      if (filter.ownerId !== undefined && item.ownerId !== filter.ownerId) continue;
+      if (filter.offeredTo !== undefined && item.offeredTo !== filter.offeredTo) continue;
+      found.push(item);
+    }
+    return Promise.resolve(found);
+  }
+
+  dependentsOf(id: string): Promise<string[]> {
+    return Promise.resolve([...(this.#dependents.get(id) ?? [])]);
+  }
+
+  countHeldBy(actorId: string): Promise<number> {
+    return Promise.resolve(this.#held.get(actorId)?.size ?? 0);
+  }
+
+  countOfferedTo(actorId: string): Promise<number> {
+    return Promise.resolve(this.#offered.get(actorId)?.size ?? 0);
+  }
+
+  countOpenOfType(typeId: string): Promise<number> {
+    let n = 0;
+    for (const item of this.#items.values()) {
+      if (item.typeId === typeId && !TERMINAL.has(item.state)) n += 1;
+    }
+    return Promise.resolve(n);
+  }
+
+  rankInQueue(item: WorkItem): Promise<number> {
+    const queue = this.#queues.get(item.typeId);
+    return Promise.resolve(1 + (queue?.position(item) ?? 0));
+  }
+
+  nextClaimable(typeIds: readonly string[], actorId: string): Promise<WorkItem | null> {
+    let best: WorkItem | null = null;
+    for (const typeId of typeIds) {
+      for (const entry of this.#queues.get(typeId)?.entries ?? []) {
+        const item = this.#items.get(entry.id) as WorkItem;
+        // Work this actor failed or declined before waits for someone else.
+        if (item.failedBy.includes(actorId) || item.declinedBy.includes(actorId)) continue;
+        if (
+          best === null ||
+          item.priority > best.priority ||
+          (item.priority === best.priority && item.id < best.id)
+        )
+          best = item;
+        break;
+      }
+    }
+    return Promise.resolve(best);
+  }
+
+  listLeaseExpired(now: string, limit: number): Promise<WorkItem[]> {
+    const expired: WorkItem[] = [];
+    for (const id of this.#leased) {
+      const item = this.#items.get(id) as WorkItem;
+      if (item.leaseExpiresAt !== null && item.leaseExpiresAt < now) expired.push(item);
+    }
+    expired.sort((a, b) =>
+      a.leaseExpiresAt === b.leaseExpiresAt
+        ? a.id < b.id
+          ? -1
+          : 1
+        : (a.leaseExpiresAt as string) < (b.leaseExpiresAt as string)
+          ? -1
+          : 1,
+    );
+    return Promise.resolve(expired.slice(0, limit));
+  }
+
+  renewLeases(actorId: string, until: string): Promise<number> {
+    const ids = [...(this.#held.get(actorId) ?? [])];
+    for (const id of ids) {
+      const item = this.#items.get(id) as WorkItem;
+      this.#write({ ...item, leaseExpiresAt: until } as WorkItem);
+    }
+    return Promise.resolve(ids.length);
+  }
+
+  setPriority(id: string, priority: number): Promise<void> {
+    const item = this.#items.get(id);
+    if (item !== undefined) this.#write({ ...item, priority });
+    return Promise.resolve();
+  }
+
+  insert(item: WorkItem): Promise<void> {
+    if (this.#items.has(item.id)) {
+      return Promise.reject(new Error(`work item '${item.id}' already exists`));
+    }
+    this.#write(item);
+    for (const dependsOn of item.dependsOn) this.#addDependent(dependsOn, item.id);
+    return Promise.resolve();
+  }
+
+  update(item: WorkItem): Promise<boolean> {
+    const stored = this.#items.get(item.id);
+    if (stored?.version !== item.version - 1) return Promise.resolve(false);
+    // Dependencies are not a column of the item: they change only through addDependency.
+    this.#write({ ...item, dependsOn: stored.dependsOn });
+    return Promise.resolve(true);
+  }
+
+  addDependency(id: string, dependsOn: string): Promise<void> {
+    const item = this.#items.get(id);
+    if (item !== undefined) {
+      this.#write({ ...item, dependsOn: [...item.dependsOn, dependsOn].sort() });
+    }
+    this.#addDependent(dependsOn, id);
+    return Promise.resolve();
+  }
+
+  #addDependent(dependsOn: string, id: string): void {
+    const previous = this.#dependents.get(dependsOn);
+    this.#dependents.set(dependsOn, [...(previous ?? []), id].sort());
+    this.journal.record(() => {
+      if (previous === undefined) this.#dependents.delete(dependsOn);
+      else this.#dependents.set(dependsOn, previous);
+    });
+  }
+
+  /** Stores an item and moves it between the indexes; undone on rollback. */
+  #write(next: WorkItem): void {
+    const previous = this.#items.get(next.id);
+    this.journal.record(() => {
+      this.#unindex(next);
+      if (previous === undefined) this.#items.delete(next.id);
+      else {
+        this.#items.set(next.id, previous);
+        this.#index(previous);
+      }
+    });
+    if (previous !== undefined) this.#unindex(previous);
+    this.#items.set(next.id, next);
+    this.#index(next);
+  }
+
+  #index(item: WorkItem): void {
+    if (item.state === 'queued') {
+      let queue = this.#queues.get(item.typeId);
+      if (queue === undefined) this.#queues.set(item.typeId, (queue = new QueueIndex()));
+      queue.insert(entryOf(item));
+    }
+    if (HELD_STATES.has(item.state) && item.ownerId !== null)
+      addTo(this.#held, item.ownerId, item.id);
+    if (item.state === 'offered') addTo(this.#offered, item.offeredTo, item.id);
+    if (LEASED_STATES.has(item.state)) this.#leased.add(item.id);
+  }
+
+  #unindex(item: WorkItem): void {
+    if (item.state === 'queued') this.#queues.get(item.typeId)?.remove(entryOf(item));
+    if (item.ownerId !== null) this.#held.get(item.ownerId)?.delete(item.id);
+    if (item.offeredTo !== null) this.#offered.get(item.offeredTo)?.delete(item.id);
+    this.#leased.delete(item.id);
+  }
+}
+
+const entryOf = (item: WorkItem): QueueEntry => ({ id: item.id, priority: item.priority });
