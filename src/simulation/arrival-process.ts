@@ -19,6 +19,8 @@ export class ArrivalProcess {
     readonly id: string,
     private readonly arrivals: Arrivals,
     surges: Scenario['surges'],
+    /** The process's own stream, so its arrivals do not depend on anything else drawn. */
+    private readonly random: Random,
   ) {
     this.#surges = surges.filter((s) => s.workTypes === undefined || s.workTypes.includes(id));
     const peak = Math.max(arrivals.perHour, ...arrivals.daily.map((w) => w.perHour));
@@ -37,13 +39,13 @@ export class ArrivalProcess {
   }
 
   /** The next arrival strictly after `t`, or null if none comes before `until`. */
-  next(t: number, until: number, startOfDay: number, random: Random): number | null {
+  next(t: number, until: number, startOfDay: number): number | null {
     if (this.#maxPerSecond <= 0) return null;
     let at = t;
     for (;;) {
-      at += random.exponential(1 / this.#maxPerSecond);
+      at += this.random.exponential(1 / this.#maxPerSecond);
       if (at >= until) return null;
-      if (random.uniform() * this.#maxPerSecond < this.rateAt(at, startOfDay)) return at;
+      if (this.random.uniform() * this.#maxPerSecond < this.rateAt(at, startOfDay)) return at;
     }
   }
 }

@@ -1,5 +1,6 @@
 import type { PriorityClass, WorkItem } from '../core/model.js';
 import { QueueIndex } from '../store/memory/queue-index.js';
+import type { Random } from './random.js';
 import { hasRoom, type Dispatcher, type Policy, type PolicyName, type SimActor } from './policy.js';
 
 type BaselineName = Exclude<PolicyName, 'autonomy'>;
@@ -17,11 +18,17 @@ function orderKey(name: BaselineName, item: WorkItem): number {
 }
 
 /** Which of the free eligible actors a baseline picks. */
-type ActorChoice = (eligible: SimActor[], state: { cursor: number }, count: number) => SimActor;
+type ActorChoice = (
+  eligible: SimActor[],
+  state: { cursor: number; random: Random },
+  count: number,
+) => SimActor;
 
 const CHOICES: Record<BaselineName, ActorChoice> = {
-  // Any eligible idle actor: the first in the fixed order.
-  fifo: (eligible) => eligible[0] as SimActor,
+  // Any eligible idle actor: one of them at random, so the scenario's order of actors does not
+  // decide for it.
+  fifo: (eligible, state) =>
+    eligible[Math.floor(state.random.uniform() * eligible.length)] as SimActor,
   // The next eligible actor after the one that got the last item.
   'round-robin': (eligible, state, count) => {
     const after = (a: SimActor) => (a.index - state.cursor + count) % count;
@@ -43,9 +50,9 @@ const CHOICES: Record<BaselineName, ActorChoice> = {
  * decide which queued item goes to which free actor, and say so by assigning by name. Like the
  * engine, they never give an item back to an actor whose attempt at it failed.
  */
-export function baselinePolicy(name: BaselineName): Policy {
+export function baselinePolicy(name: BaselineName, random: Random): Policy {
   const queues = new Map<string, QueueIndex>();
-  const state = { cursor: 0 };
+  const state = { cursor: 0, random };
   const queueOf = (typeId: string) => {
     let queue = queues.get(typeId);
     if (queue === undefined) queues.set(typeId, (queue = new QueueIndex()));

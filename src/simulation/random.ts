@@ -15,6 +15,16 @@ export class Random {
     this.#rng = xoroshiro128plus(seed);
   }
 
+  /**
+   * An independent stream for one purpose (`seed` and `stream` together pick it). Arrivals, the
+   * items' own draws and the outcomes of attempts each use their own, so two policies run on the
+   * same seed meet exactly the same work (common random numbers): only their decisions differ.
+   */
+  static stream(seed: number, stream: number): Random {
+    // Mixed so that neighbouring seeds and streams start far apart.
+    return new Random(Math.imul(seed ^ 0x5bd1e995, 0x27d4eb2d) ^ Math.imul(stream + 1, 0x165667b1));
+  }
+
   /** Uniform on [0, 1). */
   uniform(): number {
     return uniformFloat64(this.#rng);

@@ -198,8 +198,8 @@ describe('simulate', () => {
     };
     const owners = async (policy: PolicyName) =>
       ofType((await run(scenario, policy)).events, 'coordination.work.assigned').map(owner);
-    // FIFO: any eligible actor, the first that has room.
-    expect(new Set(await owners('fifo'))).toEqual(new Set(['a-1']));
+    // FIFO: any eligible actor that has room, at random.
+    expect(new Set(await owners('fifo')).size).toBe(3);
     // Round robin: in turn.
     expect((await owners('round-robin')).slice(0, 6)).toEqual([
       'a-1',

@@ -48,8 +48,8 @@ interface Scheduled {
 const FOREVER_SECONDS = 10 * 365 * 86_400;
 const DOMAIN = 'simulation';
 
-function policyFor(name: PolicyName): Policy {
-  return name === 'autonomy' ? autonomyPolicy() : baselinePolicy(name);
+function policyFor(name: PolicyName, random: Random): Policy {
+  return name === 'autonomy' ? autonomyPolicy() : baselinePolicy(name, random);
 }
 
 /** The organization a scenario describes, as `autonomy apply` would store it. */
@@ -104,8 +104,10 @@ export async function simulate(
   const runEnd = scenario.duration + scenario.drain;
   const clock = new ManualClock(startMs);
   const store = new MemoryStore(clock, { chain: false, retainEvents: false });
-  const random = new Random(options.seed);
-  const policy = policyFor(options.policy);
+  const itemDraws = Random.stream(options.seed, 0);
+  const outcomes = Random.stream(options.seed, 1);
+  const choices = Random.stream(options.seed, 2);
+  const policy = policyFor(options.policy, choices);
   const types = new Map(scenario.workTypes.map((t) => [t.id, t]));
   const groupOf = new Map<string, ActorGroup>();
   const items = new Map<string, ItemRecord>();
@@ -241,12 +243,12 @@ export async function simulate(
   };
 
   const create = async (type: ScenarioWorkType, dependsOn: string[], dueAt: string | undefined) => {
-    const priorityClass = drawClass(type, random);
+    const priorityClass = drawClass(type, itemDraws);
     const value =
       typeof type.value === 'number'
         ? type.value
-        : type.value.min + (type.value.max - type.value.min) * random.uniform();
-    const size = random.duration(type.duration);
+        : type.value.min + (type.value.max - type.value.min) * itemDraws.uniform();
+    const size = itemDraws.duration(type.duration);
     const measured = now >= scenario.warmup;
     const created = await run(async (ctx) => {
       const work = await createWork(ctx, {
@@ -310,19 +312,26 @@ export async function simulate(
       schedule(outage.at + outage.for, { kind: 'outage', members: affected, down: false });
     }
   }
+  let streams = 2;
+  const arrivalStream = () => Random.stream(options.seed, ++streams);
   const processes: { process: ArrivalProcess; flow: Flow | null }[] = [
     ...scenario.workTypes.flatMap((t) =>
       t.arrivals === undefined
         ? []
-        : [{ process: new ArrivalProcess(t.id, t.arrivals, scenario.surges), flow: null }],
+        : [
+            {
+              process: new ArrivalProcess(t.id, t.arrivals, scenario.surges, arrivalStream()),
+              flow: null,
+            },
+          ],
     ),
     ...scenario.flows.map((f) => ({
-      process: new ArrivalProcess(f.id, f.arrivals, scenario.surges),
+      process: new ArrivalProcess(f.id, f.arrivals, scenario.surges, arrivalStream()),
       flow: f,
     })),
   ];
   for (const p of processes) {
-    const first = p.process.next(0, arrivalsEnd, startOfDay, random);
+    const first = p.process.next(0, arrivalsEnd, startOfDay);
     if (first !== null) schedule(first, { kind: 'arrival', ...p });
   }
   for (const type of scenario.workTypes)
@@ -367,7 +376,7 @@ export async function simulate(
           if (event.flow === null)
             await create(types.get(event.process.id) as ScenarioWorkType, [], undefined);
           else await arriveFlow(event.flow);
-          const next = event.process.next(now, arrivalsEnd, startOfDay, random);
+          const next = event.process.next(now, arrivalsEnd, startOfDay);
           if (next !== null) schedule(next, event);
           changed = true;
           break;
@@ -385,7 +394,7 @@ export async function simulate(
           // Given back in the meantime (its actor went offline): this attempt is void.
           if (current.ownerId !== event.actorId || current.attempts !== event.attempt) break;
           const group = groupOf.get(event.actorId) as ActorGroup;
-          const action = random.uniform() < group.failureRate ? 'fail' : 'complete';
+          const action = outcomes.uniform() < group.failureRate ? 'fail' : 'complete';
           await run((ctx) => transitionWork(ctx, event.itemId, action));
           changed = true;
           break;

@@ -53,6 +53,8 @@ export interface SimulationReport {
   slaAttainment: number;
   /** The same, weighted by each item's value. */
   valueOnTime: number;
+  /** SLA attainment per work type. */
+  byType: Record<string, { measured: number; onTime: number; slaAttainment: number }>;
   /** Creation to done, seconds, over measured items done. */
   cycleTime: Spread;
   /** Ready (created or unblocked) to first assignment, seconds, over measured items assigned. */
@@ -125,6 +127,16 @@ export function summarize(run: {
     },
     slaAttainment: share(onTime.length, measured.length),
     valueOnTime: share(value(onTime), value(measured)),
+    byType: Object.fromEntries(
+      run.scenario.workTypes.map(({ id }) => {
+        const ofType = measured.filter((r) => r.typeId === id);
+        const met = ofType.filter((r) => r.onTime).length;
+        return [
+          id,
+          { measured: ofType.length, onTime: met, slaAttainment: share(met, ofType.length) },
+        ];
+      }),
+    ),
     cycleTime: spread(done.map((r) => (r.doneAt as number) - r.createdAt)),
     waitingTime: spread([...waits]),
     waitingWithin: Object.fromEntries(
