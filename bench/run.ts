@@ -9,6 +9,7 @@ export type Benchmark = (args: readonly string[]) => Promise<number>;
 const BENCHMARKS: Readonly<Record<string, () => Promise<Benchmark>>> = {
   store: async () => (await import('./store.bench.js')).runStoreBenchmark,
   claim: async () => (await import('./claim.bench.js')).runClaimBenchmark,
+  coordination: async () => (await import('./coordination.bench.js')).runCoordinationBenchmark,
 };
 
 export async function main(argv: readonly string[]): Promise<number> {
