@@ -12,6 +12,8 @@ const BATCH = 1000;
 export function autonomyPolicy(): Policy {
   return {
     name: 'autonomy',
+    // The engine's own queue order is the store's.
+    ordersQueue: false,
     queued: () => undefined,
     dequeued: () => undefined,
     async dispatch(d: Dispatcher): Promise<void> {

@@ -60,6 +60,7 @@ export function baselinePolicy(name: BaselineName, random: Random): Policy {
   };
   return {
     name,
+    ordersQueue: true,
     queued: (item) => {
       queueOf(item.typeId).insert({ id: item.id, priority: orderKey(name, item) });
     },

@@ -42,6 +42,8 @@ export interface Dispatcher {
 /** How work is matched to actors: the engine's own decisions, or a baseline router's. */
 export interface Policy {
   readonly name: PolicyName;
+  /** Whether it keeps its own queue order (the `queued`/`dequeued` calls below matter). */
+  readonly ordersQueue: boolean;
   /** Told of every item that enters the queue … */
   queued(item: WorkItem): void;
   /** … and of every item that leaves it. */

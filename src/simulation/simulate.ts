@@ -171,19 +171,19 @@ export async function simulate(
         if ((event.payload as { state: string }).state === 'queued') {
           record.readyAt = now;
           queued += 1;
-          policy.queued(await item(event.subject));
+          if (policy.ordersQueue) policy.queued(await item(event.subject));
         }
         continue;
       }
       const p = event.payload as WorkTransitionPayload;
       if (p.from === 'queued') {
         queued -= 1;
-        policy.dequeued(await item(event.subject));
+        if (policy.ordersQueue) policy.dequeued(await item(event.subject));
       }
       if (p.to === 'queued') {
         record.readyAt ??= now;
         queued += 1;
-        policy.queued(await item(event.subject));
+        if (policy.ordersQueue) policy.queued(await item(event.subject));
       }
       const wasHeld = p.from === 'assigned' || p.from === 'in_progress';
       const isHeld = p.to === 'assigned' || p.to === 'in_progress';

@@ -135,3 +135,18 @@ describe('MemoryStore', () => {
     expect(await store.read.work.get(b.id)).toMatchObject({ state: 'queued' });
   });
 });
+
+describe('MemoryStore transactions', () => {
+  it('run one at a time, in the order they were asked for', async () => {
+    const { store } = await setup();
+    const log: string[] = [];
+    const step = (name: string) =>
+      store.transaction(async () => {
+        log.push(`${name} begins`);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        log.push(`${name} ends`);
+      });
+    await Promise.all([step('a'), step('b'), step('c')]);
+    expect(log).toEqual(['a begins', 'a ends', 'b begins', 'b ends', 'c begins', 'c ends']);
+  });
+});

@@ -41,7 +41,8 @@ export class MemoryStore implements Store {
   #seq = 0;
   #prevHash = GENESIS_HASH;
   /** Transactions run one after another, as SQLite's write lock makes them. */
-  #tail: Promise<unknown> | null = null;
+  #running = false;
+  readonly #waiting: (() => void)[] = [];
 
   constructor(
     private readonly clock: Clock,
@@ -62,19 +63,17 @@ export class MemoryStore implements Store {
     this.#tx = { ...stores, events: { append: (event) => this.#pending.push(event) } };
   }
 
-  transaction<T>(fn: (tx: TxStores) => Promise<T>): Promise<Committed<T>> {
-    // Waiting costs microtasks, and the simulator never overlaps transactions: queue only when
-    // one is running.
-    const run = this.#tail === null ? this.#run(fn) : this.#tail.then(() => this.#run(fn));
-    const tail = run.then(
-      () => undefined,
-      () => undefined,
-    );
-    this.#tail = tail;
-    void tail.then(() => {
-      if (this.#tail === tail) this.#tail = null;
-    });
-    return run;
+  async transaction<T>(fn: (tx: TxStores) => Promise<T>): Promise<Committed<T>> {
+    // The turn passes straight from a finishing transaction to the next waiting one.
+    if (this.#running) await new Promise<void>((resolve) => this.#waiting.push(resolve));
+    else this.#running = true;
+    try {
+      return await this.#run(fn);
+    } finally {
+      const next = this.#waiting.shift();
+      if (next === undefined) this.#running = false;
+      else next();
+    }
   }
 
   async #run<T>(fn: (tx: TxStores) => Promise<T>): Promise<Committed<T>> {
@@ -94,11 +93,18 @@ export class MemoryStore implements Store {
 
   #commitEvents(): StoredEvent[] {
     const time = this.clock.now().toISOString();
-    const events = this.#pending.map((event) => {
-      const fields = { seq: ++this.#seq, time, ...event };
-      const hash = this.#chain ? hashEvent(this.#prevHash, fields) : '';
-      const stored: StoredEvent = { ...fields, prevHash: this.#chain ? this.#prevHash : '', hash };
-      this.#prevHash = hash;
+    const events = this.#pending.map((event): StoredEvent => {
+      const stored: StoredEvent = {
+        seq: ++this.#seq,
+        time,
+        type: event.type,
+        actor: event.actor,
+        subject: event.subject,
+        payload: event.payload,
+        prevHash: this.#chain ? this.#prevHash : '',
+        hash: '',
+      };
+      if (this.#chain) stored.hash = this.#prevHash = hashEvent(this.#prevHash, stored);
       return stored;
     });
     this.#log.append(events, this.#retain);
