@@ -29,21 +29,23 @@ describe('Erlang C', () => {
 });
 
 /**
- * The simulator against queueing theory: ten interchangeable actors, Poisson arrivals,
+ * The simulator against queueing theory: two interchangeable actors, Poisson arrivals,
  * exponential work with a mean of 10 minutes, first come first served. The share of items
  * assigned within a minute of arriving must match Erlang C within 1.5 points at each load.
- * Near saturation a queue remembers its past for a long time, so the runs get longer as the
- * load rises.
+ * Near saturation a queue remembers its past for a long time, so a run's estimate wanders far
+ * from the truth unless it is long: the runs get longer as the load rises. Two servers rather
+ * than ten: the estimate settles with about a third as many items (measured over seeds; see
+ * docs/scenarios.md).
  */
 describe('the simulator on M/M/c queues', () => {
-  const SERVERS = 10;
+  const SERVERS = 2;
   const MEAN_SECONDS = 600;
   const TARGET_SECONDS = 60;
 
   const cases = [
     { load: 0.7, items: 60_000 },
-    { load: 0.85, items: 100_000 },
-    { load: 0.95, items: 200_000 },
+    { load: 0.85, items: 60_000 },
+    { load: 0.95, items: 150_000 },
   ];
 
   for (const { load, items } of cases) {
