@@ -3,10 +3,8 @@ import { SingleBar } from 'cli-progress';
 import { parseDuration } from '../../../core/duration.js';
 import { POLICY_NAMES, type PolicyName } from '../../../simulation/policy.js';
 import { scenarioSchema } from '../../../simulation/scenario.js';
-import { simulate } from '../../../simulation/simulate.js';
 import type { SimulationReport } from '../../../simulation/simulation-report.js';
 import type { CliContext } from '../cli-context.js';
-import { formatSimulation } from '../format-simulation.js';
 import { parseNonNegativeInt } from '../parse-options.js';
 import { readYamlFile } from '../read-yaml-file.js';
 
@@ -42,6 +40,9 @@ export function simulateCommand(program: Command, ctx: CliContext): Command {
     )
     .action(async (file: string, options: SimulateOptions) => {
       const scenario = await readYamlFile(file, scenarioSchema, 'scenario file');
+      // Loaded here, so the other commands do not pay for the simulator at every start.
+      const { simulate } = await import('../../../simulation/simulate.js');
+      const { formatSimulation } = await import('../format-simulation.js');
       const policies = options.policy === 'all' ? [...POLICY_NAMES] : [options.policy];
       const reports: SimulationReport[] = [];
       for (const policy of policies) {
