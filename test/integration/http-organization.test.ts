@@ -109,6 +109,7 @@ describe('actors', () => {
       skills: { triage: 5, refunds: 3 },
       capacity: 5,
       mode: 'pull',
+      costPerHour: 0,
       status: 'available',
       lastHeartbeatAt: null,
     });
