@@ -483,6 +483,9 @@ describe('autonomy CLI', () => {
     expect(explainedText.code).toBe(0);
     expect(explainedText.stdout).toContain(`${id ?? 'missing'}: assigned: leased to 'crm-hygiene'`);
     expect(explainedText.stdout).toMatch(/^ {2}priority -?\d+\.\d = class /m);
+    expect(explainedText.stdout).toMatch(
+      /^ {2}expected \w+ from start \(configured \w+; learned from 0 completed, 0 failed\)/m,
+    );
   });
 
   // Last: it alters the shared database.
