@@ -246,14 +246,12 @@ async function applyAction(
   const { decision, decline = true, attempt } = extra;
   const now = ctx.clock.now();
   const to: WorkState = WORK_ACTIONS[action].to;
-  // The start of the current attempt: set by start, kept by completion, gone with the owner.
-  const startedAt =
-    to === 'in_progress' ? (action === 'start' ? now.toISOString() : item.startedAt) : null;
   const base = {
     ...item,
     version: item.version + 1,
     updatedAt: now.toISOString(),
-    startedAt: to === 'done' ? item.startedAt : startedAt,
+    // The start of the current attempt: set by start, kept once done, gone with the owner.
+    startedAt: action === 'start' ? now.toISOString() : to === 'done' ? item.startedAt : null,
   };
   let next: WorkItem;
   switch (to) {
