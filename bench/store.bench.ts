@@ -177,6 +177,7 @@ async function seed(store: SqlStore): Promise<void> {
       skills: {},
       capacity: 1_000_000,
       mode: 'pull',
+      costPerHour: 0,
       status: 'available',
       lastHeartbeatAt: null,
     });
@@ -429,10 +430,15 @@ async function checkOutcome(scenario: Scenario): Promise<{ events: number }> {
       // Derived from the creation time, like the times left out above.
       priority: _priority,
       lease_expires_at: lease,
+      started_at: started,
       ...rest
     } = row;
     return {
-      row: { ...rest, lease_expires_at: lease === null ? null : 'set' },
+      row: {
+        ...rest,
+        lease_expires_at: lease === null ? null : 'set',
+        started_at: started === null ? null : 'set',
+      },
       events: itemEvents.map((e) => {
         const payload = JSON.parse(String(e.payload)) as Record<string, unknown>;
         return {

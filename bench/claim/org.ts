@@ -218,7 +218,6 @@ export class BacklogGenerator {
         blocks: 0,
         createdAt,
         dueAt,
-        expectedSeconds: type.expectedDurationSeconds,
       }),
       createdAt,
     };

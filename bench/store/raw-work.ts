@@ -15,6 +15,12 @@ import { hashEvent } from '../../src/core/hash-chain.js';
 import { newId } from '../../src/core/ids.js';
 import type { Dialect } from '../../src/core/ports/store.js';
 import type { Database } from '../../src/store/schema.js';
+import {
+  recordStatsArgs,
+  recordStatsQuery,
+  type RecordStatsArgs,
+} from '../../src/store/sql-work-stats-store.js';
+import { LEARNING } from '../../src/coordination/estimate-work.js';
 
 export interface RawStatements {
   begin: string;
@@ -31,6 +37,35 @@ export interface RawStatements {
   head: string;
   insertEvent: string;
   updateHead: string;
+  recordStats: string;
+  /** Per parameter of recordStats: the argument it takes, or a value fixed in the statement. */
+  recordStatsSlots: (keyof RecordStatsArgs | { constant: unknown })[];
+}
+
+/** Compiles the learning statement once, noting which argument each parameter takes. */
+function compileRecordStats(
+  db: Kysely<Database>,
+): Pick<RawStatements, 'recordStats' | 'recordStatsSlots'> {
+  const keys = Object.keys(
+    recordStatsArgs({
+      typeId: '',
+      actorId: '',
+      outcome: 'completed',
+      durationSeconds: 0,
+      decay: 1,
+      at: '',
+    }),
+  ) as (keyof RecordStatsArgs)[];
+  const marked = Object.fromEntries(
+    keys.map((k) => [k, `\u0000${k}`]),
+  ) as unknown as RecordStatsArgs;
+  const compiled = recordStatsQuery(db, marked).compile();
+  return {
+    recordStats: compiled.sql,
+    recordStatsSlots: compiled.parameters.map(
+      (p) => keys.find((k) => p === `\u0000${k}`) ?? { constant: p },
+    ),
+  };
 }
 
 /** Compiles, from the builders the stores use, the SQL texts of one item's life. */
@@ -60,6 +95,7 @@ export function compileRawStatements(db: Kysely<Database>, dialect: Dialect): Ra
     owner_id: null,
     offered_to: null,
     lease_expires_at: null,
+    started_at: null,
     attempts: 0,
     failed_by: '',
     declined_by: '',
@@ -124,6 +160,7 @@ export function compileRawStatements(db: Kysely<Database>, dialect: Dialect): Ra
       .set({ seq: 0, hash: '' })
       .where('id', '=', 1)
       .compile().sql,
+    ...compileRecordStats(db),
   };
 }
 
@@ -141,7 +178,6 @@ export type RawOps<T> = Generator<RawStatement, T, RawResult>;
 
 interface WorkTypeRow {
   sla_seconds: number;
-  expected_duration_seconds: number;
 }
 interface ItemRow {
   type_id: string;
@@ -154,6 +190,7 @@ interface ItemRow {
   state: string;
   owner_id: string | null;
   lease_expires_at: string | null;
+  started_at: string | null;
   attempts: number;
   failed_by: string;
   declined_by: string;
@@ -224,7 +261,6 @@ export function* createOp(s: RawStatements, w: RawWorkSettings, title: string): 
     blocks: 0,
     createdAt: at,
     dueAt,
-    expectedSeconds: type.expected_duration_seconds,
   });
   yield {
     sql: s.insertItem,
@@ -239,6 +275,7 @@ export function* createOp(s: RawStatements, w: RawWorkSettings, title: string): 
       'normal',
       priority,
       'queued',
+      null,
       null,
       null,
       null,
@@ -290,6 +327,8 @@ export function* transitionOp(
   const leaseExpiresAt =
     step === 'complete' ? null : new Date(now.getTime() + w.leaseSeconds * 1000).toISOString();
   const attempts = step === 'assign' ? item.attempts + 1 : item.attempts;
+  const startedAt =
+    step === 'start' ? now.toISOString() : step === 'complete' ? item.started_at : null;
   const { changes } = yield {
     sql: s.updateItem,
     params: [
@@ -304,6 +343,7 @@ export function* transitionOp(
       ownerId,
       null,
       leaseExpiresAt,
+      startedAt,
       attempts,
       item.failed_by,
       item.declined_by,
@@ -315,14 +355,45 @@ export function* transitionOp(
   };
   if (changes !== 1) throw new Error(`work item '${id}' was changed concurrently`);
   const payload = { action: step, from: item.state, to, ownerId, offeredTo: null };
-  // Completing an item looks for the items waiting on it, to unblock them.
-  if (step === 'complete') yield { sql: s.dependents, params: [id] };
+  let attempt = null;
+  if (step === 'complete') {
+    const durationSeconds =
+      item.started_at === null
+        ? null
+        : Math.max(0, (now.getTime() - new Date(item.started_at).getTime()) / 1000);
+    attempt = {
+      typeId: item.type_id,
+      actorId: item.owner_id as string,
+      startedAt: item.started_at,
+      durationSeconds,
+    };
+    // Completing an item looks for the items waiting on it, to unblock them, then learns.
+    yield { sql: s.dependents, params: [id] };
+    const args = recordStatsArgs({
+      typeId: item.type_id,
+      actorId: item.owner_id as string,
+      outcome: 'completed',
+      durationSeconds,
+      decay: LEARNING.decay,
+      at: new Date().toISOString(),
+    });
+    yield {
+      sql: s.recordStats,
+      params: s.recordStatsSlots.map((slot) =>
+        typeof slot === 'object' ? slot.constant : args[slot],
+      ),
+    };
+  }
   yield* appendEvent(
     s,
     w.eventActor,
     EVENT[step],
     id,
-    step === 'assign' ? { ...payload, leaseExpiresAt, decision: { mode: 'manual' } } : payload,
+    step === 'assign'
+      ? { ...payload, leaseExpiresAt, decision: { mode: 'manual' } }
+      : attempt === null
+        ? payload
+        : { ...payload, attempt },
   );
 }
 

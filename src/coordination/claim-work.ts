@@ -1,7 +1,9 @@
 import { DomainError } from '../core/errors.js';
-import type { WorkItem } from '../core/model.js';
+import type { WorkItem, WorkType } from '../core/model.js';
 import { assertAllowed } from './assert-allowed.js';
+import type { Estimate } from './estimate-work.js';
 import { priorityParts, type PriorityParts } from './prioritize.js';
+import { queueRefs } from './queue-refs.js';
 import { priorityInputOf } from './rescore-work.js';
 import { skillGaps } from './skill-gaps.js';
 import { assignWork } from './transition-work.js';
@@ -23,6 +25,8 @@ export type PullDecision = {
   /** The other types, with the skills missing for each. */
   ineligibleTypes: { typeId: string; missing: string[] }[];
   priority: PriorityParts;
+  /** What is expected of the item's type, learned from completed work: the slack part uses it. */
+  estimate: Estimate;
 };
 
 export type ClaimOutcome =
@@ -58,14 +62,15 @@ export async function claimWork(ctx: WorkContext, actorId: string): Promise<Clai
       message: `actor '${actorId}' holds ${held} of ${actor.capacity} items`,
     };
   }
-  const eligibleTypes: string[] = [];
+  const eligible: WorkType[] = [];
   const ineligibleTypes: PullDecision['ineligibleTypes'] = [];
   const types = await ctx.tx.workTypes.list();
   for (const type of types) {
     const missing = skillGaps(actor.skills, type.requiredSkills);
-    if (missing.length === 0) eligibleTypes.push(type.id);
+    if (missing.length === 0) eligible.push(type);
     else ineligibleTypes.push({ typeId: type.id, missing });
   }
+  const eligibleTypes = eligible.map((t) => t.id);
   if (eligibleTypes.length === 0) {
     return {
       claimed: null,
@@ -73,7 +78,8 @@ export async function claimWork(ctx: WorkContext, actorId: string): Promise<Clai
       message: `actor '${actorId}' has the skills of none of the ${types.length} work types`,
     };
   }
-  const item = await ctx.tx.work.nextClaimable(eligibleTypes, actorId);
+  const { queues, estimates } = await queueRefs(ctx.tx.workStats, eligible);
+  const item = await ctx.tx.work.nextClaimable(queues, actorId);
   if (item === null) {
     return {
       claimed: null,
@@ -81,13 +87,18 @@ export async function claimWork(ctx: WorkContext, actorId: string): Promise<Clai
       message: `nothing is queued of the ${eligibleTypes.length} work types actor '${actorId}' can take`,
     };
   }
-  const type = types.find((t) => t.id === item.typeId) ?? null;
+  const estimate = estimates.get(item.typeId) as Estimate;
   const blocks = (await ctx.tx.work.dependentsOf(item.id)).length;
   const decision: PullDecision = {
     mode: 'pull',
     eligibleTypes,
     ineligibleTypes,
-    priority: priorityParts(priorityInputOf(item, type, blocks), ctx.clock.now()),
+    priority: priorityParts(
+      priorityInputOf(item, blocks),
+      estimate.expectedSeconds,
+      ctx.clock.now(),
+    ),
+    estimate,
   };
   return { claimed: await assignWork(ctx, item, actorId, decision), decision };
 }

@@ -59,6 +59,7 @@ export async function createWork(ctx: WorkContext, input: NewWork): Promise<Work
     attempts: 0,
     failedBy: [],
     declinedBy: [],
+    startedAt: null,
     version: 1,
     createdAt: now.toISOString(),
     updatedAt: now.toISOString(),
@@ -68,7 +69,7 @@ export async function createWork(ctx: WorkContext, input: NewWork): Promise<Work
     leaseExpiresAt: null,
     priority: 0,
   };
-  const item: WorkItem = { ...base, priority: priorityKey(priorityInputOf(base, type, 0)) };
+  const item: WorkItem = { ...base, priority: priorityKey(priorityInputOf(base, 0)) };
   await ctx.tx.work.insert(item);
   // Each prerequisite now blocks one more item, which raises its priority.
   for (const prerequisite of prerequisites) await rescoreWork(ctx, prerequisite);

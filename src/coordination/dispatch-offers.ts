@@ -1,5 +1,12 @@
 import type { WorkItem } from '../core/model.js';
-import { matchActors, type ActorLoad, type MatchResult } from './match-actors.js';
+import type { Estimate } from './estimate-work.js';
+import {
+  matchActors,
+  type ActorLoad,
+  type MatchLearning,
+  type MatchResult,
+} from './match-actors.js';
+import { queueRefs } from './queue-refs.js';
 import { skillGaps } from './skill-gaps.js';
 import { offerWork } from './transition-work.js';
 import type { WorkContext } from './work-context.js';
@@ -7,8 +14,11 @@ import type { WorkContext } from './work-context.js';
 /** What an offer records about itself (shown by explain). */
 export type PushDecision = {
   mode: 'push';
+  /** Every eligible push actor, best first, with its score part by part. */
   candidates: MatchResult['candidates'];
   rejected: MatchResult['rejected'];
+  /** What is expected of the item's type, learned from completed work. */
+  estimate: Estimate;
 };
 
 /**
@@ -25,6 +35,18 @@ export async function dispatchOffers(ctx: WorkContext, limit: number): Promise<W
   const actors = (await ctx.tx.actors.list()).filter((a) => a.mode === 'push');
   if (!actors.some((a) => a.status === 'available')) return [];
   const types = await ctx.tx.workTypes.list();
+  const { queues, estimates } = await queueRefs(ctx.tx.workStats, types);
+  const offsetOf = (typeId: string) => queues.find((q) => q.typeId === typeId)?.offset ?? 0;
+  const learned = new Map<string, MatchLearning>();
+  const learningOf = async (typeId: string, estimate: Estimate): Promise<MatchLearning> => {
+    let learning = learned.get(typeId);
+    if (learning === undefined) {
+      const stats = await ctx.tx.workStats.listActors(typeId);
+      learning = { type: estimate, actors: new Map(stats.map((s) => [s.actorId ?? '', s])) };
+      learned.set(typeId, learning);
+    }
+    return learning;
+  };
   const loads: ActorLoad[] = [];
   for (const actor of actors) {
     loads.push({
@@ -41,33 +63,38 @@ export async function dispatchOffers(ctx: WorkContext, limit: number): Promise<W
     for (const seeker of loads) {
       if (seeker.actor.status !== 'available' || exhausted.has(seeker.actor.id)) continue;
       if (seeker.held + seeker.offered >= seeker.actor.capacity) continue;
-      const eligibleTypes = types.filter(
-        (t) => skillGaps(seeker.actor.skills, t.requiredSkills).length === 0,
-      );
-      const head = await ctx.tx.work.nextClaimable(
-        eligibleTypes.map((t) => t.id),
-        seeker.actor.id,
-      );
+      const eligible = queues.filter((q) => {
+        const type = types.find((t) => t.id === q.typeId);
+        return (
+          type !== undefined && skillGaps(seeker.actor.skills, type.requiredSkills).length === 0
+        );
+      });
+      const head = await ctx.tx.work.nextClaimable(eligible, seeker.actor.id);
       if (head === null) {
         exhausted.add(seeker.actor.id);
         continue;
       }
+      // Compared as claims compare queue heads: stored key plus the type's learned offset.
+      const rank = (w: WorkItem) => w.priority + offsetOf(w.typeId);
       if (
         item === null ||
-        head.priority > item.priority ||
-        (head.priority === item.priority && head.id < item.id)
+        rank(head) > rank(item) ||
+        (rank(head) === rank(item) && head.id < item.id)
       )
         item = head;
     }
     if (item === null) break;
     const type = types.find((t) => t.id === item.typeId);
-    const match = type === undefined ? null : matchActors(item, type, loads);
-    const target = match?.chosen?.actorId;
+    const estimate = estimates.get(item.typeId);
+    if (type === undefined || estimate === undefined) break;
+    const match = matchActors(item, type, loads, await learningOf(type.id, estimate));
+    const target = match.chosen?.actorId;
     if (target === undefined) break;
     const decision: PushDecision = {
       mode: 'push',
-      candidates: match?.candidates ?? [],
-      rejected: match?.rejected ?? [],
+      candidates: match.candidates,
+      rejected: match.rejected,
+      estimate,
     };
     offers.push(await offerWork(ctx, item, target, decision));
     const load = loads.find((l) => l.actor.id === target);

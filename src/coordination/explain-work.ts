@@ -1,6 +1,8 @@
-import type { AssignmentDecision } from '../core/events.js';
+import type { AssignmentDecision, OfferDecision } from '../core/events.js';
 import type { WorkItem, WorkState } from '../core/model.js';
 import type { ReadStores } from '../core/ports/store.js';
+import { estimateType, type Estimate } from './estimate-work.js';
+import { matchActors, type ActorLoad, type MatchResult } from './match-actors.js';
 import { priorityParts, type PriorityParts } from './prioritize.js';
 import { priorityInputOf } from './rescore-work.js';
 import { skillGaps } from './skill-gaps.js';
@@ -19,17 +21,45 @@ export interface WorkExplanation {
   /** One sentence: why the item is where it is. */
   summary: string;
   priority: PriorityParts;
+  /**
+   * What is expected of the item's type, learned from its completed and failed attempts and
+   * shrunk towards the configured expected duration (`configuredSeconds`); the slack part of
+   * the priority uses `expectedSeconds`. Null when the type no longer exists.
+   */
+  estimate: (Estimate & { configuredSeconds: number }) | null;
   /** For a queued item: 1 + the queued items of its type ahead of it. */
   rank: number | null;
   /** For a held item: who holds it, until when, and why it went to them. */
   owner: { actorId: string; leaseExpiresAt: string; decision: AssignmentDecision | null } | null;
+  /** For an offered item: to whom, until when, and the recorded decision (every candidate's score). */
+  offer: { actorId: string; expiresAt: string; decision: OfferDecision | null } | null;
+  /**
+   * For a queued item: how push matching would score the push actors now, part by part (fit,
+   * learned speed and success rate, free capacity, cost), best first, and who it would pass over.
+   */
+  match: Pick<MatchResult, 'candidates' | 'rejected'> | null;
   /** For a blocked item: what it waits on. */
   waitingOn: { id: string; state: WorkState | 'missing' }[];
   /** For an item not held: every actor, and whether it could take the item. */
   candidates: CandidateView[];
 }
 
-type Reads = Pick<ReadStores, 'work' | 'actors' | 'workTypes' | 'events'>;
+type Reads = Pick<ReadStores, 'work' | 'actors' | 'workTypes' | 'events' | 'workStats'>;
+
+/** The decision recorded with the item's latest event of this type (assignment or offer). */
+async function recordedDecision<D>(
+  reads: Reads,
+  itemId: string,
+  type: 'coordination.work.assigned' | 'coordination.work.offered',
+): Promise<D | null> {
+  const [last] = await reads.events.list({
+    subject: itemId,
+    types: [type],
+    order: 'desc',
+    limit: 1,
+  });
+  return (last?.payload as { decision?: D } | undefined)?.decision ?? null;
+}
 
 /**
  * Why an item is where it is: the recorded reasons of its assignment for a held item; for any
@@ -42,27 +72,36 @@ export async function explainWork(
   now: Date,
 ): Promise<WorkExplanation> {
   const type = await reads.workTypes.get(item.typeId);
+  const estimate =
+    type === null ? null : estimateType(type, await reads.workStats.get(type.id, null));
   const blocks = (await reads.work.dependentsOf(item.id)).length;
-  const priority = priorityParts(priorityInputOf(item, type, blocks), now);
+  const priority = priorityParts(
+    priorityInputOf(item, blocks),
+    estimate?.expectedSeconds ?? 0,
+    now,
+  );
   const base = {
     itemId: item.id,
     state: item.state,
     priority,
+    estimate:
+      type === null || estimate === null
+        ? null
+        : { ...estimate, configuredSeconds: type.expectedDurationSeconds },
     rank: null,
     owner: null,
+    offer: null,
+    match: null,
     waitingOn: [],
     candidates: [],
   };
 
   if (item.state === 'assigned' || item.state === 'in_progress') {
-    const assignments = await reads.events.list({
-      subject: item.id,
-      types: ['coordination.work.assigned'],
-      order: 'desc',
-      limit: 1,
-    });
-    const last = assignments[0]?.payload as { decision?: AssignmentDecision } | undefined;
-    const decision = last?.decision ?? null;
+    const decision = await recordedDecision<AssignmentDecision>(
+      reads,
+      item.id,
+      'coordination.work.assigned',
+    );
     const how = {
       pull: 'it pulled the item as its highest-priority eligible work',
       offer_accepted: 'it accepted the offer of the item',
@@ -97,6 +136,7 @@ export async function explainWork(
   }
 
   const candidates: CandidateView[] = [];
+  const loads: ActorLoad[] = [];
   for (const actor of await reads.actors.list()) {
     const reasons = skillGaps(actor.skills, type?.requiredSkills ?? {}).map(
       (gap) => `lacks ${gap}`,
@@ -106,15 +146,26 @@ export async function explainWork(
     if (item.declinedBy.includes(actor.id)) reasons.push('declined this item before');
     const held = await reads.work.countHeldBy(actor.id);
     const offered = await reads.work.countOfferedTo(actor.id);
+    loads.push({ actor, held, offered });
     if (held + offered >= actor.capacity) {
       reasons.push(`at capacity (${held} held, ${offered} offered of ${actor.capacity})`);
     }
     candidates.push({ actorId: actor.id, eligible: reasons.length === 0, reasons });
   }
   if (item.state === 'offered') {
+    const decision = await recordedDecision<OfferDecision>(
+      reads,
+      item.id,
+      'coordination.work.offered',
+    );
     return {
       ...base,
       summary: `offered to '${item.offeredTo}' until ${item.leaseExpiresAt}, waiting for it to accept (assign) or reject (release)`,
+      offer: {
+        actorId: item.offeredTo,
+        expiresAt: item.leaseExpiresAt,
+        decision,
+      },
       candidates,
     };
   }
@@ -131,5 +182,20 @@ export async function explainWork(
       : eligible.length === 0
         ? `all ${skilled.length} actors with the skills are saturated or unavailable`
         : `queued at position ${rank} of its type; ${eligible.length} actors with the skills and free capacity can claim it`;
-  return { ...base, summary, rank, candidates };
+  const match =
+    type === null || estimate === null
+      ? null
+      : matchActors(item, type, loads, {
+          type: estimate,
+          actors: new Map(
+            (await reads.workStats.listActors(type.id)).map((s) => [s.actorId ?? '', s]),
+          ),
+        });
+  return {
+    ...base,
+    summary,
+    rank,
+    candidates,
+    match: match === null ? null : { candidates: match.candidates, rejected: match.rejected },
+  };
 }

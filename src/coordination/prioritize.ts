@@ -19,6 +19,7 @@ export const PRIORITY_WEIGHTS = {
   slackPerHour: 2,
 } as const;
 
+/** What an item's stored key is computed from: its own fields, nothing learned. */
 export interface PriorityInput {
   priorityClass: PriorityClass;
   value: number;
@@ -26,8 +27,6 @@ export interface PriorityInput {
   blocks: number;
   createdAt: string;
   dueAt: string | null;
-  /** Expected remaining duration, in seconds. */
-  expectedSeconds: number;
 }
 
 export interface PriorityParts {
@@ -61,6 +60,12 @@ function staticParts(input: PriorityInput) {
  * same for every item, so the time-dependent part is a common offset: ordering by this key is
  * ordering by the full score at any moment, and nothing is rescored as time passes. An item is
  * rescored only when one of its own inputs changes.
+ *
+ * The expected remaining duration is left out: it is learned per work type and changes with
+ * every completion, and it is the same for every queued item of a type. So it is added per
+ * type, as `queueOffset`, when the heads of several types' queues are compared (claims and
+ * offers read each type's head separately anyway); within a type it changes nothing. Stored
+ * keys never go stale, and no completion rescores any queue.
  */
 export function priorityKey(input: PriorityInput): number {
   const s = staticParts(input);
@@ -69,16 +74,31 @@ export function priorityKey(input: PriorityInput): number {
     s.value +
     s.blocks -
     PRIORITY_WEIGHTS.agePerHour * hours(input.createdAt) -
-    PRIORITY_WEIGHTS.slackPerHour * (dueHours(input) - input.expectedSeconds / 3600)
+    PRIORITY_WEIGHTS.slackPerHour * dueHours(input)
   );
 }
 
-/** The score at `now`, part by part, as explanations show it. `total` orders like the key. */
-export function priorityParts(input: PriorityInput, now: Date): PriorityParts {
+/**
+ * The points a work type's expected remaining duration adds to its queued items' keys: slack
+ * lost to the work still to do. Key plus offset orders items of every type like the full score.
+ */
+export function queueOffset(expectedSeconds: number): number {
+  return (PRIORITY_WEIGHTS.slackPerHour * expectedSeconds) / 3600;
+}
+
+/**
+ * The score at `now`, part by part, as explanations show it, with `expectedSeconds` the
+ * expected remaining duration. `total` orders like `priorityKey + queueOffset(expectedSeconds)`.
+ */
+export function priorityParts(
+  input: PriorityInput,
+  expectedSeconds: number,
+  now: Date,
+): PriorityParts {
   const s = staticParts(input);
   const nowHours = now.getTime() / HOUR_MS;
   const age = PRIORITY_WEIGHTS.agePerHour * (nowHours - hours(input.createdAt));
-  const slackHours = dueHours(input) - nowHours - input.expectedSeconds / 3600;
+  const slackHours = dueHours(input) - nowHours - expectedSeconds / 3600;
   const slack = -PRIORITY_WEIGHTS.slackPerHour * slackHours;
   return { ...s, age, slack, total: s.class + s.value + s.blocks + age + slack };
 }

@@ -1,26 +1,19 @@
-import type { WorkItem, WorkType } from '../core/model.js';
+import type { WorkItem } from '../core/model.js';
 import { priorityKey, type PriorityInput } from './prioritize.js';
 import type { WorkContext } from './work-context.js';
 
-export function priorityInputOf(
-  item: WorkItem,
-  type: WorkType | null,
-  blocks: number,
-): PriorityInput {
+export function priorityInputOf(item: WorkItem, blocks: number): PriorityInput {
   return {
     priorityClass: item.priorityClass,
     value: item.value,
     blocks,
     createdAt: item.createdAt,
     dueAt: item.dueAt,
-    // Expected remaining duration: the type's expectation until work has started.
-    expectedSeconds: type?.expectedDurationSeconds ?? 0,
   };
 }
 
 /** Recomputes an item's priority key after one of its inputs (here: what it blocks) changed. */
 export async function rescoreWork(ctx: WorkContext, item: WorkItem): Promise<void> {
-  const type = await ctx.tx.workTypes.get(item.typeId);
   const blocks = (await ctx.tx.work.dependentsOf(item.id)).length;
-  await ctx.tx.work.setPriority(item.id, priorityKey(priorityInputOf(item, type, blocks)));
+  await ctx.tx.work.setPriority(item.id, priorityKey(priorityInputOf(item, blocks)));
 }

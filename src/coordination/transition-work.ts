@@ -1,6 +1,7 @@
 import { DomainError, notFound } from '../core/errors.js';
 import type {
   AssignmentDecision,
+  AttemptRecord,
   EventType,
   OfferDecision,
   WorkTransitionPayload,
@@ -14,6 +15,7 @@ import {
   type WorkAction,
 } from '../core/work-transitions.js';
 import { assertAllowed } from './assert-allowed.js';
+import { LEARNING } from './estimate-work.js';
 import type { WorkContext } from './work-context.js';
 
 /** The event each action records. */
@@ -85,14 +87,45 @@ export async function transitionWork(
   assertAllowed(ctx, { operation: action, item, targetActorId });
   if (targetActorId !== null) await checkTarget(ctx, item, action, targetActorId);
 
-  let next = await applyAction(ctx, item, action, targetActorId, options.reason);
+  const attempt =
+    action === 'complete' || action === 'fail' ? attemptOf(ctx, item, action) : undefined;
+  let next = await applyAction(ctx, item, action, targetActorId, options.reason, { attempt });
   if (action === 'fail') next = await retryOrGiveUp(ctx, next);
   // Whatever sent it back to the queue, an item still waiting on work goes on to blocked.
   if (next.state === 'queued' && (await unfinishedDependencies(ctx, next)).length > 0) {
     next = await applyAction(ctx, next, 'block', null, 'waiting on dependencies');
   }
   if (action === 'complete') await unblockDependents(ctx, item.id);
+  if (attempt !== undefined) {
+    // Last before the events: on PostgreSQL the learned rows of a type are locked from here to
+    // the commit, so completions of one type wait for each other only this long.
+    await ctx.tx.workStats.record({
+      typeId: attempt.typeId,
+      actorId: attempt.actorId,
+      outcome: action === 'complete' ? 'completed' : 'failed',
+      durationSeconds: attempt.durationSeconds,
+      decay: LEARNING.decay,
+      at: ctx.clock.now().toISOString(),
+    });
+  }
   return next;
+}
+
+/**
+ * The attempt a completion or failure ends: whose it was and, for a completion, how long it
+ * took from its start (the configured expected duration means the same span).
+ */
+function attemptOf(ctx: WorkContext, item: WorkItem, action: 'complete' | 'fail'): AttemptRecord {
+  const startedAt = item.startedAt;
+  return {
+    typeId: item.typeId,
+    actorId: item.ownerId as string,
+    startedAt,
+    durationSeconds:
+      action === 'complete' && startedAt !== null
+        ? Math.max(0, (ctx.clock.now().getTime() - new Date(startedAt).getTime()) / 1000)
+        : null,
+  };
 }
 
 /**
@@ -202,12 +235,24 @@ async function applyAction(
   action: WorkAction,
   targetActorId: string | null,
   reason: string | undefined,
-  decision?: AssignmentDecision | OfferDecision,
-  decline = true,
+  extra: {
+    decision?: AssignmentDecision | OfferDecision | undefined;
+    /** Whether a released offer counts as declined by its actor (default true). */
+    decline?: boolean | undefined;
+    /** The attempt a completion or failure ends, recorded with its event. */
+    attempt?: AttemptRecord | undefined;
+  } = {},
 ): Promise<WorkItem> {
+  const { decision, decline = true, attempt } = extra;
   const now = ctx.clock.now();
   const to: WorkState = WORK_ACTIONS[action].to;
-  const base = { ...item, version: item.version + 1, updatedAt: now.toISOString() };
+  const base = {
+    ...item,
+    version: item.version + 1,
+    updatedAt: now.toISOString(),
+    // The start of the current attempt: set by start, kept once done, gone with the owner.
+    startedAt: action === 'start' ? now.toISOString() : to === 'done' ? item.startedAt : null,
+  };
   let next: WorkItem;
   switch (to) {
     case 'offered':
@@ -286,6 +331,13 @@ async function applyAction(
       subject: item.id,
       payload: { ...payload, decision: decision ?? { mode: 'manual' } },
     });
+  } else if ((action === 'complete' || action === 'fail') && attempt !== undefined) {
+    ctx.tx.events.append({
+      type: WORK_ACTION_EVENTS[action],
+      actor,
+      subject: item.id,
+      payload: { ...payload, attempt },
+    });
   } else if (action === 'block') {
     ctx.tx.events.append({
       type: 'coordination.work.blocked',
@@ -330,7 +382,7 @@ export async function assignWork(
   decision: AssignmentDecision,
 ): Promise<WorkItem> {
   if (!canPerform(item.state, 'assign')) throw illegalTransition(item, 'assign');
-  return applyAction(ctx, item, 'assign', actorId, undefined, decision);
+  return applyAction(ctx, item, 'assign', actorId, undefined, { decision });
 }
 
 /**
@@ -344,7 +396,7 @@ export async function offerWork(
   decision: OfferDecision,
 ): Promise<WorkItem> {
   if (!canPerform(item.state, 'offer')) throw illegalTransition(item, 'offer');
-  return applyAction(ctx, item, 'offer', actorId, undefined, decision);
+  return applyAction(ctx, item, 'offer', actorId, undefined, { decision });
 }
 
 /**
@@ -358,7 +410,7 @@ export async function releaseWork(
   decline = true,
 ): Promise<WorkItem> {
   if (!canPerform(item.state, 'release')) throw illegalTransition(item, 'release');
-  const next = await applyAction(ctx, item, 'release', null, reason, undefined, decline);
+  const next = await applyAction(ctx, item, 'release', null, reason, { decline });
   return (await unfinishedDependencies(ctx, next)).length > 0
     ? applyAction(ctx, next, 'block', null, 'waiting on dependencies')
     : next;

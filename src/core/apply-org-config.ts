@@ -136,6 +136,7 @@ export async function applyOrgConfig(
           skills: { ...a.skills },
           capacity: a.capacity,
           mode: a.mode,
+          costPerHour: a.costPerHour,
         },
       });
     } else {

@@ -15,7 +15,9 @@ const org = (
       domains: [{ id: 'ops', name: 'Ops', owners: ['ann'] }],
       actors: [
         { id: 'ann', kind: 'human', name: 'Ann', domains: ['ops'], capacity },
-        ...(withBot ? [{ id: 'bot', kind: 'agent', name: 'Bot', capacity: 3 }] : []),
+        ...(withBot
+          ? [{ id: 'bot', kind: 'agent', name: 'Bot', capacity: 3, costPerHour: 1.5 }]
+          : []),
       ],
       workTypes: [
         { id: 'ticket', domain: 'ops', name: 'Ticket', expectedDuration: '30m', sla: '4h' },
@@ -41,6 +43,13 @@ describe('diffOrgConfig', () => {
     const model = org(2, true);
     const again = toOrgModel(orgConfigSchema.parse(toOrgConfigDocument(model)));
     expect(diffOrgConfig(model, again)).toEqual({ changes: [] });
+  });
+
+  it('exports an actor cost when it has one, and leaves the default out', () => {
+    const actors = toOrgConfigDocument(org(2, true)).actors ?? [];
+    expect(actors.find((a) => a.id === 'bot')?.costPerHour).toBe(1.5);
+    expect(actors.find((a) => a.id === 'ann')).not.toHaveProperty('costPerHour');
+    expect(org(2, false).actors[0]?.costPerHour).toBe(0);
   });
 
   it('keeps the description through an export round trip, and omits an empty one', () => {

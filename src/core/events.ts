@@ -14,6 +14,20 @@ export interface WorkTransitionPayload {
 }
 
 /**
+ * The attempt a completion or failure ended, as learning records it: from these alone, folded
+ * in sequence order, the learned durations and success rates can be rebuilt.
+ */
+export interface AttemptRecord {
+  typeId: string;
+  /** Whose attempt it was (the owner until this event). */
+  actorId: string;
+  /** When the attempt was started, if it was. */
+  startedAt: string | null;
+  /** Start to completion, in seconds; null for a failure. */
+  durationSeconds: number | null;
+}
+
+/**
  * Why an item went to its owner, recorded with the assignment: `manual` when a person or
  * program named the actor, `pull` when the actor asked and the engine chose (see
  * coordination/claim-work for the shape of its reasons).
@@ -53,6 +67,7 @@ export interface EventMap {
     skills: Record<string, number>;
     capacity: number;
     mode: string;
+    costPerHour: number;
   };
   'core.actor.removed': Record<string, never>;
   'core.work_type.upserted': {
@@ -83,8 +98,8 @@ export interface EventMap {
     decision: AssignmentDecision;
   };
   'coordination.work.started': WorkTransitionPayload;
-  'coordination.work.completed': WorkTransitionPayload;
-  'coordination.work.failed': WorkTransitionPayload;
+  'coordination.work.completed': WorkTransitionPayload & { attempt: AttemptRecord };
+  'coordination.work.failed': WorkTransitionPayload & { attempt: AttemptRecord };
   'coordination.work.released': WorkTransitionPayload;
   'coordination.work.blocked': WorkTransitionPayload & { waitingOn: string[] };
   'coordination.work.unblocked': WorkTransitionPayload;

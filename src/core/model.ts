@@ -28,6 +28,8 @@ export interface Actor {
   capacity: number;
   /** pull: the actor asks for work (claims); push: the engine offers it work. */
   mode: ActorMode;
+  /** What an hour of the actor's work costs, in the organization's own unit (0: not counted). */
+  costPerHour: number;
   status: ActorStatus;
   lastHeartbeatAt: string | null;
 }
@@ -89,6 +91,11 @@ interface WorkItemBase {
   failedBy: readonly string[];
   /** Actors that rejected an offer of the item or let it time out: it is offered to others. */
   declinedBy: readonly string[];
+  /**
+   * When the current attempt was started (in progress), kept once done: how long work takes is
+   * learned from it. Null before a start and after the item leaves its owner.
+   */
+  startedAt: string | null;
   /** Optimistic-concurrency version, bumped on every change. */
   version: number;
   createdAt: string;

@@ -49,6 +49,8 @@ const actorSchema = z.strictObject({
   capacity: z.number().int().min(1).max(10_000),
   /** pull: the actor asks for work (claims); push: the engine offers it work to accept or reject. */
   mode: z.enum(['pull', 'push']).default('pull'),
+  /** What an hour of the actor's work costs; push matching prefers the cheaper when others tie. */
+  costPerHour: z.number().min(0).default(0),
 });
 
 const workTypeSchema = z.strictObject({
@@ -157,6 +159,7 @@ export function toOrgModel(config: OrgConfig): OrgModel {
       skills: a.skills as Record<string, SkillLevel>,
       capacity: a.capacity,
       mode: a.mode,
+      costPerHour: a.costPerHour,
     })),
     workTypes: config.workTypes.map((t) => ({
       id: t.id,
@@ -194,6 +197,8 @@ export function toOrgConfigDocument(model: OrgModel): OrgConfigInput {
       skills: { ...a.skills },
       capacity: a.capacity,
       mode: a.mode,
+      // Left out at its default, so files that never mention cost stay as they were.
+      ...(a.costPerHour === 0 ? {} : { costPerHour: a.costPerHour }),
     })),
     workTypes: model.workTypes.map((t) => ({
       id: t.id,

@@ -4,6 +4,7 @@ import { createWork, type NewWork } from '../coordination/create-work.js';
 import { dispatchOffers } from '../coordination/dispatch-offers.js';
 import { expireLeases } from '../coordination/expire-leases.js';
 import { explainWork, type WorkExplanation } from '../coordination/explain-work.js';
+import { learnedEstimates, type LearnedEstimates } from '../coordination/learned-estimates.js';
 import { recordHeartbeat, setActorStatus } from '../coordination/set-actor-status.js';
 import {
   transitionWork,
@@ -291,6 +292,14 @@ export class ControlPlane {
     const type = await this.store.read.workTypes.get(id);
     if (type === null) throw notFound('work type', id);
     return type;
+  }
+
+  /** What was learned about a work type and each actor on it, and the estimates in use. */
+  async learnedEstimates(principal: Principal, typeId: string): Promise<LearnedEstimates> {
+    requireRole(principal, READERS, 'read work types');
+    const type = await this.store.read.workTypes.get(typeId);
+    if (type === null) throw notFound('work type', typeId);
+    return learnedEstimates(this.store.read.workStats, type);
   }
 
   // ── access ─────────────────────────────────────────────────────────────────────────────

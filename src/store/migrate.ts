@@ -1,11 +1,13 @@
 import { Migrator, type Kysely, type MigrationResultSet } from 'kysely';
 import { migration0001Core } from './migrations/0001-core.js';
 import { migration0002Coordination } from './migrations/0002-coordination.js';
+import { migration0003Learning } from './migrations/0003-learning.js';
 
 /** The one migration set, for both dialects, in order. */
 const MIGRATIONS = {
   '0001-core': migration0001Core,
   '0002-coordination': migration0002Coordination,
+  '0003-learning': migration0003Learning,
 };
 
 export interface MigrationReport {

@@ -34,6 +34,7 @@ export interface ActorsTable {
   skills: string;
   capacity: number;
   mode: string;
+  cost_per_hour: number;
   status: string;
   last_heartbeat_at: string | null;
 }
@@ -62,6 +63,7 @@ export interface WorkItemsTable {
   owner_id: string | null;
   offered_to: string | null;
   lease_expires_at: string | null;
+  started_at: string | null;
   attempts: number;
   failed_by: string;
   declined_by: string;
@@ -73,6 +75,19 @@ export interface WorkItemsTable {
 export interface WorkDependenciesTable {
   work_id: string;
   depends_on: string;
+}
+
+/** What was learned per work type (actor_id '') and per actor on a type. */
+export interface WorkStatsTable {
+  type_id: string;
+  actor_id: string;
+  completions: number;
+  failures: number;
+  duration_weight: number;
+  duration_sum: number;
+  success_weight: number;
+  failure_weight: number;
+  updated_at: string;
 }
 
 export interface ApiTokensTable {
@@ -103,5 +118,6 @@ export interface Database {
   work_types: WorkTypesTable;
   work_items: WorkItemsTable;
   work_dependencies: WorkDependenciesTable;
+  work_stats: WorkStatsTable;
   api_tokens: ApiTokensTable;
 }

@@ -24,6 +24,7 @@ function toActor(row: Selectable<ActorsTable>): Actor {
     skills: parseJson(row.skills),
     capacity: row.capacity,
     mode: row.mode as Actor['mode'],
+    costPerHour: row.cost_per_hour,
     status: row.status as ActorStatus,
     lastHeartbeatAt: row.last_heartbeat_at,
   };
@@ -62,6 +63,7 @@ export class SqlActorStore implements ActorStore {
       skills: toJson(actor.skills),
       capacity: actor.capacity,
       mode: actor.mode,
+      cost_per_hour: actor.costPerHour,
     };
     await this.db
       .insertInto('actors')

@@ -8,6 +8,7 @@ import { SqlDomainStore, SqlWorkTypeStore } from './sql-config-stores.js';
 import { SqlEventLog, toEventRow } from './sql-event-log.js';
 import { SqlOrganizationStore } from './sql-organization-store.js';
 import { SqlTokenStore } from './sql-token-store.js';
+import { SqlWorkStatsStore } from './sql-work-stats-store.js';
 import { SqlWorkStore } from './sql-work-store.js';
 import { PreparedQuery } from './prepared-query.js';
 import type { Database, EventsTable } from './schema.js';
@@ -70,6 +71,7 @@ export class SqlStore implements Store {
       workTypes: new SqlWorkTypeStore(db),
       tokens: new SqlTokenStore(db),
       organization: new SqlOrganizationStore(db),
+      workStats: new SqlWorkStatsStore(db, dialect),
       events: new SqlEventLog(db),
     };
   }
@@ -98,6 +100,7 @@ export class SqlStore implements Store {
           workTypes: new SqlWorkTypeStore(conn),
           tokens: new SqlTokenStore(conn),
           organization: new SqlOrganizationStore(conn),
+          workStats: new SqlWorkStatsStore(conn, this.dialect),
           events: { append: (event) => pending.push(event) },
         });
         const events = pending.length === 0 ? [] : await this.appendChained(conn, pending);

@@ -1,6 +1,6 @@
 import { sql, type Kysely, type RawBuilder, type Selectable } from 'kysely';
 import { TERMINAL_STATES, type WorkItem } from '../core/model.js';
-import type { WorkFilter, WorkStore } from '../core/ports/work-store.js';
+import type { QueueRef, WorkFilter, WorkStore } from '../core/ports/work-store.js';
 import type { Dialect } from '../core/ports/store.js';
 import { parseJson, toJson } from './json-column.js';
 import { PreparedQuery } from './prepared-query.js';
@@ -43,6 +43,7 @@ const changeable = (a: Row) => ({
   owner_id: a.owner_id,
   offered_to: a.offered_to,
   lease_expires_at: a.lease_expires_at,
+  started_at: a.started_at,
   attempts: a.attempts,
   failed_by: a.failed_by,
   declined_by: a.declined_by,
@@ -80,9 +81,10 @@ const LOCK_IF_QUEUED = new PreparedQuery((db, a: { id: string }, dialect) =>
 const passedOver = (row: Row, actorId: string) =>
   parseJson<string[]>(row.failed_by).includes(actorId) ||
   parseJson<string[]>(row.declined_by).includes(actorId);
-/** Queue order: higher priority first, then older (ids are time-ordered). */
-const ranksBefore = (a: Row, b: Row) =>
-  a.priority > b.priority || (a.priority === b.priority && a.id < b.id);
+/** Queue order: higher priority (key plus its queue's offset) first, then older (ids are time-ordered). */
+const ranksBefore = (a: Row, aOffset: number, b: Row, bOffset: number) =>
+  a.priority + aOffset > b.priority + bOffset ||
+  (a.priority + aOffset === b.priority + bOffset && a.id < b.id);
 
 const COUNT_OFFERED = new PreparedQuery((db, a: { actorId: string }) =>
   db
@@ -127,6 +129,7 @@ function toItem(row: RowWithDependencies): WorkItem {
     ownerId: row.owner_id,
     offeredTo: row.offered_to,
     leaseExpiresAt: row.lease_expires_at,
+    startedAt: row.started_at,
     // The check constraint in the schema guarantees the state/owner pairing the union states.
   } as WorkItem;
 }
@@ -145,6 +148,7 @@ function toRow(item: WorkItem): Row {
     owner_id: item.ownerId,
     offered_to: item.offeredTo,
     lease_expires_at: item.leaseExpiresAt,
+    started_at: item.startedAt,
     attempts: item.attempts,
     failed_by: toJson(item.failedBy),
     declined_by: toJson(item.declinedBy),
@@ -189,7 +193,7 @@ export class SqlWorkStore implements WorkStore {
     return (await COUNT_HELD.takeFirst(this.db, this.dialect, { actorId }))?.n ?? 0;
   }
 
-  async nextClaimable(typeIds: readonly string[], actorId: string): Promise<WorkItem | null> {
+  async nextClaimable(queues: readonly QueueRef[], actorId: string): Promise<WorkItem | null> {
     // The head of each type's queue is one index probe (state, type_id, priority desc, id); the
     // best head wins. One query over all types would sort every queued item of those types.
     const skipped: string[] = [];
@@ -201,15 +205,21 @@ export class SqlWorkStore implements WorkStore {
             .executeTakeFirst();
     for (;;) {
       let best: RowWithDependencies | undefined;
-      for (const typeId of typeIds) {
+      let bestOffset = 0;
+      for (const { typeId, offset } of queues) {
         let candidate = await head(typeId);
         // Work this actor failed or declined before waits for someone else.
         while (candidate !== undefined && passedOver(candidate, actorId)) {
           skipped.push(candidate.id);
           candidate = await head(typeId);
         }
-        if (candidate !== undefined && (best === undefined || ranksBefore(candidate, best)))
+        if (
+          candidate !== undefined &&
+          (best === undefined || ranksBefore(candidate, offset, best, bestOffset))
+        ) {
           best = candidate;
+          bestOffset = offset;
+        }
       }
       if (best === undefined) return null;
       // SQLite: the transaction holds the database's write lock, so the head is ours.

@@ -210,6 +210,7 @@ export function handMadeItem(clock: Clock, title: string): WorkItem {
     attempts: 0,
     failedBy: [],
     declinedBy: [],
+    startedAt: null,
     version: 1,
     createdAt: now,
     updatedAt: now,

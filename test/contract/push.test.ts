@@ -181,11 +181,31 @@ for (const dialect of DIALECTS) {
       expect(decision.mode).toBe('push');
       expect(decision.candidates.map((c) => c.actorId)).toEqual(['ann', 'bob']);
       const [ann, bob] = decision.candidates;
-      expect(ann).toMatchObject({ fit: 1, free: 1, score: 1 });
+      // Nothing learned yet: both are typical for tickets (speed 0.5, the prior success rate),
+      // and nobody costs anything.
+      expect(ann).toMatchObject({ fit: 1, speed: 0.5, free: 1, cost: 1 });
+      expect(ann?.success).toBeCloseTo(0.9);
+      expect(ann?.learned).toEqual({
+        expectedSeconds: 1800,
+        completions: 0,
+        failures: 0,
+        expectedCost: 0,
+      });
       // Three levels of idle expertise out of four.
       expect(bob?.fit).toBeCloseTo(0.25);
       expect(bob?.free).toBe(1);
-      expect(bob?.score).toBeCloseTo(0.625);
+      for (const c of [ann, bob]) {
+        expect(c?.score).toBeCloseTo(
+          0.2 * (c?.fit ?? 0) +
+            0.2 * (c?.speed ?? 0) +
+            0.3 * (c?.success ?? 0) +
+            0.2 * (c?.free ?? 0) +
+            0.1 * (c?.cost ?? 0),
+        );
+      }
+      expect(ann?.score).toBeCloseTo(0.87);
+      expect(bob?.score).toBeCloseTo(0.72);
+      expect(decision.estimate).toMatchObject({ expectedSeconds: 1800, completions: 0 });
       expect(decision.rejected).toEqual([
         { actorId: 'fay', reasons: ['lacks triage ≥ 2 (has 1)'] },
       ]);
@@ -227,7 +247,7 @@ for (const dialect of DIALECTS) {
       const scores = d1.candidates.map((c) => c.score);
       expect([...scores].sort((a, b) => b - a)).toEqual(scores);
 
-      // Ann now has half her capacity offered (score 0.75); idle dan (0.875) wins.
+      // Ann now has half her capacity offered (fit 1, free 0.5); idle dan (fit 0.75, free 1) wins.
       const second = await create();
       expect((await cp.dispatchOffers()).map((o) => o.offeredTo)).toEqual(['dan']);
       const d2 = await decisionOf(cp, second.id);

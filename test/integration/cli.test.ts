@@ -414,12 +414,12 @@ describe('autonomy CLI', () => {
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
     expect(first.stdout).toBe(
-      `sqlite database at ${fresh}\napplied 0001-core\napplied 0002-coordination\nschema up to date (2 migrations)\n`,
+      `sqlite database at ${fresh}\napplied 0001-core\napplied 0002-coordination\napplied 0003-learning\nschema up to date (3 migrations)\n`,
     );
     const again = await new Run(['--db', fresh, 'migrate']).done;
     expect(again.code).toBe(0);
     expect(again.stdout).not.toContain('applied');
-    expect(again.stdout).toContain('schema up to date (2 migrations)');
+    expect(again.stdout).toContain('schema up to date (3 migrations)');
   });
 
   it('lets two processes migrate the same fresh database at once', async () => {
@@ -433,7 +433,7 @@ describe('autonomy CLI', () => {
       for (const result of results) {
         expect(result.stderr, `round ${round}`).toBe('');
         expect(result.code, `round ${round}: ${result.stdout}`).toBe(0);
-        expect(result.stdout).toContain('schema up to date (2 migrations)');
+        expect(result.stdout).toContain('schema up to date (3 migrations)');
       }
       // Exactly one of them applied the migration; the other found it done.
       expect(
@@ -445,6 +445,7 @@ describe('autonomy CLI', () => {
         expect(sqlite.prepare('select name from kysely_migration').pluck().all()).toEqual([
           '0001-core',
           '0002-coordination',
+          '0003-learning',
         ]);
       } finally {
         sqlite.close();
@@ -482,6 +483,9 @@ describe('autonomy CLI', () => {
     expect(explainedText.code).toBe(0);
     expect(explainedText.stdout).toContain(`${id ?? 'missing'}: assigned: leased to 'crm-hygiene'`);
     expect(explainedText.stdout).toMatch(/^ {2}priority -?\d+\.\d = class /m);
+    expect(explainedText.stdout).toMatch(
+      /^ {2}expected \w+ from start \(configured \w+; learned from 0 completed, 0 failed\)/m,
+    );
   });
 
   // Last: it alters the shared database.

@@ -98,6 +98,12 @@ const ROUTES: RouteCase[] = [
     access: 'read',
     url: () => '/v1/work-types/ticket',
   },
+  {
+    method: 'GET',
+    path: '/v1/work-types/{id}/learned',
+    access: 'read',
+    url: () => '/v1/work-types/ticket/learned',
+  },
   { method: 'GET', path: '/v1/actors', access: 'read', url: () => '/v1/actors' },
   { method: 'GET', path: '/v1/actors/{id}', access: 'read', url: () => '/v1/actors/hana' },
   {

@@ -203,6 +203,14 @@ describe('POST /v1/config/apply', () => {
       { ...HTTP_ORG, actors: actors.map((a, i) => (i === 1 ? { ...a, capacity: 0 } : a)) },
     ],
     [
+      'actors.1.costPerHour',
+      { ...HTTP_ORG, actors: actors.map((a, i) => (i === 1 ? { ...a, costPerHour: -5 } : a)) },
+    ],
+    [
+      'actors.0.costPerHour',
+      { ...HTTP_ORG, actors: actors.map((a, i) => (i === 0 ? { ...a, costPerHour: 'dear' } : a)) },
+    ],
+    [
       'actors.0.kind',
       { ...HTTP_ORG, actors: actors.map((a, i) => (i === 0 ? { ...a, kind: 'robot' } : a)) },
     ],

@@ -95,6 +95,33 @@ describe('work types', () => {
   });
 });
 
+describe('learned figures', () => {
+  it('GET /v1/work-types/:id/learned shows what completed work taught, 404 for an unknown type', async () => {
+    const done = await workIn(fx, 'done', AGENT_B);
+    expect(done.typeId).toBe('ticket');
+    expect(done.startedAt).not.toBeNull();
+    const learned = json<{
+      typeId: string;
+      configuredSeconds: number;
+      estimate: { expectedSeconds: number; completions: number };
+      stats: { completions: number } | null;
+      actors: { actorId: string; stats: { completions: number } }[];
+    }>(await fx.call('GET', '/v1/work-types/ticket/learned', { as: 'viewer' }));
+    expect(learned).toMatchObject({ typeId: 'ticket', configuredSeconds: 1800 });
+    expect(learned.stats?.completions).toBeGreaterThanOrEqual(1);
+    expect(learned.estimate.completions).toBe(learned.stats?.completions);
+    expect(
+      learned.actors.find((a) => a.actorId === AGENT_B)?.stats.completions,
+    ).toBeGreaterThanOrEqual(1);
+    await expectRefusedWithoutChange(
+      fx,
+      () => fx.call('GET', '/v1/work-types/parcel/learned', { as: 'viewer' }),
+      404,
+      'not_found',
+    );
+  });
+});
+
 describe('actors', () => {
   it('GET /v1/actors lists every actor, filtered by kind and status', async () => {
     const all = json<{ items: Actor[] }>(
@@ -109,6 +136,7 @@ describe('actors', () => {
       skills: { triage: 5, refunds: 3 },
       capacity: 5,
       mode: 'pull',
+      costPerHour: 0,
       status: 'available',
       lastHeartbeatAt: null,
     });

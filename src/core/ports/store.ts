@@ -4,6 +4,7 @@ import type { DomainReader, DomainStore, WorkTypeReader, WorkTypeStore } from '.
 import type { EventAppender, EventLog } from './event-log.js';
 import type { OrganizationReader, OrganizationStore } from './organization-store.js';
 import type { TokenReader, TokenStore } from './token-store.js';
+import type { WorkStatsReader, WorkStatsStore } from './work-stats-store.js';
 import type { WorkReader, WorkStore } from './work-store.js';
 
 /** What a use case can touch inside one transaction. */
@@ -14,6 +15,8 @@ export interface TxStores {
   workTypes: WorkTypeStore;
   tokens: TokenStore;
   organization: OrganizationStore;
+  /** Durations and success rates learned from ended attempts. */
+  workStats: WorkStatsStore;
   events: EventAppender;
 }
 
@@ -25,6 +28,7 @@ export interface ReadStores {
   workTypes: WorkTypeReader;
   tokens: TokenReader;
   organization: OrganizationReader;
+  workStats: WorkStatsReader;
   events: EventLog;
 }
 

@@ -10,6 +10,16 @@ export interface WorkFilter {
   limit: number;
 }
 
+/**
+ * One work type's queue as a claim compares it with the others: the points its items' stored
+ * keys are raised by (the part of priority that is the same for every item of the type and
+ * may change while they wait, see coordination/prioritize).
+ */
+export interface QueueRef {
+  typeId: string;
+  offset: number;
+}
+
 /** Reads of work items, outside or inside a transaction. */
 export interface WorkReader {
   /** The item with its dependencies, or null. */
@@ -40,11 +50,12 @@ export interface WorkStore extends WorkReader {
   update(item: WorkItem): Promise<boolean>;
   addDependency(id: string, dependsOn: string): Promise<void>;
   /**
-   * The highest-priority queued item of one of these types, locked for this transaction. On
-   * PostgreSQL rows other transactions hold are skipped, so concurrent claimers never wait for
-   * or receive the same item. Items `actorId` failed or declined before are passed over: they go to others.
+   * The highest-priority queued item of one of these types (its stored key plus its queue's
+   * offset), locked for this transaction. On PostgreSQL rows other transactions hold are
+   * skipped, so concurrent claimers never wait for or receive the same item. Items `actorId`
+   * failed or declined before are passed over: they go to others.
    */
-  nextClaimable(typeIds: readonly string[], actorId: string): Promise<WorkItem | null>;
+  nextClaimable(queues: readonly QueueRef[], actorId: string): Promise<WorkItem | null>;
   /** Offered or held items whose lease ran out before `now`, oldest deadline first. */
   listLeaseExpired(now: string, limit: number): Promise<WorkItem[]>;
   /**

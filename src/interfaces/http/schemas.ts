@@ -42,6 +42,7 @@ export const actorSchema = z.object({
   skills: skillsSchema,
   capacity: z.number().int(),
   mode: z.enum(['pull', 'push']).describe('pull: claims work; push: is offered work'),
+  costPerHour: z.number().describe('what an hour of its work costs (0: not counted)'),
   status: z.enum(ACTOR_STATUSES),
   lastHeartbeatAt: z.string().nullable(),
 });
@@ -77,6 +78,12 @@ export const workItemSchema = z.object({
   ownerId: z.string().nullable().describe('set only while assigned or in progress'),
   offeredTo: z.string().nullable().describe('set only while offered'),
   leaseExpiresAt: z.string().nullable(),
+  startedAt: z
+    .string()
+    .nullable()
+    .describe(
+      'when the current attempt was started (kept once done): durations are learned from it',
+    ),
 });
 
 const priorityPartsSchema = z
@@ -90,15 +97,81 @@ const priorityPartsSchema = z
   })
   .describe('the score now, in points (an hour of waiting is worth 1), part by part');
 
+export const estimateSchema = z
+  .object({
+    expectedSeconds: z.number().describe('expected seconds from start to completion'),
+    successRate: z.number().describe('chance an attempt completes rather than fails, 0–1'),
+    completions: z.number().int(),
+    failures: z.number().int(),
+  })
+  .describe('learned from ended attempts, shrunk towards the configuration while evidence is thin');
+
+const candidateScoreSchema = z
+  .object({
+    actorId: z.string(),
+    fit: z.number(),
+    speed: z.number(),
+    success: z.number(),
+    free: z.number(),
+    cost: z.number(),
+    score: z.number(),
+    learned: z.object({
+      expectedSeconds: z.number(),
+      completions: z.number().int(),
+      failures: z.number().int(),
+      expectedCost: z.number(),
+    }),
+  })
+  .describe(
+    'push matching, part by part (0–1): score = 0.2 fit + 0.2 speed + 0.3 success + 0.2 free + 0.1 cost',
+  );
+
+export const workStatsSchema = z.object({
+  typeId: z.string(),
+  actorId: z.string().nullable(),
+  completions: z.number().int(),
+  failures: z.number().int(),
+  durationWeight: z.number().describe('decayed number of measured durations'),
+  durationSum: z.number().describe('decayed sum of measured durations, in seconds'),
+  successWeight: z.number(),
+  failureWeight: z.number(),
+  updatedAt: z.string(),
+});
+
+export const learnedEstimatesSchema = z.object({
+  typeId: z.string(),
+  configuredSeconds: z.number(),
+  estimate: estimateSchema,
+  stats: workStatsSchema.nullable(),
+  actors: z.array(
+    z.object({ actorId: z.string(), estimate: estimateSchema, stats: workStatsSchema }),
+  ),
+});
+
 export const explanationSchema = z.object({
   itemId: z.string(),
   state: z.enum(WORK_STATES),
   summary: z.string(),
   priority: priorityPartsSchema,
+  estimate: estimateSchema
+    .extend({ configuredSeconds: z.number() })
+    .nullable()
+    .describe("the item's work type: what the slack part of the priority expects"),
   rank: z.number().int().nullable(),
   owner: z
     .object({ actorId: z.string(), leaseExpiresAt: z.string(), decision: z.unknown() })
     .nullable(),
+  offer: z
+    .object({ actorId: z.string(), expiresAt: z.string(), decision: z.unknown() })
+    .nullable()
+    .describe('for an offered item: the recorded decision, every candidate with its score parts'),
+  match: z
+    .object({
+      candidates: z.array(candidateScoreSchema),
+      rejected: z.array(z.object({ actorId: z.string(), reasons: z.array(z.string()) })),
+    })
+    .nullable()
+    .describe('for a queued item: how push matching scores the push actors now'),
   waitingOn: z.array(z.object({ id: z.string(), state: z.string() })),
   candidates: z.array(
     z.object({ actorId: z.string(), eligible: z.boolean(), reasons: z.array(z.string()) }),

@@ -3,6 +3,8 @@ import {
   REQUESTABLE_ACTIONS,
   type RequestableAction,
 } from '../../../coordination/transition-work.js';
+import type { CandidateScore } from '../../../coordination/match-actors.js';
+import { formatDuration } from '../../../core/duration.js';
 import {
   PRIORITY_CLASSES,
   WORK_STATES,
@@ -228,6 +230,32 @@ export function workCommand(program: Command, ctx: CliContext): Command {
         ctx.print(
           `  priority ${p.total.toFixed(1)} = class ${p.class.toFixed(1)} + value ${p.value.toFixed(1)} + blocks ${p.blocks.toFixed(1)} + age ${p.age.toFixed(1)} + slack ${p.slack.toFixed(1)}`,
         );
+        const e = explanation.estimate;
+        if (e !== null) {
+          ctx.print(
+            `  expected ${formatDuration(Math.round(e.expectedSeconds))} from start (configured ${formatDuration(e.configuredSeconds)}; learned from ${e.completions} completed, ${e.failures} failed), success rate ${e.successRate.toFixed(2)}`,
+          );
+        }
+        const scores =
+          explanation.match?.candidates ??
+          (explanation.offer?.decision as { candidates?: CandidateScore[] } | null)?.candidates ??
+          [];
+        if (scores.length > 0) {
+          ctx.print(
+            explanation.offer === null ? '  push matching now:' : '  offered by these scores:',
+          );
+          ctx.printLines(
+            formatTable(scores, [
+              { header: 'ACTOR', value: (c) => c.actorId },
+              { header: 'SCORE', value: (c) => c.score.toFixed(2), align: 'right' },
+              { header: 'FIT', value: (c) => c.fit.toFixed(2), align: 'right' },
+              { header: 'SPEED', value: (c) => c.speed.toFixed(2), align: 'right' },
+              { header: 'SUCCESS', value: (c) => c.success.toFixed(2), align: 'right' },
+              { header: 'FREE', value: (c) => c.free.toFixed(2), align: 'right' },
+              { header: 'COST', value: (c) => c.cost.toFixed(2), align: 'right' },
+            ]).map((row) => `    ${row}`),
+          );
+        }
         if (explanation.candidates.length > 0) {
           ctx.printLines(
             formatTable(explanation.candidates, [

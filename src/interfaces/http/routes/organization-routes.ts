@@ -5,7 +5,13 @@ import { ACTOR_STATUSES } from '../../../core/model.js';
 import { principalName } from '../../../core/principal.js';
 import type { ControlPlane } from '../../../runtime/control-plane.js';
 import { principalOf } from '../authenticate-request.js';
-import { actorSchema, domainSchema, idParams, workTypeSchema } from '../schemas.js';
+import {
+  actorSchema,
+  domainSchema,
+  idParams,
+  learnedEstimatesSchema,
+  workTypeSchema,
+} from '../schemas.js';
 
 const changeSchema = z.object({
   kind: z.enum(['organization', 'domain', 'actor', 'workType']),
@@ -63,6 +69,20 @@ export const organizationRoutes =
         },
       },
       async (request) => cp.getWorkType(principalOf(request), request.params.id),
+    );
+    app.get(
+      '/work-types/:id/learned',
+      {
+        schema: {
+          tags: ['organization'],
+          summary: 'What was learned about a work type and each actor on it',
+          description:
+            'Durations (start to completion) and success rates learned from ended attempts, per work type and per actor on it, with the estimates priority and push matching use: shrunk towards the configured expected duration while evidence is thin, older attempts fading.',
+          params: idParams,
+          response: { 200: learnedEstimatesSchema },
+        },
+      },
+      async (request) => cp.learnedEstimates(principalOf(request), request.params.id),
     );
 
     app.get(
