@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { WorkType } from '../core/model.js';
 import type { WorkStats } from '../core/ports/work-stats-store.js';
-import { accumulateWorkStats } from './accumulate-work-stats.js';
+import { accumulateWorkStats } from '../core/accumulate-work-stats.js';
 import { betaMean, estimateActor, estimateType, LEARNING, shrunkMean } from './estimate-work.js';
 
 const TYPE: WorkType = {

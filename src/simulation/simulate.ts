@@ -67,6 +67,7 @@ export function scenarioOrganization(scenario: Scenario): OrgModel {
         skills: group.skills as Record<string, SkillLevel>,
         capacity: group.capacity,
         mode: 'push' as const,
+        costPerHour: group.costPerHour,
       })),
     ),
     workTypes: scenario.workTypes.map((t) => ({

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { PushDecision } from '../../src/coordination/dispatch-offers.js';
 import { LEARNING } from '../../src/coordination/estimate-work.js';
-import { rebuildWorkStats } from '../../src/coordination/accumulate-work-stats.js';
+import { rebuildWorkStats } from '../../src/coordination/rebuild-work-stats.js';
 import { ManualClock } from '../../src/core/clock.js';
 import type { WorkItem } from '../../src/core/model.js';
 import { orgConfigSchema, toOrgModel, type OrgConfigInput } from '../../src/core/org-config.js';

@@ -11,6 +11,7 @@ import {
   MemoryWorkTypeStore,
 } from './memory-config-stores.js';
 import { MemoryEventLog } from './memory-event-log.js';
+import { MemoryWorkStatsStore } from './memory-work-stats-store.js';
 import { MemoryWorkStore } from './memory-work-store.js';
 
 export interface MemoryStoreOptions {
@@ -58,6 +59,7 @@ export class MemoryStore implements Store {
       workTypes: this.#workTypes,
       tokens: new MemoryTokenStore(this.#journal),
       organization: new MemoryOrganizationStore(this.#journal),
+      workStats: new MemoryWorkStatsStore(this.#journal),
     };
     this.read = { ...stores, events: this.#log };
     this.#tx = { ...stores, events: { append: (event) => this.#pending.push(event) } };

@@ -1,5 +1,5 @@
 import { TERMINAL_STATES, type WorkItem } from '../../core/model.js';
-import type { WorkFilter, WorkStore } from '../../core/ports/work-store.js';
+import type { QueueRef, WorkFilter, WorkStore } from '../../core/ports/work-store.js';
 import type { Journal } from './journal.js';
 import { QueueIndex, type QueueEntry } from './queue-index.js';
 
@@ -77,19 +77,20 @@ export class MemoryWorkStore implements WorkStore {
     return Promise.resolve(1 + (queue?.position(item) ?? 0));
   }
 
-  nextClaimable(typeIds: readonly string[], actorId: string): Promise<WorkItem | null> {
+  nextClaimable(queues: readonly QueueRef[], actorId: string): Promise<WorkItem | null> {
+    // Each queue's head (its stored key plus the queue's offset) against the others'.
     let best: WorkItem | null = null;
-    for (const typeId of typeIds) {
+    let bestRank = 0;
+    for (const { typeId, offset } of queues) {
       for (const entry of this.#queues.get(typeId)?.entries ?? []) {
         const item = this.#items.get(entry.id) as WorkItem;
         // Work this actor failed or declined before waits for someone else.
         if (item.failedBy.includes(actorId) || item.declinedBy.includes(actorId)) continue;
-        if (
-          best === null ||
-          item.priority > best.priority ||
-          (item.priority === best.priority && item.id < best.id)
-        )
+        const rank = item.priority + offset;
+        if (best === null || rank > bestRank || (rank === bestRank && item.id < best.id)) {
           best = item;
+          bestRank = rank;
+        }
         break;
       }
     }
