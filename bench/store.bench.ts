@@ -188,6 +188,7 @@ async function seed(store: SqlStore): Promise<void> {
       requiredSkills: {},
       expectedDurationSeconds: 60,
       slaSeconds: 3600,
+      stages: [],
       maxAttempts: 1,
     });
   });

@@ -3,7 +3,7 @@ import type { WorkItem } from '../core/model.js';
 import { assertAllowed } from './assert-allowed.js';
 import { priorityParts, type PriorityParts } from './prioritize.js';
 import { priorityInputOf } from './rescore-work.js';
-import { skillGaps } from './skill-gaps.js';
+import { eligibleQueues, type QueueEligibility } from './eligible-queues.js';
 import { assignWork } from './transition-work.js';
 import type { WorkContext } from './work-context.js';
 
@@ -11,17 +11,24 @@ import type { WorkContext } from './work-context.js';
 export type NoWorkReason =
   | 'actor_unavailable' // the actor is away or offline
   | 'at_capacity' // it holds as many items as it may
-  | 'no_matching_type' // no work type's required skills are met
+  | 'no_matching_type' // no work type's (or stage's) required skills are met
   | 'no_queued_work'; // nothing it can take is queued
 
 /** What a pull assignment records about itself (shown by explain). */
 // A type alias, not an interface, so it is assignable to the event's open record shape.
 export type PullDecision = {
   mode: 'pull';
-  /** The work types the actor's skills meet; the item is the highest-priority queued one of these. */
+  /**
+   * The work types the actor's skills meet (for a type with stages: at least one stage); the
+   * item is the highest-priority queued one of these.
+   */
   eligibleTypes: string[];
-  /** The other types, with the skills missing for each. */
-  ineligibleTypes: { typeId: string; missing: string[] }[];
+  /** Of types with stages, the stages whose skills the actor meets. */
+  eligibleStages: { typeId: string; stageId: string }[];
+  /** The other types (or stages), with the skills missing for each. */
+  ineligibleTypes: QueueEligibility['ineligible'];
+  /** The stage the item was at when claimed; absent for a type without stages. */
+  stageId?: string;
   priority: PriorityParts;
 };
 
@@ -30,8 +37,8 @@ export type ClaimOutcome =
   | { claimed: null; reason: NoWorkReason; message: string };
 
 /**
- * Pull: an actor asks for work and receives the highest-priority queued item whose work type its
- * skills meet, assigned to it with a lease, in one transaction. Concurrent claimers never receive
+ * Pull: an actor asks for work and receives the highest-priority queued item whose work type (or,
+ * for a type with stages, whose current stage) its skills meet, assigned to it with a lease, in one transaction. Concurrent claimers never receive
  * the same item. Finding nothing is an answer with its reason, not an error.
  */
 export async function claimWork(ctx: WorkContext, actorId: string): Promise<ClaimOutcome> {
@@ -58,22 +65,17 @@ export async function claimWork(ctx: WorkContext, actorId: string): Promise<Clai
       message: `actor '${actorId}' holds ${held} of ${actor.capacity} items`,
     };
   }
-  const eligibleTypes: string[] = [];
-  const ineligibleTypes: PullDecision['ineligibleTypes'] = [];
   const types = await ctx.tx.workTypes.list();
-  for (const type of types) {
-    const missing = skillGaps(actor.skills, type.requiredSkills);
-    if (missing.length === 0) eligibleTypes.push(type.id);
-    else ineligibleTypes.push({ typeId: type.id, missing });
-  }
-  if (eligibleTypes.length === 0) {
+  const queues = eligibleQueues(actor.skills, types);
+  if (queues.eligible.length === 0) {
     return {
       claimed: null,
       reason: 'no_matching_type',
-      message: `actor '${actorId}' has the skills of none of the ${types.length} work types`,
+      message: `actor '${actorId}' has the skills of none of the ${types.length} work types or their stages`,
     };
   }
-  const item = await ctx.tx.work.nextClaimable(eligibleTypes, actorId);
+  const item = await ctx.tx.work.nextClaimable(queues.eligible, actorId);
+  const eligibleTypes = [...new Set(queues.eligible.map((q) => q.typeId))];
   if (item === null) {
     return {
       claimed: null,
@@ -86,7 +88,11 @@ export async function claimWork(ctx: WorkContext, actorId: string): Promise<Clai
   const decision: PullDecision = {
     mode: 'pull',
     eligibleTypes,
-    ineligibleTypes,
+    eligibleStages: queues.eligible.flatMap(({ typeId, stageId }) =>
+      stageId === null ? [] : [{ typeId, stageId }],
+    ),
+    ineligibleTypes: queues.ineligible,
+    ...(item.stageId === null ? {} : { stageId: item.stageId }),
     priority: priorityParts(priorityInputOf(item, type, blocks), ctx.clock.now()),
   };
   return { claimed: await assignWork(ctx, item, actorId, decision), decision };

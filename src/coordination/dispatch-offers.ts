@@ -1,6 +1,7 @@
 import type { WorkItem } from '../core/model.js';
 import { matchActors, type ActorLoad, type MatchResult } from './match-actors.js';
-import { skillGaps } from './skill-gaps.js';
+import { eligibleQueues } from './eligible-queues.js';
+import { stageRequirements } from './stage-requirements.js';
 import { offerWork } from './transition-work.js';
 import type { WorkContext } from './work-context.js';
 
@@ -13,7 +14,8 @@ export type PushDecision = {
 
 /**
  * Push: offers queued work to actors in push mode, at most `limit` offers per call. Each
- * available push actor with free capacity brings up the best queued item it could do; the best
+ * available push actor with free capacity brings up the best queued item it could do (judged by
+ * the skills of the item's current stage, for a type with stages); the best
  * of those goes first (so priority holds across work types), offered to the best-scoring
  * eligible push actor (which may be another). An offer holds until its actor
  * accepts (assign), rejects (release) or lets it time out; then the item goes to the next
@@ -41,11 +43,8 @@ export async function dispatchOffers(ctx: WorkContext, limit: number): Promise<W
     for (const seeker of loads) {
       if (seeker.actor.status !== 'available' || exhausted.has(seeker.actor.id)) continue;
       if (seeker.held + seeker.offered >= seeker.actor.capacity) continue;
-      const eligibleTypes = types.filter(
-        (t) => skillGaps(seeker.actor.skills, t.requiredSkills).length === 0,
-      );
       const head = await ctx.tx.work.nextClaimable(
-        eligibleTypes.map((t) => t.id),
+        eligibleQueues(seeker.actor.skills, types).eligible,
         seeker.actor.id,
       );
       if (head === null) {
@@ -61,7 +60,10 @@ export async function dispatchOffers(ctx: WorkContext, limit: number): Promise<W
     }
     if (item === null) break;
     const type = types.find((t) => t.id === item.typeId);
-    const match = type === undefined ? null : matchActors(item, type, loads);
+    const match =
+      type === undefined
+        ? null
+        : matchActors(item, stageRequirements(type, item.stageId).requiredSkills, loads);
     const target = match?.chosen?.actorId;
     if (target === undefined) break;
     const decision: PushDecision = {

@@ -1,9 +1,10 @@
 import type { AssignmentDecision } from '../core/events.js';
-import type { WorkItem, WorkState } from '../core/model.js';
+import type { Skills, WorkItem, WorkState } from '../core/model.js';
 import type { ReadStores } from '../core/ports/store.js';
 import { priorityParts, type PriorityParts } from './prioritize.js';
 import { priorityInputOf } from './rescore-work.js';
 import { skillGaps } from './skill-gaps.js';
+import { stageRequirements } from './stage-requirements.js';
 
 export interface CandidateView {
   actorId: string;
@@ -19,7 +20,17 @@ export interface WorkExplanation {
   /** One sentence: why the item is where it is. */
   summary: string;
   priority: PriorityParts;
-  /** For a queued item: 1 + the queued items of its type ahead of it. */
+  /** For a type with stages: the stage the item is at, its place among them and what it needs. */
+  stage: {
+    id: string;
+    name: string;
+    position: number;
+    of: number;
+    requiredSkills: Skills;
+    /** The stage completing this one leads to; null at the last. */
+    next: string | null;
+  } | null;
+  /** For a queued item: 1 + the queued items of its type (and stage) ahead of it. */
   rank: number | null;
   /** For a held item: who holds it, until when, and why it went to them. */
   owner: { actorId: string; leaseExpiresAt: string; decision: AssignmentDecision | null } | null;
@@ -32,7 +43,8 @@ export interface WorkExplanation {
 type Reads = Pick<ReadStores, 'work' | 'actors' | 'workTypes' | 'events'>;
 
 /**
- * Why an item is where it is: the recorded reasons of its assignment for a held item; for any
+ * Why an item is where it is, and at which stage for a type with stages (whose skills then
+ * decide who can take it): the recorded reasons of its assignment for a held item; for any
  * other, what stands between it and an owner (no actor with the skills, all saturated, blocked
  * by X, leased to Y until T), computed from the current state.
  */
@@ -44,10 +56,26 @@ export async function explainWork(
   const type = await reads.workTypes.get(item.typeId);
   const blocks = (await reads.work.dependentsOf(item.id)).length;
   const priority = priorityParts(priorityInputOf(item, type, blocks), now);
+  const requirements = type === null ? null : stageRequirements(type, item.stageId);
+  const current = requirements?.stage ?? null;
+  const stage =
+    current === null
+      ? null
+      : {
+          id: current.id,
+          name: current.name,
+          position: current.position,
+          of: current.of,
+          requiredSkills: current.requiredSkills,
+          next: requirements?.next?.id ?? null,
+        };
+  // Every summary of a staged item opens with where it stands among its stages.
+  const at = stage === null ? '' : `at stage '${stage.id}' (${stage.position} of ${stage.of}): `;
   const base = {
     itemId: item.id,
     state: item.state,
     priority,
+    stage,
     rank: null,
     owner: null,
     waitingOn: [],
@@ -70,7 +98,7 @@ export async function explainWork(
     }[decision?.mode ?? 'manual'];
     return {
       ...base,
-      summary: `${item.state === 'assigned' ? 'assigned' : 'in progress'}: leased to '${item.ownerId}' until ${item.leaseExpiresAt}; ${how}`,
+      summary: `${at}${item.state === 'assigned' ? 'assigned' : 'in progress'}: leased to '${item.ownerId}' until ${item.leaseExpiresAt}; ${how}`,
       owner: { actorId: item.ownerId, leaseExpiresAt: item.leaseExpiresAt, decision },
     };
   }
@@ -82,7 +110,7 @@ export async function explainWork(
     }
     return {
       ...base,
-      summary: `blocked by ${waitingOn.map((w) => `'${w.id}' (${w.state})`).join(', ')}`,
+      summary: `${at}blocked by ${waitingOn.map((w) => `'${w.id}' (${w.state})`).join(', ')}`,
       waitingOn,
     };
   }
@@ -93,14 +121,13 @@ export async function explainWork(
       failed: 'failed: retry re-queues it',
       cancelled: 'cancelled',
     }[item.state];
-    return { ...base, summary };
+    return { ...base, summary: item.state === 'done' ? summary : `${at}${summary}` };
   }
 
+  const requiredSkills = requirements?.requiredSkills ?? {};
   const candidates: CandidateView[] = [];
   for (const actor of await reads.actors.list()) {
-    const reasons = skillGaps(actor.skills, type?.requiredSkills ?? {}).map(
-      (gap) => `lacks ${gap}`,
-    );
+    const reasons = skillGaps(actor.skills, requiredSkills).map((gap) => `lacks ${gap}`);
     if (actor.status !== 'available') reasons.push(`is ${actor.status}`);
     if (item.failedBy.includes(actor.id)) reasons.push('failed this item before');
     if (item.declinedBy.includes(actor.id)) reasons.push('declined this item before');
@@ -114,7 +141,7 @@ export async function explainWork(
   if (item.state === 'offered') {
     return {
       ...base,
-      summary: `offered to '${item.offeredTo}' until ${item.leaseExpiresAt}, waiting for it to accept (assign) or reject (release)`,
+      summary: `${at}offered to '${item.offeredTo}' until ${item.leaseExpiresAt}, waiting for it to accept (assign) or reject (release)`,
       candidates,
     };
   }
@@ -122,14 +149,16 @@ export async function explainWork(
   const rank = await reads.work.rankInQueue(item);
   const skilled = candidates.filter((c) => !c.reasons.some((r) => r.startsWith('lacks ')));
   const eligible = candidates.filter((c) => c.eligible);
-  const needs = Object.entries(type?.requiredSkills ?? {})
+  const needs = Object.entries(requiredSkills)
     .map(([skill, level]) => `${skill} ≥ ${level}`)
     .join(', ');
+  const queue = stage === null ? 'its type' : 'its type at this stage';
   const summary =
-    skilled.length === 0
+    at +
+    (skilled.length === 0
       ? `no actor has the skills: needs ${needs}`
       : eligible.length === 0
         ? `all ${skilled.length} actors with the skills are saturated or unavailable`
-        : `queued at position ${rank} of its type; ${eligible.length} actors with the skills and free capacity can claim it`;
+        : `queued at position ${rank} of ${queue}; ${eligible.length} actors with the skills and free capacity can claim it`);
   return { ...base, summary, rank, candidates };
 }

@@ -1,4 +1,4 @@
-import type { Actor, WorkItem, WorkType } from '../core/model.js';
+import type { Actor, Skills, WorkItem } from '../core/model.js';
 import { skillGaps } from './skill-gaps.js';
 
 /** An actor as matching sees it: its configuration and what it holds and is offered now. */
@@ -35,14 +35,15 @@ const WEIGHTS = { fit: 0.5, free: 0.5 } as const;
  */
 export function matchActors(
   item: WorkItem,
-  type: WorkType,
+  /** What taking the item needs now: its type's skills, or its current stage's. */
+  requiredSkills: Skills,
   loads: readonly ActorLoad[],
 ): MatchResult {
   const candidates: CandidateScore[] = [];
   const rejected: MatchResult['rejected'] = [];
   for (const { actor, held, offered } of loads) {
     if (actor.mode !== 'push') continue;
-    const reasons = skillGaps(actor.skills, type.requiredSkills).map((gap) => `lacks ${gap}`);
+    const reasons = skillGaps(actor.skills, requiredSkills).map((gap) => `lacks ${gap}`);
     if (actor.status !== 'available') reasons.push(`is ${actor.status}`);
     if (held + offered >= actor.capacity)
       reasons.push(`no free capacity (${held} held, ${offered} offered of ${actor.capacity})`);
@@ -52,7 +53,7 @@ export function matchActors(
       rejected.push({ actorId: actor.id, reasons });
       continue;
     }
-    const required = Object.entries(type.requiredSkills);
+    const required = Object.entries(requiredSkills);
     const surplus =
       required.length === 0
         ? 0

@@ -1,5 +1,6 @@
 import type { WorkItem, WorkType } from '../core/model.js';
 import { priorityKey, type PriorityInput } from './prioritize.js';
+import { stageRequirements } from './stage-requirements.js';
 import type { WorkContext } from './work-context.js';
 
 export function priorityInputOf(
@@ -13,8 +14,9 @@ export function priorityInputOf(
     blocks,
     createdAt: item.createdAt,
     dueAt: item.dueAt,
-    // Expected remaining duration: the type's expectation until work has started.
-    expectedSeconds: type?.expectedDurationSeconds ?? 0,
+    // Expected remaining duration: the type's expectation, or for a type with stages the sum of
+    // the current and later stages' (work within a stage is not yet discounted).
+    expectedSeconds: type === null ? 0 : stageRequirements(type, item.stageId).remainingSeconds,
   };
 }
 

@@ -10,10 +10,14 @@ import { principalName } from '../core/principal.js';
 import {
   allowedActions,
   canPerform,
+  DERIVED_ACTIONS,
   WORK_ACTIONS,
   type WorkAction,
 } from '../core/work-transitions.js';
 import { assertAllowed } from './assert-allowed.js';
+import { priorityKey } from './prioritize.js';
+import { priorityInputOf } from './rescore-work.js';
+import { stageRequirements } from './stage-requirements.js';
 import type { WorkContext } from './work-context.js';
 
 /** The event each action records. */
@@ -22,6 +26,7 @@ export const WORK_ACTION_EVENTS = {
   assign: 'coordination.work.assigned',
   start: 'coordination.work.started',
   complete: 'coordination.work.completed',
+  complete_stage: 'coordination.work.stage_completed',
   fail: 'coordination.work.failed',
   release: 'coordination.work.released',
   block: 'coordination.work.blocked',
@@ -38,7 +43,10 @@ export interface TransitionOptions {
   reason?: string | undefined;
 }
 
-/** Actions callers may request; `block` and `unblock` follow from dependencies alone. */
+/**
+ * Actions callers may request; `block` and `unblock` follow from dependencies alone, and
+ * `complete_stage` from requesting `complete` on an item with stages still to go.
+ */
 export const REQUESTABLE_ACTIONS = [
   'offer',
   'assign',
@@ -54,7 +62,9 @@ export const REQUESTABLE_ACTIONS = [
 export type RequestableAction = (typeof REQUESTABLE_ACTIONS)[number];
 
 export function illegalTransition(item: WorkItem, action: WorkAction): DomainError {
-  const allowed = allowedActions(item.state).filter((a) => a !== 'block' && a !== 'unblock');
+  const allowed = allowedActions(item.state).filter(
+    (a) => !(DERIVED_ACTIONS as readonly WorkAction[]).includes(a),
+  );
   const allowedStates = [...new Set(allowed.map((a) => WORK_ACTIONS[a].to))];
   return new DomainError(
     'illegal_transition',
@@ -67,7 +77,8 @@ export function illegalTransition(item: WorkItem, action: WorkAction): DomainErr
 
 /**
  * Performs one action of the state machine on a work item, records its event, and follows
- * through what it implies: completing an item unblocks the items waiting only on it; a failed
+ * through what it implies: completing a stage that is not the last queues the item for the next
+ * stage, without an owner; completing an item unblocks the items waiting only on it; a failed
  * attempt is retried on another actor while the work type allows; an item re-queued while it
  * still waits on dependencies goes straight back to blocked.
  */
@@ -85,14 +96,46 @@ export async function transitionWork(
   assertAllowed(ctx, { operation: action, item, targetActorId });
   if (targetActorId !== null) await checkTarget(ctx, item, action, targetActorId);
 
-  let next = await applyAction(ctx, item, action, targetActorId, options.reason);
+  const nextStage = action === 'complete' ? await nextStageOf(ctx, item) : null;
+  let next =
+    nextStage === null
+      ? await applyAction(ctx, item, action, targetActorId, options.reason)
+      : await applyAction(ctx, item, 'complete_stage', null, options.reason, { nextStage });
   if (action === 'fail') next = await retryOrGiveUp(ctx, next);
   // Whatever sent it back to the queue, an item still waiting on work goes on to blocked.
   if (next.state === 'queued' && (await unfinishedDependencies(ctx, next)).length > 0) {
     next = await applyAction(ctx, next, 'block', null, 'waiting on dependencies');
   }
-  if (action === 'complete') await unblockDependents(ctx, item.id);
+  if (next.state === 'done') await unblockDependents(ctx, item.id);
   return next;
+}
+
+/**
+ * For an item whose type has a stage after its current one: that stage, with the item's priority
+ * key there (its expected remaining duration shrinks by the finished stage). Null when completing
+ * finishes the item.
+ */
+async function nextStageOf(ctx: WorkContext, item: WorkItem): Promise<NextStage | null> {
+  const type = await ctx.tx.workTypes.get(item.typeId);
+  if (type === null) return null;
+  const next = stageRequirements(type, item.stageId).next;
+  if (next === null) return null;
+  const blocks = (await ctx.tx.work.dependentsOf(item.id)).length;
+  const priority = priorityKey(priorityInputOf({ ...item, stageId: next.id }, type, blocks));
+  return { id: next.id, priority };
+}
+
+interface NextStage {
+  id: string;
+  priority: number;
+}
+
+interface ApplyOptions {
+  decision?: AssignmentDecision | OfferDecision | undefined;
+  /** Whether releasing an offer counts as the offered actor declining it. */
+  decline?: boolean;
+  /** For `complete_stage`: the stage the item moves to. */
+  nextStage?: NextStage;
 }
 
 /**
@@ -202,9 +245,9 @@ async function applyAction(
   action: WorkAction,
   targetActorId: string | null,
   reason: string | undefined,
-  decision?: AssignmentDecision | OfferDecision,
-  decline = true,
+  options: ApplyOptions = {},
 ): Promise<WorkItem> {
+  const { decision, decline = true, nextStage } = options;
   const now = ctx.clock.now();
   const to: WorkState = WORK_ACTIONS[action].to;
   const base = { ...item, version: item.version + 1, updatedAt: now.toISOString() };
@@ -251,6 +294,17 @@ async function applyAction(
         failedBy,
         declinedBy,
       };
+      // A new stage is a new question with other skills: whoever failed or declined the last
+      // stage may be just who this one needs, and its attempts count afresh.
+      if (action === 'complete_stage' && nextStage !== undefined) {
+        next = {
+          ...next,
+          stageId: nextStage.id,
+          priority: nextStage.priority,
+          failedBy: [],
+          declinedBy: [],
+        };
+      }
     }
   }
   if (!(await ctx.tx.work.update(next))) {
@@ -285,6 +339,18 @@ async function applyAction(
       actor,
       subject: item.id,
       payload: { ...payload, decision: decision ?? { mode: 'manual' } },
+    });
+  } else if (action === 'complete_stage') {
+    ctx.tx.events.append({
+      type: 'coordination.work.stage_completed',
+      actor,
+      subject: item.id,
+      payload: {
+        ...payload,
+        fromStage: item.stageId as string,
+        toStage: next.stageId as string,
+        completedBy: item.ownerId as string,
+      },
     });
   } else if (action === 'block') {
     ctx.tx.events.append({
@@ -330,7 +396,7 @@ export async function assignWork(
   decision: AssignmentDecision,
 ): Promise<WorkItem> {
   if (!canPerform(item.state, 'assign')) throw illegalTransition(item, 'assign');
-  return applyAction(ctx, item, 'assign', actorId, undefined, decision);
+  return applyAction(ctx, item, 'assign', actorId, undefined, { decision });
 }
 
 /**
@@ -344,7 +410,7 @@ export async function offerWork(
   decision: OfferDecision,
 ): Promise<WorkItem> {
   if (!canPerform(item.state, 'offer')) throw illegalTransition(item, 'offer');
-  return applyAction(ctx, item, 'offer', actorId, undefined, decision);
+  return applyAction(ctx, item, 'offer', actorId, undefined, { decision });
 }
 
 /**
@@ -358,7 +424,7 @@ export async function releaseWork(
   decline = true,
 ): Promise<WorkItem> {
   if (!canPerform(item.state, 'release')) throw illegalTransition(item, 'release');
-  const next = await applyAction(ctx, item, 'release', null, reason, undefined, decline);
+  const next = await applyAction(ctx, item, 'release', null, reason, { decline });
   return (await unfinishedDependencies(ctx, next)).length > 0
     ? applyAction(ctx, next, 'block', null, 'waiting on dependencies')
     : next;

@@ -62,6 +62,12 @@ export interface EventMap {
     expectedDurationSeconds: number;
     slaSeconds: number;
     maxAttempts: number;
+    stages: {
+      id: string;
+      name: string;
+      requiredSkills: Record<string, number>;
+      expectedDurationSeconds: number;
+    }[];
   };
   'core.work_type.removed': Record<string, never>;
   'core.token.created': { name: string; role: TokenRole; actorId: string | null };
@@ -75,6 +81,8 @@ export interface EventMap {
     priorityClass: string;
     dependsOn: string[];
     state: WorkState;
+    /** The first stage, for a type with stages. */
+    stageId?: string;
   };
   'coordination.work.dependency_added': { dependsOn: string };
   'coordination.work.offered': WorkTransitionPayload & { decision: OfferDecision };
@@ -84,6 +92,16 @@ export interface EventMap {
   };
   'coordination.work.started': WorkTransitionPayload;
   'coordination.work.completed': WorkTransitionPayload;
+  /**
+   * A stage that is not the last was completed: the item is queued again for the next stage,
+   * with no owner (the next one is chosen by that stage's skills).
+   */
+  'coordination.work.stage_completed': WorkTransitionPayload & {
+    fromStage: string;
+    toStage: string;
+    /** The actor that held the item and finished the stage. */
+    completedBy: string;
+  };
   'coordination.work.failed': WorkTransitionPayload;
   'coordination.work.released': WorkTransitionPayload;
   'coordination.work.blocked': WorkTransitionPayload & { waitingOn: string[] };

@@ -50,6 +50,15 @@ const actorSchema = z.strictObject({
   mode: z.enum(['pull', 'push']).default('pull'),
 });
 
+/** One step of a staged work type; its name defaults to its id. */
+const stageSchema = z.strictObject({
+  id,
+  name: z.string().min(1).optional(),
+  requiredSkills: skills.default({}),
+  /** Defaults to an equal share of the work type's expectedDuration. */
+  expectedDuration: duration.optional(),
+});
+
 const workTypeSchema = z.strictObject({
   id,
   domain: id,
@@ -60,6 +69,8 @@ const workTypeSchema = z.strictObject({
   sla: duration,
   /** Attempts before failing work stops being retried on another actor. */
   maxAttempts: z.number().int().min(1).max(100).default(DEFAULT_MAX_ATTEMPTS),
+  /** Ordered steps, each with its own skills; completing one queues the item for the next. */
+  stages: z.array(stageSchema).min(1, 'list at least one stage, or leave stages out').optional(),
 });
 
 /**
@@ -116,6 +127,26 @@ export const orgConfigSchema = z
       });
     });
     org.workTypes.forEach((type, index) => {
+      if (type.stages !== undefined) {
+        const seen = new Set<string>();
+        type.stages.forEach((stage, s) => {
+          if (seen.has(stage.id))
+            ctx.addIssue({
+              code: 'custom',
+              path: ['workTypes', index, 'stages', s, 'id'],
+              message: `duplicate stage id '${stage.id}'`,
+            });
+          seen.add(stage.id);
+        });
+        // One place for the skills of each step: a type-wide requirement beside the stages'
+        // would leave readers guessing which applies.
+        if (Object.keys(type.requiredSkills).length > 0)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['workTypes', index, 'requiredSkills'],
+            message: 'a work type with stages names the skills of each stage instead',
+          });
+      }
       if (!domains.has(type.domain)) {
         ctx.addIssue({
           code: 'custom',
@@ -166,6 +197,14 @@ export function toOrgModel(config: OrgConfig): OrgModel {
       expectedDurationSeconds: t.expectedDuration,
       slaSeconds: t.sla,
       maxAttempts: t.maxAttempts,
+      stages: (t.stages ?? []).map((stage, _, all) => ({
+        id: stage.id,
+        name: stage.name ?? stage.id,
+        requiredSkills: stage.requiredSkills as Record<string, SkillLevel>,
+        // Whole seconds, at least one, so the exported file parses back to the same model.
+        expectedDurationSeconds:
+          stage.expectedDuration ?? Math.max(1, Math.round(t.expectedDuration / all.length)),
+      })),
     })),
   };
 }
@@ -203,6 +242,16 @@ export function toOrgConfigDocument(model: OrgModel): OrgConfigInput {
       expectedDuration: formatDuration(t.expectedDurationSeconds),
       sla: formatDuration(t.slaSeconds),
       maxAttempts: t.maxAttempts,
+      ...(t.stages.length === 0
+        ? {}
+        : {
+            stages: t.stages.map((stage) => ({
+              id: stage.id,
+              name: stage.name,
+              requiredSkills: { ...stage.requiredSkills },
+              expectedDuration: formatDuration(stage.expectedDurationSeconds),
+            })),
+          }),
     })),
   };
 }

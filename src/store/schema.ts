@@ -47,6 +47,7 @@ export interface WorkTypesTable {
   expected_duration_seconds: number;
   sla_seconds: number;
   max_attempts: number;
+  stages: string;
 }
 
 export interface WorkItemsTable {
@@ -58,6 +59,8 @@ export interface WorkItemsTable {
   due_at: string | null;
   priority_class: string;
   priority: number;
+  /** The item's stage; '' for a type without stages (the model's null). */
+  stage_id: string;
   state: string;
   owner_id: string | null;
   offered_to: string | null;

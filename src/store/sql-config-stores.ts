@@ -54,6 +54,7 @@ const toWorkType = (row: Selectable<WorkTypesTable>): WorkType => ({
   expectedDurationSeconds: row.expected_duration_seconds,
   slaSeconds: row.sla_seconds,
   maxAttempts: row.max_attempts,
+  stages: parseJson(row.stages),
 });
 
 export class SqlWorkTypeStore implements WorkTypeStore {
@@ -83,6 +84,7 @@ export class SqlWorkTypeStore implements WorkTypeStore {
       expected_duration_seconds: workType.expectedDurationSeconds,
       sla_seconds: workType.slaSeconds,
       max_attempts: workType.maxAttempts,
+      stages: toJson(workType.stages),
     };
     await this.db
       .insertInto('work_types')

@@ -1,6 +1,6 @@
 import { sql, type Kysely, type RawBuilder, type Selectable } from 'kysely';
 import { TERMINAL_STATES, type WorkItem } from '../core/model.js';
-import type { WorkFilter, WorkStore } from '../core/ports/work-store.js';
+import type { WorkFilter, WorkQueue, WorkStore } from '../core/ports/work-store.js';
 import type { Dialect } from '../core/ports/store.js';
 import { parseJson, toJson } from './json-column.js';
 import { PreparedQuery } from './prepared-query.js';
@@ -39,6 +39,7 @@ const changeable = (a: Row) => ({
   due_at: a.due_at,
   priority_class: a.priority_class,
   priority: a.priority,
+  stage_id: a.stage_id,
   state: a.state,
   owner_id: a.owner_id,
   offered_to: a.offered_to,
@@ -59,15 +60,19 @@ const UPDATE = new PreparedQuery((db, a: Row & { expected_version: number }) =>
     .where('id', '=', a.id)
     .where('version', '=', a.expected_version),
 );
-const queueHead = (db: Kysely<Database>, dialect: Dialect, typeId: string) =>
+/** The stored form of a stage: '' for a type without stages. */
+const stageKey = (stageId: string | null): string => stageId ?? '';
+/** The head of one (type, stage) queue: one probe of the claim index. */
+const queueHead = (db: Kysely<Database>, dialect: Dialect, typeId: string, stage: string) =>
   selectItems(db, dialect)
     .where('state', '=', 'queued')
     .where('type_id', '=', typeId)
+    .where('stage_id', '=', stage)
     .orderBy('priority', 'desc')
     .orderBy('id')
     .limit(1);
-const QUEUE_HEAD = new PreparedQuery((db, a: { typeId: string }, dialect) =>
-  queueHead(db, dialect, a.typeId),
+const QUEUE_HEAD = new PreparedQuery((db, a: { typeId: string; stage: string }, dialect) =>
+  queueHead(db, dialect, a.typeId, a.stage),
 );
 /** Skips a row another transaction holds instead of waiting for it. */
 const LOCK_IF_QUEUED = new PreparedQuery((db, a: { id: string }, dialect) =>
@@ -117,6 +122,7 @@ function toItem(row: RowWithDependencies): WorkItem {
     priorityClass: row.priority_class,
     priority: row.priority,
     dependsOn: parseJson(row.depends_on),
+    stageId: row.stage_id === '' ? null : row.stage_id,
     attempts: row.attempts,
     failedBy: parseJson(row.failed_by),
     declinedBy: parseJson(row.declined_by),
@@ -141,6 +147,7 @@ function toRow(item: WorkItem): Row {
     due_at: item.dueAt,
     priority_class: item.priorityClass,
     priority: item.priority,
+    stage_id: stageKey(item.stageId),
     state: item.state,
     owner_id: item.ownerId,
     offered_to: item.offeredTo,
@@ -189,24 +196,24 @@ export class SqlWorkStore implements WorkStore {
     return (await COUNT_HELD.takeFirst(this.db, this.dialect, { actorId }))?.n ?? 0;
   }
 
-  async nextClaimable(typeIds: readonly string[], actorId: string): Promise<WorkItem | null> {
-    // The head of each type's queue is one index probe (state, type_id, priority desc, id); the
-    // best head wins. One query over all types would sort every queued item of those types.
+  async nextClaimable(queues: readonly WorkQueue[], actorId: string): Promise<WorkItem | null> {
+    // The head of each (type, stage) queue is one index probe; the best head wins. One query
+    // over all queues would sort every queued item of those types.
     const skipped: string[] = [];
-    const head = async (typeId: string) =>
+    const head = async ({ typeId, stageId }: WorkQueue) =>
       skipped.length === 0
-        ? QUEUE_HEAD.takeFirst(this.db, this.dialect, { typeId })
-        : queueHead(this.db, this.dialect, typeId)
+        ? QUEUE_HEAD.takeFirst(this.db, this.dialect, { typeId, stage: stageKey(stageId) })
+        : queueHead(this.db, this.dialect, typeId, stageKey(stageId))
             .where('id', 'not in', skipped)
             .executeTakeFirst();
     for (;;) {
       let best: RowWithDependencies | undefined;
-      for (const typeId of typeIds) {
-        let candidate = await head(typeId);
+      for (const queue of queues) {
+        let candidate = await head(queue);
         // Work this actor failed or declined before waits for someone else.
         while (candidate !== undefined && passedOver(candidate, actorId)) {
           skipped.push(candidate.id);
-          candidate = await head(typeId);
+          candidate = await head(queue);
         }
         if (candidate !== undefined && (best === undefined || ranksBefore(candidate, best)))
           best = candidate;
@@ -227,6 +234,7 @@ export class SqlWorkStore implements WorkStore {
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .where('state', '=', 'queued')
       .where('type_id', '=', item.typeId)
+      .where('stage_id', '=', stageKey(item.stageId))
       .where((eb) =>
         eb.or([
           eb('priority', '>', item.priority),

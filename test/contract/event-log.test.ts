@@ -31,6 +31,7 @@ const LOG: NewEvent[] = [
       expectedDurationSeconds: 60,
       slaSeconds: 600,
       maxAttempts: 3,
+      stages: [],
     },
   },
   {

@@ -95,6 +95,12 @@ export async function seedOrg(
   expect(result.applied).toBe(true);
 }
 
+/** Applies a whole organization document, which must change something. */
+export async function applyDocument(cp: ControlPlane, document: OrgConfigInput): Promise<void> {
+  const result = await cp.applyConfig(SYSTEM, toOrgModel(orgConfigSchema.parse(document)), 'test');
+  expect(result.applied).toBe(true);
+}
+
 /** Awaits a promise that must reject with a DomainError of `code`, and returns the error. */
 export async function expectDomainError(
   promise: Promise<unknown>,
@@ -207,6 +213,7 @@ export function handMadeItem(clock: Clock, title: string): WorkItem {
     priorityClass: 'normal',
     priority: 0,
     dependsOn: [],
+    stageId: null,
     attempts: 0,
     failedBy: [],
     declinedBy: [],

@@ -126,6 +126,7 @@ const VERB: Record<WorkAction, string> = {
   assign: 'assigned',
   start: 'started',
   complete: 'completed',
+  complete_stage: 'stage_completed',
   fail: 'failed',
   release: 'released',
   block: 'blocked',

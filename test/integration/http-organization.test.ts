@@ -73,6 +73,7 @@ describe('work types', () => {
       expectedDurationSeconds: 3600,
       slaSeconds: 86_400,
       maxAttempts: 3,
+      stages: [],
     });
   });
 

@@ -10,6 +10,15 @@ export interface WorkFilter {
   limit: number;
 }
 
+/**
+ * One queue of claimable work: the queued items of a type at one of its stages (null for a type
+ * without stages). Who may take from it depends on that stage's skills.
+ */
+export interface WorkQueue {
+  typeId: string;
+  stageId: string | null;
+}
+
 /** Reads of work items, outside or inside a transaction. */
 export interface WorkReader {
   /** The item with its dependencies, or null. */
@@ -24,7 +33,7 @@ export interface WorkReader {
   countOfferedTo(actorId: string): Promise<number>;
   /** Number of items of a type that are not yet done, failed or cancelled. */
   countOpenOfType(typeId: string): Promise<number>;
-  /** 1 + the number of queued items of the same type ahead of this one. */
+  /** 1 + the number of queued items of the same type and stage ahead of this one. */
   rankInQueue(item: WorkItem): Promise<number>;
 }
 
@@ -40,11 +49,12 @@ export interface WorkStore extends WorkReader {
   update(item: WorkItem): Promise<boolean>;
   addDependency(id: string, dependsOn: string): Promise<void>;
   /**
-   * The highest-priority queued item of one of these types, locked for this transaction. On
-   * PostgreSQL rows other transactions hold are skipped, so concurrent claimers never wait for
-   * or receive the same item. Items `actorId` failed or declined before are passed over: they go to others.
+   * The highest-priority queued item of one of these queues (type and stage), locked for this
+   * transaction. On PostgreSQL rows other transactions hold are skipped, so concurrent claimers
+   * never wait for or receive the same item. Items `actorId` failed or declined before are passed
+   * over: they go to others.
    */
-  nextClaimable(typeIds: readonly string[], actorId: string): Promise<WorkItem | null>;
+  nextClaimable(queues: readonly WorkQueue[], actorId: string): Promise<WorkItem | null>;
   /** Offered or held items whose lease ran out before `now`, oldest deadline first. */
   listLeaseExpired(now: string, limit: number): Promise<WorkItem[]>;
   /**

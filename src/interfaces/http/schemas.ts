@@ -55,6 +55,19 @@ export const workTypeSchema = z.object({
   expectedDurationSeconds: z.number(),
   slaSeconds: z.number(),
   maxAttempts: z.number().int().describe('attempts before a failing item stops being retried'),
+  stages: z
+    .array(
+      z.object({
+        id: z.string(),
+        name: z.string(),
+        requiredSkills: skillsSchema,
+        expectedDurationSeconds: z.number(),
+      }),
+    )
+    .readonly()
+    .describe(
+      'ordered steps, each with its own skills (the type then has no requiredSkills of its own); completing one queues the item for the next; empty for a type done in one step',
+    ),
 });
 
 export const workItemSchema = z.object({
@@ -67,6 +80,12 @@ export const workItemSchema = z.object({
   priorityClass: z.enum(PRIORITY_CLASSES),
   priority: z.number().describe('ordering key of the priority score (higher first); see /explain'),
   dependsOn: ids,
+  stageId: z
+    .string()
+    .nullable()
+    .describe(
+      'the stage the item is at, for a work type with stages (its skills decide who takes the item); null otherwise',
+    ),
   declinedBy: ids.describe('actors that rejected an offer of the item or let it time out'),
   failedBy: ids.describe('actors whose attempt failed; claims do not give the item back to them'),
   attempts: z.number().int(),
@@ -95,7 +114,25 @@ export const explanationSchema = z.object({
   state: z.enum(WORK_STATES),
   summary: z.string(),
   priority: priorityPartsSchema,
-  rank: z.number().int().nullable(),
+  stage: z
+    .object({
+      id: z.string(),
+      name: z.string(),
+      position: z.number().int().describe('1 for the first stage'),
+      of: z.number().int().describe('how many stages the type has'),
+      requiredSkills: skillsSchema,
+      next: z
+        .string()
+        .nullable()
+        .describe('the stage completing this one leads to; null at the last'),
+    })
+    .nullable()
+    .describe('for a work type with stages: where the item stands among them'),
+  rank: z
+    .number()
+    .int()
+    .nullable()
+    .describe('for a queued item: 1 + the queued items of its type (and stage) ahead of it'),
   owner: z
     .object({ actorId: z.string(), leaseExpiresAt: z.string(), decision: z.unknown() })
     .nullable(),
