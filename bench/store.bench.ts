@@ -168,6 +168,7 @@ async function seed(store: SqlStore): Promise<void> {
       name: 'Bench',
       description: 'benchmark domain',
       owners: [],
+      preemption: false,
     });
     await tx.actors.upsert({
       id: WORK.actorId,

@@ -34,6 +34,11 @@ export interface WorkExplanation {
   rank: number | null;
   /** For a held item: who holds it, until when, and why it went to them. */
   owner: { actorId: string; leaseExpiresAt: string; decision: AssignmentDecision | null } | null;
+  /**
+   * For an item not held whose last owner lost it to preemption: the critical item it made room
+   * for, whom it was taken from and when.
+   */
+  preempted: { for: string; from: string; at: string } | null;
   /** For a blocked item: what it waits on. */
   waitingOn: { id: string; state: WorkState | 'missing' }[];
   /** For an item not held: every actor, and whether it could take the item. */
@@ -78,6 +83,7 @@ export async function explainWork(
     stage,
     rank: null,
     owner: null,
+    preempted: null,
     waitingOn: [],
     candidates: [],
   };
@@ -91,17 +97,26 @@ export async function explainWork(
     });
     const last = assignments[0]?.payload as { decision?: AssignmentDecision } | undefined;
     const decision = last?.decision ?? null;
-    const how = {
-      pull: 'it pulled the item as its highest-priority eligible work',
-      offer_accepted: 'it accepted the offer of the item',
-      manual: 'it was assigned by hand',
-    }[decision?.mode ?? 'manual'];
+    const how =
+      decision?.mode === 'preemption'
+        ? `nobody with the skills had room, so it was given the item at once in place of '${String(decision.preempted)}', preempted as its domain's lowest-priority unstarted work`
+        : {
+            pull: 'it pulled the item as its highest-priority eligible work',
+            offer_accepted: 'it accepted the offer of the item',
+            manual: 'it was assigned by hand',
+          }[decision?.mode ?? 'manual'];
     return {
       ...base,
       summary: `${at}${item.state === 'assigned' ? 'assigned' : 'in progress'}: leased to '${item.ownerId}' until ${item.leaseExpiresAt}; ${how}`,
       owner: { actorId: item.ownerId, leaseExpiresAt: item.leaseExpiresAt, decision },
     };
   }
+  const preempted = await lastPreemption(reads, item.id);
+  // Said last in the summary of a queued, offered or blocked item: why it has no owner now.
+  const since =
+    preempted === null
+      ? ''
+      : `; taken back from '${preempted.from}' at ${preempted.at} to make room for critical item '${preempted.for}'`;
   if (item.state === 'blocked') {
     const waitingOn: WorkExplanation['waitingOn'] = [];
     for (const id of item.dependsOn) {
@@ -110,8 +125,9 @@ export async function explainWork(
     }
     return {
       ...base,
-      summary: `${at}blocked by ${waitingOn.map((w) => `'${w.id}' (${w.state})`).join(', ')}`,
+      summary: `${at}blocked by ${waitingOn.map((w) => `'${w.id}' (${w.state})`).join(', ')}${since}`,
       waitingOn,
+      preempted,
     };
   }
   if (item.state !== 'queued' && item.state !== 'offered') {
@@ -141,8 +157,9 @@ export async function explainWork(
   if (item.state === 'offered') {
     return {
       ...base,
-      summary: `${at}offered to '${item.offeredTo}' until ${item.leaseExpiresAt}, waiting for it to accept (assign) or reject (release)`,
+      summary: `${at}offered to '${item.offeredTo}' until ${item.leaseExpiresAt}, waiting for it to accept (assign) or reject (release)${since}`,
       candidates,
+      preempted,
     };
   }
 
@@ -160,5 +177,18 @@ export async function explainWork(
       : eligible.length === 0
         ? `all ${skilled.length} actors with the skills are saturated or unavailable`
         : `queued at position ${rank} of ${queue}; ${eligible.length} actors with the skills and free capacity can claim it`);
-  return { ...base, summary, rank, candidates };
+  return { ...base, summary: summary + since, rank, candidates, preempted };
+}
+
+/** The preemption that took the item from its last owner, if that is how it lost one. */
+async function lastPreemption(reads: Reads, itemId: string): Promise<WorkExplanation['preempted']> {
+  const [last] = await reads.events.list({
+    subject: itemId,
+    types: ['coordination.work.preempted', 'coordination.work.assigned'],
+    order: 'desc',
+    limit: 1,
+  });
+  if (last?.type !== 'coordination.work.preempted') return null;
+  const payload = last.payload as { preemptedFor: string; preemptedFrom: string };
+  return { for: payload.preemptedFor, from: payload.preemptedFrom, at: last.time };
 }

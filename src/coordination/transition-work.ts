@@ -27,6 +27,7 @@ export const WORK_ACTION_EVENTS = {
   start: 'coordination.work.started',
   complete: 'coordination.work.completed',
   complete_stage: 'coordination.work.stage_completed',
+  preempt: 'coordination.work.preempted',
   fail: 'coordination.work.failed',
   release: 'coordination.work.released',
   block: 'coordination.work.blocked',
@@ -136,6 +137,8 @@ interface ApplyOptions {
   decline?: boolean;
   /** For `complete_stage`: the stage the item moves to. */
   nextStage?: NextStage;
+  /** For `preempt`: the critical item it makes room for. */
+  preemptedFor?: string;
 }
 
 /**
@@ -247,7 +250,7 @@ async function applyAction(
   reason: string | undefined,
   options: ApplyOptions = {},
 ): Promise<WorkItem> {
-  const { decision, decline = true, nextStage } = options;
+  const { decision, decline = true, nextStage, preemptedFor } = options;
   const now = ctx.clock.now();
   const to: WorkState = WORK_ACTIONS[action].to;
   const base = { ...item, version: item.version + 1, updatedAt: now.toISOString() };
@@ -352,6 +355,17 @@ async function applyAction(
         completedBy: item.ownerId as string,
       },
     });
+  } else if (action === 'preempt') {
+    ctx.tx.events.append({
+      type: 'coordination.work.preempted',
+      actor,
+      subject: item.id,
+      payload: {
+        ...payload,
+        preemptedFor: preemptedFor as string,
+        preemptedFrom: item.ownerId as string,
+      },
+    });
   } else if (action === 'block') {
     ctx.tx.events.append({
       type: 'coordination.work.blocked',
@@ -425,6 +439,24 @@ export async function releaseWork(
 ): Promise<WorkItem> {
   if (!canPerform(item.state, 'release')) throw illegalTransition(item, 'release');
   const next = await applyAction(ctx, item, 'release', null, reason, { decline });
+  return (await unfinishedDependencies(ctx, next)).length > 0
+    ? applyAction(ctx, next, 'block', null, 'waiting on dependencies')
+    : next;
+}
+
+/**
+ * Takes an assigned item back from its owner to make room for the critical item `forItemId`:
+ * back to the queue with its priority key, and no failure or decline counted (it did nothing
+ * wrong); blocked instead if it waits on unfinished work. The caller holds the item's row.
+ */
+export async function preemptWork(
+  ctx: WorkContext,
+  item: WorkItem,
+  forItemId: string,
+  reason: string,
+): Promise<WorkItem> {
+  if (!canPerform(item.state, 'preempt')) throw illegalTransition(item, 'preempt');
+  const next = await applyAction(ctx, item, 'preempt', null, reason, { preemptedFor: forItemId });
   return (await unfinishedDependencies(ctx, next)).length > 0
     ? applyAction(ctx, next, 'block', null, 'waiting on dependencies')
     : next;

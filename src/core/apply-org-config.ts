@@ -157,7 +157,12 @@ export async function applyOrgConfig(
         type: 'core.domain.upserted',
         actor: appliedBy,
         subject: d.id,
-        payload: { name: d.name, owners: [...d.owners], description: d.description },
+        payload: {
+          name: d.name,
+          owners: [...d.owners],
+          description: d.description,
+          preemption: d.preemption,
+        },
       });
     } else if (change.kind === 'actor') {
       const a = byId(desired.actors, change.id);

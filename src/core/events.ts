@@ -16,13 +16,20 @@ export interface WorkTransitionPayload {
 /**
  * Why an item went to its owner, recorded with the assignment: `manual` when a person or
  * program named the actor, `pull` when the actor asked and the engine chose (see
- * coordination/claim-work for the shape of its reasons).
+ * coordination/claim-work for the shape of its reasons), `preemption` when the engine made room
+ * for a critical item (see coordination/preempt-for-critical).
  */
 export type AssignmentDecision =
-  { mode: 'manual' } | { mode: 'offer_accepted' } | ({ mode: 'pull' } & Record<string, unknown>);
+  | { mode: 'manual' }
+  | { mode: 'offer_accepted' }
+  | ({ mode: 'pull' } & Record<string, unknown>)
+  | ({ mode: 'preemption' } & Record<string, unknown>);
 
 /** Why an item was offered to its actor: by hand, or `push` with the candidates and rejections. */
-export type OfferDecision = { mode: 'manual' } | ({ mode: 'push' } & Record<string, unknown>);
+export type OfferDecision =
+  | { mode: 'manual' }
+  | ({ mode: 'push' } & Record<string, unknown>)
+  | ({ mode: 'preemption' } & Record<string, unknown>);
 
 /** A summary of one applied configuration; the full diff is in the event too. */
 export interface ConfigChange {
@@ -44,7 +51,12 @@ export interface EventMap {
     revision: number;
     name: string;
   };
-  'core.domain.upserted': { name: string; owners: string[]; description: string };
+  'core.domain.upserted': {
+    name: string;
+    owners: string[];
+    description: string;
+    preemption: boolean;
+  };
   'core.domain.removed': Record<string, never>;
   'core.actor.upserted': {
     kind: string;
@@ -103,6 +115,16 @@ export interface EventMap {
     completedBy: string;
   };
   'coordination.work.failed': WorkTransitionPayload;
+  /**
+   * Taken back from its owner (assigned, not started) to make room for a critical item; the item
+   * keeps its priority and counts no failure or decline.
+   */
+  'coordination.work.preempted': WorkTransitionPayload & {
+    /** The critical item it made room for. */
+    preemptedFor: string;
+    /** The actor it was taken from, who receives the critical item. */
+    preemptedFrom: string;
+  };
   'coordination.work.released': WorkTransitionPayload;
   'coordination.work.blocked': WorkTransitionPayload & { waitingOn: string[] };
   'coordination.work.unblocked': WorkTransitionPayload;

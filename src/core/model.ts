@@ -10,6 +10,11 @@ export interface Domain {
   description: string;
   /** Actor ids of the humans accountable for the domain. */
   owners: readonly string[];
+  /**
+   * Whether a critical item of the domain that nobody has room for may take the place of the
+   * domain's lowest-priority unstarted work (see coordination/preempt-for-critical).
+   */
+  preemption: boolean;
 }
 
 export type ActorKind = 'human' | 'agent';

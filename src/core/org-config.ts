@@ -37,6 +37,8 @@ const domainSchema = z.strictObject({
   name: z.string().min(1),
   description: z.string().default(''),
   owners: z.array(id).default([]),
+  /** Whether critical work may take the place of the domain's lowest-priority unstarted work. */
+  preemption: z.boolean().default(false),
 });
 
 const actorSchema = z.strictObject({
@@ -178,6 +180,7 @@ export function toOrgModel(config: OrgConfig): OrgModel {
       name: d.name,
       description: d.description,
       owners: d.owners,
+      preemption: d.preemption,
     })),
     actors: config.actors.map((a) => ({
       id: a.id,
@@ -223,6 +226,7 @@ export function toOrgConfigDocument(model: OrgModel): OrgConfigInput {
       name: d.name,
       description: d.description,
       owners: [...d.owners],
+      preemption: d.preemption,
     })),
     actors: model.actors.map((a) => ({
       id: a.id,

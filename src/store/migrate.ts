@@ -2,6 +2,7 @@ import { Migrator, type Kysely, type Migration, type MigrationResultSet } from '
 import { migration0001Core } from './migrations/0001-core.js';
 import { migration0002Coordination } from './migrations/0002-coordination.js';
 import { migration0004Stages } from './migrations/0004-stages.js';
+import { migration0005Preemption } from './migrations/0005-preemption.js';
 
 /**
  * The one migration set, for both dialects. They run in name order; a migration may arrive with
@@ -12,6 +13,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-core': migration0001Core,
   '0002-coordination': migration0002Coordination,
   '0004-stages': migration0004Stages,
+  '0005-preemption': migration0005Preemption,
 };
 
 export interface MigrationReport {

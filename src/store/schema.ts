@@ -24,6 +24,8 @@ export interface DomainsTable {
   name: string;
   description: string;
   owners: string;
+  /** 1 when the domain allows preemption, else 0 (SQLite has no boolean). */
+  preemption: number;
 }
 
 export interface ActorsTable {

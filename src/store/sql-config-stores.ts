@@ -9,6 +9,7 @@ const toDomain = (row: Selectable<DomainsTable>): Domain => ({
   name: row.name,
   description: row.description,
   owners: parseJson(row.owners),
+  preemption: row.preemption === 1,
 });
 
 export class SqlDomainStore implements DomainStore {
@@ -32,6 +33,7 @@ export class SqlDomainStore implements DomainStore {
       name: domain.name,
       description: domain.description,
       owners: toJson(domain.owners),
+      preemption: domain.preemption ? 1 : 0,
     };
     await this.db
       .insertInto('domains')

@@ -183,6 +183,8 @@ export class SqlWorkStore implements WorkStore {
     if (filter.typeId !== undefined) query = query.where('type_id', '=', filter.typeId);
     if (filter.ownerId !== undefined) query = query.where('owner_id', '=', filter.ownerId);
     if (filter.offeredTo !== undefined) query = query.where('offered_to', '=', filter.offeredTo);
+    if (filter.priorityClass !== undefined)
+      query = query.where('priority_class', '=', filter.priorityClass);
     if (filter.after !== undefined) query = query.where('id', '>', filter.after);
     return (await query.execute()).map(toItem);
   }

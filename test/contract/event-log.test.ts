@@ -18,7 +18,7 @@ const LOG: NewEvent[] = [
     type: 'core.domain.upserted',
     actor: 'cli:ann',
     subject: 'ops',
-    payload: { name: 'Ops', owners: [], description: '' },
+    payload: { name: 'Ops', owners: [], description: '', preemption: false },
   },
   {
     type: 'core.work_type.upserted',

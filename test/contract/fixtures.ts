@@ -3,7 +3,7 @@ import type { Clock } from '../../src/core/clock.js';
 import { newId } from '../../src/core/ids.js';
 import { DomainError, type ErrorCode } from '../../src/core/errors.js';
 import type { StoredEvent } from '../../src/core/events.js';
-import type { WorkItem, WorkState } from '../../src/core/model.js';
+import { TERMINAL_STATES, type WorkItem, type WorkState } from '../../src/core/model.js';
 import {
   orgConfigSchema,
   toOrgModel,
@@ -140,6 +140,13 @@ export async function allWork(cp: ControlPlane): Promise<WorkItem[]> {
     });
     items.push(...page);
     if (page.length < 1000) return items;
+  }
+}
+
+/** Cancels every unfinished item, so each test starts from an empty queue. */
+export async function clearBacklog(cp: ControlPlane): Promise<void> {
+  for (const item of await allWork(cp)) {
+    if (!TERMINAL_STATES.includes(item.state)) await cp.transitionWork(SYSTEM, item.id, 'cancel');
   }
 }
 

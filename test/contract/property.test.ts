@@ -127,6 +127,7 @@ const VERB: Record<WorkAction, string> = {
   start: 'started',
   complete: 'completed',
   complete_stage: 'stage_completed',
+  preempt: 'preempted',
   fail: 'failed',
   release: 'released',
   block: 'blocked',

@@ -3,7 +3,7 @@ import type { ClaimOutcome, PullDecision } from '../../src/coordination/claim-wo
 import type { PushDecision } from '../../src/coordination/dispatch-offers.js';
 import { ManualClock } from '../../src/core/clock.js';
 import { DomainError } from '../../src/core/errors.js';
-import { TERMINAL_STATES, type WorkItem } from '../../src/core/model.js';
+import type { WorkItem } from '../../src/core/model.js';
 import type { OrgConfigInput } from '../../src/core/org-config.js';
 import { SYSTEM } from '../../src/core/principal.js';
 import type { ControlPlane } from '../../src/runtime/control-plane.js';
@@ -15,8 +15,8 @@ import {
   type TestControlPlane,
 } from '../support/dialects.js';
 import {
-  allWork,
   applyDocument,
+  clearBacklog,
   eventsAbout,
   expectDomainError,
   type ActorInput,
@@ -93,10 +93,7 @@ for (const dialect of DIALECTS) {
       await applyDocument(cp, STAGED_ORG);
     });
     beforeEach(async () => {
-      for (const item of await allWork(cp)) {
-        if (!TERMINAL_STATES.includes(item.state))
-          await cp.transitionWork(SYSTEM, item.id, 'cancel');
-      }
+      await clearBacklog(cp);
     });
     afterAll(disposeOpened);
 

@@ -1,10 +1,11 @@
-import type { WorkItem, WorkState } from '../model.js';
+import type { PriorityClass, WorkItem, WorkState } from '../model.js';
 
 export interface WorkFilter {
   state?: WorkState | undefined;
   typeId?: string | undefined;
   ownerId?: string | undefined;
   offeredTo?: string | undefined;
+  priorityClass?: PriorityClass | undefined;
   /** Return items whose id sorts after this one (ids are time-ordered). */
   after?: string | undefined;
   limit: number;

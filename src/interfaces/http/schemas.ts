@@ -32,6 +32,11 @@ export const domainSchema = z.object({
   name: z.string(),
   description: z.string(),
   owners: ids,
+  preemption: z
+    .boolean()
+    .describe(
+      "whether a critical item nobody has room for may take the place of the domain's lowest-priority assigned, not yet started, work",
+    ),
 });
 
 export const actorSchema = z.object({
@@ -136,6 +141,12 @@ export const explanationSchema = z.object({
   owner: z
     .object({ actorId: z.string(), leaseExpiresAt: z.string(), decision: z.unknown() })
     .nullable(),
+  preempted: z
+    .object({ for: z.string(), from: z.string(), at: z.string() })
+    .nullable()
+    .describe(
+      'for an item without an owner that lost its last one to preemption: the critical item it made room for, the actor it was taken from, and when',
+    ),
   waitingOn: z.array(z.object({ id: z.string(), state: z.string() })),
   candidates: z.array(
     z.object({ actorId: z.string(), eligible: z.boolean(), reasons: z.array(z.string()) }),

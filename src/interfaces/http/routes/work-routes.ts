@@ -54,7 +54,8 @@ export const workRoutes =
         schema: {
           tags: ['work'],
           summary: 'Create a work item',
-          description: 'Queued when it can start, blocked while an item it depends on is not done.',
+          description:
+            'Queued when it can start, blocked while an item it depends on is not done; at the first stage of a work type with stages. A critical item that nobody with the skills has room for, in a domain that allows preemption, is given at once (in the same transaction) to an actor of the domain whose lowest-priority assigned, not yet started, item goes back to the queue (`coordination.work.preempted`); the response shows the item as it then is.',
           body: createBody,
           response: { 201: workItemSchema },
         },
