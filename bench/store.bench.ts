@@ -168,6 +168,7 @@ async function seed(store: SqlStore): Promise<void> {
       name: 'Bench',
       description: 'benchmark domain',
       owners: [],
+      preemption: false,
     });
     await tx.actors.upsert({
       id: WORK.actorId,
@@ -189,6 +190,7 @@ async function seed(store: SqlStore): Promise<void> {
       requiredSkills: {},
       expectedDurationSeconds: 60,
       slaSeconds: 3600,
+      stages: [],
       maxAttempts: 1,
     });
   });

@@ -91,6 +91,7 @@ export function compileRawStatements(db: Kysely<Database>, dialect: Dialect): Ra
     due_at: null,
     priority_class: '',
     priority: 0,
+    stage_id: '',
     state: '',
     owner_id: null,
     offered_to: null,
@@ -187,6 +188,7 @@ interface ItemRow {
   due_at: string | null;
   priority_class: string;
   priority: number;
+  stage_id: string;
   state: string;
   owner_id: string | null;
   lease_expires_at: string | null;
@@ -274,6 +276,7 @@ export function* createOp(s: RawStatements, w: RawWorkSettings, title: string): 
       dueAt,
       'normal',
       priority,
+      '',
       'queued',
       null,
       null,
@@ -321,6 +324,8 @@ export function* transitionOp(
     if (held === undefined || offered === undefined || held.n + offered.n >= actor.capacity)
       throw new Error(`actor '${w.actorId}' is at capacity`);
   }
+  // Completing reads the work type: an item with stages still to go moves to the next stage.
+  if (step === 'complete') yield { sql: s.workType, params: [item.type_id] };
   const now = new Date();
   const to = TO[step];
   const ownerId = step === 'assign' ? w.actorId : step === 'start' ? item.owner_id : null;
@@ -339,6 +344,7 @@ export function* transitionOp(
       item.due_at,
       item.priority_class,
       item.priority,
+      item.stage_id,
       to,
       ownerId,
       null,

@@ -1,11 +1,11 @@
 import { DomainError } from '../core/errors.js';
-import type { WorkItem, WorkType } from '../core/model.js';
+import type { WorkItem } from '../core/model.js';
 import { assertAllowed } from './assert-allowed.js';
 import type { Estimate } from './estimate-work.js';
 import { priorityParts, type PriorityParts } from './prioritize.js';
-import { queueRefs } from './queue-refs.js';
+import { expectedRemainingSeconds, queueRefs } from './queue-refs.js';
 import { priorityInputOf } from './rescore-work.js';
-import { skillGaps } from './skill-gaps.js';
+import { eligibleQueues, type QueueEligibility } from './eligible-queues.js';
 import { assignWork } from './transition-work.js';
 import type { WorkContext } from './work-context.js';
 
@@ -13,17 +13,24 @@ import type { WorkContext } from './work-context.js';
 export type NoWorkReason =
   | 'actor_unavailable' // the actor is away or offline
   | 'at_capacity' // it holds as many items as it may
-  | 'no_matching_type' // no work type's required skills are met
+  | 'no_matching_type' // no work type's (or stage's) required skills are met
   | 'no_queued_work'; // nothing it can take is queued
 
 /** What a pull assignment records about itself (shown by explain). */
 // A type alias, not an interface, so it is assignable to the event's open record shape.
 export type PullDecision = {
   mode: 'pull';
-  /** The work types the actor's skills meet; the item is the highest-priority queued one of these. */
+  /**
+   * The work types the actor's skills meet (for a type with stages: at least one stage); the
+   * item is the highest-priority queued one of these.
+   */
   eligibleTypes: string[];
-  /** The other types, with the skills missing for each. */
-  ineligibleTypes: { typeId: string; missing: string[] }[];
+  /** Of types with stages, the stages whose skills the actor meets. */
+  eligibleStages: { typeId: string; stageId: string }[];
+  /** The other types (or stages), with the skills missing for each. */
+  ineligibleTypes: QueueEligibility['ineligible'];
+  /** The stage the item was at when claimed; absent for a type without stages. */
+  stageId?: string;
   priority: PriorityParts;
   /** What is expected of the item's type, learned from completed work: the slack part uses it. */
   estimate: Estimate;
@@ -34,8 +41,8 @@ export type ClaimOutcome =
   | { claimed: null; reason: NoWorkReason; message: string };
 
 /**
- * Pull: an actor asks for work and receives the highest-priority queued item whose work type its
- * skills meet, assigned to it with a lease, in one transaction. Concurrent claimers never receive
+ * Pull: an actor asks for work and receives the highest-priority queued item whose work type (or,
+ * for a type with stages, whose current stage) its skills meet, assigned to it with a lease, in one transaction. Concurrent claimers never receive
  * the same item. Finding nothing is an answer with its reason, not an error.
  */
 export async function claimWork(ctx: WorkContext, actorId: string): Promise<ClaimOutcome> {
@@ -62,24 +69,18 @@ export async function claimWork(ctx: WorkContext, actorId: string): Promise<Clai
       message: `actor '${actorId}' holds ${held} of ${actor.capacity} items`,
     };
   }
-  const eligible: WorkType[] = [];
-  const ineligibleTypes: PullDecision['ineligibleTypes'] = [];
   const types = await ctx.tx.workTypes.list();
-  for (const type of types) {
-    const missing = skillGaps(actor.skills, type.requiredSkills);
-    if (missing.length === 0) eligible.push(type);
-    else ineligibleTypes.push({ typeId: type.id, missing });
-  }
-  const eligibleTypes = eligible.map((t) => t.id);
-  if (eligibleTypes.length === 0) {
+  const queues = eligibleQueues(actor.skills, types);
+  if (queues.eligible.length === 0) {
     return {
       claimed: null,
       reason: 'no_matching_type',
-      message: `actor '${actorId}' has the skills of none of the ${types.length} work types`,
+      message: `actor '${actorId}' has the skills of none of the ${types.length} work types or their stages`,
     };
   }
-  const { queues, estimates } = await queueRefs(ctx.tx.workStats, eligible);
-  const item = await ctx.tx.work.nextClaimable(queues, actorId);
+  const { queues: refs, estimates } = await queueRefs(ctx.tx.workStats, types, queues.eligible);
+  const item = await ctx.tx.work.nextClaimable(refs, actorId);
+  const eligibleTypes = [...new Set(queues.eligible.map((q) => q.typeId))];
   if (item === null) {
     return {
       claimed: null,
@@ -88,14 +89,19 @@ export async function claimWork(ctx: WorkContext, actorId: string): Promise<Clai
     };
   }
   const estimate = estimates.get(item.typeId) as Estimate;
+  const type = types.find((t) => t.id === item.typeId);
   const blocks = (await ctx.tx.work.dependentsOf(item.id)).length;
   const decision: PullDecision = {
     mode: 'pull',
     eligibleTypes,
-    ineligibleTypes,
+    eligibleStages: queues.eligible.flatMap(({ typeId, stageId }) =>
+      stageId === null ? [] : [{ typeId, stageId }],
+    ),
+    ineligibleTypes: queues.ineligible,
+    ...(item.stageId === null ? {} : { stageId: item.stageId }),
     priority: priorityParts(
       priorityInputOf(item, blocks),
-      estimate.expectedSeconds,
+      type === undefined ? 0 : expectedRemainingSeconds(type, item.stageId, estimate),
       ctx.clock.now(),
     ),
     estimate,

@@ -5,6 +5,7 @@ import { principalName } from '../core/principal.js';
 import { assertAllowed } from './assert-allowed.js';
 import { priorityKey } from './prioritize.js';
 import { priorityInputOf, rescoreWork } from './rescore-work.js';
+import { firstStageId } from './stage-requirements.js';
 import type { WorkContext } from './work-context.js';
 
 export interface NewWork {
@@ -20,7 +21,8 @@ export interface NewWork {
 
 /**
  * Creates a work item: queued when it can start, blocked when some item it depends on is not
- * done yet. Its due date defaults to the work type's SLA from now.
+ * done yet; at the first stage of a type with stages. Its due date defaults to the work type's
+ * SLA from now.
  */
 export async function createWork(ctx: WorkContext, input: NewWork): Promise<WorkItem> {
   assertAllowed(ctx, { operation: 'create', item: null, targetActorId: null });
@@ -56,6 +58,7 @@ export async function createWork(ctx: WorkContext, input: NewWork): Promise<Work
     dueAt: input.dueAt ?? new Date(now.getTime() + type.slaSeconds * 1000).toISOString(),
     priorityClass: input.priorityClass ?? 'normal',
     dependsOn,
+    stageId: firstStageId(type),
     attempts: 0,
     failedBy: [],
     declinedBy: [],
@@ -85,6 +88,7 @@ export async function createWork(ctx: WorkContext, input: NewWork): Promise<Work
       priorityClass: item.priorityClass,
       dependsOn: [...dependsOn],
       state: item.state,
+      ...(item.stageId === null ? {} : { stageId: item.stageId }),
     },
   });
   return item;

@@ -1,5 +1,7 @@
 import type { WorkItem } from '../core/model.js';
+import type { WorkQueue } from '../core/ports/work-store.js';
 import type { Estimate } from './estimate-work.js';
+import { eligibleQueues } from './eligible-queues.js';
 import {
   matchActors,
   type ActorLoad,
@@ -7,7 +9,7 @@ import {
   type MatchResult,
 } from './match-actors.js';
 import { queueRefs } from './queue-refs.js';
-import { skillGaps } from './skill-gaps.js';
+import { stageRequirements } from './stage-requirements.js';
 import { offerWork } from './transition-work.js';
 import type { WorkContext } from './work-context.js';
 
@@ -23,7 +25,8 @@ export type PushDecision = {
 
 /**
  * Push: offers queued work to actors in push mode, at most `limit` offers per call. Each
- * available push actor with free capacity brings up the best queued item it could do; the best
+ * available push actor with free capacity brings up the best queued item it could do (judged by
+ * the skills of the item's current stage, for a type with stages); the best
  * of those goes first (so priority holds across work types), offered to the best-scoring
  * eligible push actor (which may be another). An offer holds until its actor
  * accepts (assign), rejects (release) or lets it time out; then the item goes to the next
@@ -35,8 +38,19 @@ export async function dispatchOffers(ctx: WorkContext, limit: number): Promise<W
   const actors = (await ctx.tx.actors.list()).filter((a) => a.mode === 'push');
   if (!actors.some((a) => a.status === 'available')) return [];
   const types = await ctx.tx.workTypes.list();
-  const { queues, estimates } = await queueRefs(ctx.tx.workStats, types);
-  const offsetOf = (typeId: string) => queues.find((q) => q.typeId === typeId)?.offset ?? 0;
+  // Every queue there is (one per type, or per stage of a type with stages), with its offset.
+  const { queues, estimates } = await queueRefs(
+    ctx.tx.workStats,
+    types,
+    types.flatMap((t): WorkQueue[] =>
+      t.stages.length === 0
+        ? [{ typeId: t.id, stageId: null }]
+        : t.stages.map((stage) => ({ typeId: t.id, stageId: stage.id })),
+    ),
+  );
+  const queueKey = (typeId: string, stageId: string | null) => `${typeId}\u0000${stageId ?? ''}`;
+  const refOf = new Map(queues.map((q) => [queueKey(q.typeId, q.stageId), q]));
+  const offsetOf = (w: WorkItem) => refOf.get(queueKey(w.typeId, w.stageId))?.offset ?? 0;
   const learned = new Map<string, MatchLearning>();
   const learningOf = async (typeId: string, estimate: Estimate): Promise<MatchLearning> => {
     let learning = learned.get(typeId);
@@ -63,19 +77,16 @@ export async function dispatchOffers(ctx: WorkContext, limit: number): Promise<W
     for (const seeker of loads) {
       if (seeker.actor.status !== 'available' || exhausted.has(seeker.actor.id)) continue;
       if (seeker.held + seeker.offered >= seeker.actor.capacity) continue;
-      const eligible = queues.filter((q) => {
-        const type = types.find((t) => t.id === q.typeId);
-        return (
-          type !== undefined && skillGaps(seeker.actor.skills, type.requiredSkills).length === 0
-        );
-      });
+      const eligible = eligibleQueues(seeker.actor.skills, types).eligible.flatMap(
+        (q) => refOf.get(queueKey(q.typeId, q.stageId)) ?? [],
+      );
       const head = await ctx.tx.work.nextClaimable(eligible, seeker.actor.id);
       if (head === null) {
         exhausted.add(seeker.actor.id);
         continue;
       }
       // Compared as claims compare queue heads: stored key plus the type's learned offset.
-      const rank = (w: WorkItem) => w.priority + offsetOf(w.typeId);
+      const rank = (w: WorkItem) => w.priority + offsetOf(w);
       if (
         item === null ||
         rank(head) > rank(item) ||
@@ -87,7 +98,12 @@ export async function dispatchOffers(ctx: WorkContext, limit: number): Promise<W
     const type = types.find((t) => t.id === item.typeId);
     const estimate = estimates.get(item.typeId);
     if (type === undefined || estimate === undefined) break;
-    const match = matchActors(item, type, loads, await learningOf(type.id, estimate));
+    const match = matchActors(
+      item,
+      stageRequirements(type, item.stageId).requiredSkills,
+      loads,
+      await learningOf(type.id, estimate),
+    );
     const target = match.chosen?.actorId;
     if (target === undefined) break;
     const decision: PushDecision = {

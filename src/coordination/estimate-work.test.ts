@@ -13,6 +13,7 @@ const TYPE: WorkType = {
   expectedDurationSeconds: 1800,
   slaSeconds: 4 * 3600,
   maxAttempts: 3,
+  stages: [],
 };
 
 /** Figures after these attempts, oldest first: a number is a completion in that many seconds. */

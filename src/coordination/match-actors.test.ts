@@ -13,6 +13,7 @@ const TYPE: WorkType = {
   expectedDurationSeconds: 1800,
   slaSeconds: 4 * 3600,
   maxAttempts: 3,
+  stages: [],
 };
 
 const actor = (id: string, over: Partial<Actor> = {}): Actor => ({
@@ -66,8 +67,8 @@ describe('score parts', () => {
   });
 
   it('fit is 1 for exactly the levels needed, a quarter less per idle level', () => {
-    expect(skillFit(actor('a'), TYPE)).toBe(1);
-    expect(skillFit(actor('a', { skills: { triage: 4 } }), TYPE)).toBe(0.5);
+    expect(skillFit(actor('a'), TYPE.requiredSkills)).toBe(1);
+    expect(skillFit(actor('a', { skills: { triage: 4 } }), TYPE.requiredSkills)).toBe(0.5);
   });
 
   it('weights sum to 1', () => {
@@ -81,7 +82,7 @@ describe('matchActors', () => {
   it('with nothing learned and no costs, only fit and free capacity tell actors apart', () => {
     const result = matchActors(
       ITEM,
-      TYPE,
+      TYPE.requiredSkills,
       [
         { actor: actor('ann'), held: 2, offered: 0 },
         { actor: actor('bob', { skills: { triage: 3 } }), held: 0, offered: 0 },
@@ -118,7 +119,12 @@ describe('matchActors', () => {
         ],
       ]),
     };
-    const result = matchActors(ITEM, TYPE, loads(actor('ann'), actor('bob')), learning);
+    const result = matchActors(
+      ITEM,
+      TYPE.requiredSkills,
+      loads(actor('ann'), actor('bob')),
+      learning,
+    );
     expect(result.chosen?.actorId).toBe('bob');
     const [bob, ann] = result.candidates;
     expect(bob?.speed).toBeGreaterThan(0.5);
@@ -134,7 +140,12 @@ describe('matchActors', () => {
         ['bob', stats('bob', { completions: 3, successWeight: 3 })],
       ]),
     };
-    const result = matchActors(ITEM, TYPE, loads(actor('ann'), actor('bob')), learning);
+    const result = matchActors(
+      ITEM,
+      TYPE.requiredSkills,
+      loads(actor('ann'), actor('bob')),
+      learning,
+    );
     expect(result.candidates.map((c) => c.actorId)).toEqual(['bob', 'ann']);
     expect(result.candidates[1]?.success).toBeLessThan(0.5);
   });
@@ -142,7 +153,7 @@ describe('matchActors', () => {
   it('prefers the cheaper actor when all else is equal, by expected cost of the item', () => {
     const result = matchActors(
       ITEM,
-      TYPE,
+      TYPE.requiredSkills,
       loads(actor('ann', { costPerHour: 90 }), actor('bob', { costPerHour: 30 })),
       typical,
     );
@@ -157,7 +168,7 @@ describe('matchActors', () => {
   it('rejects push actors that cannot take the item, with reasons, and ignores pull actors', () => {
     const result = matchActors(
       { ...ITEM, failedBy: ['ann'] },
-      TYPE,
+      TYPE.requiredSkills,
       [
         ...loads(actor('ann'), actor('cat', { mode: 'pull' }), actor('dan', { skills: {} })),
         { actor: actor('eve', { capacity: 1 }), held: 0, offered: 1 },

@@ -1,4 +1,4 @@
-import type { Actor, WorkItem, WorkType } from '../core/model.js';
+import type { Actor, Skills, WorkItem } from '../core/model.js';
 import type { WorkStats } from '../core/ports/work-stats-store.js';
 import { estimateActor, type Estimate } from './estimate-work.js';
 import { skillGaps } from './skill-gaps.js';
@@ -78,8 +78,8 @@ export function costScore(expectedCost: number, cheapest: number): number {
 }
 
 /** 1 − the mean idle expertise over the required skills, each level above the need a quarter. */
-export function skillFit(actor: Actor, type: WorkType): number {
-  const required = Object.entries(type.requiredSkills);
+export function skillFit(actor: Actor, requiredSkills: Skills): number {
+  const required = Object.entries(requiredSkills);
   if (required.length === 0) return 1;
   const surplus =
     required.reduce((sum, [skill, level]) => sum + ((actor.skills[skill] ?? 0) - level) / 4, 0) /
@@ -96,7 +96,8 @@ export function skillFit(actor: Actor, type: WorkType): number {
  */
 export function matchActors(
   item: WorkItem,
-  type: WorkType,
+  /** What taking the item needs now: its type's skills, or its current stage's. */
+  requiredSkills: Skills,
   loads: readonly ActorLoad[],
   learning: MatchLearning,
 ): MatchResult {
@@ -105,7 +106,7 @@ export function matchActors(
   for (const load of loads) {
     const { actor, held, offered } = load;
     if (actor.mode !== 'push') continue;
-    const reasons = skillGaps(actor.skills, type.requiredSkills).map((gap) => `lacks ${gap}`);
+    const reasons = skillGaps(actor.skills, requiredSkills).map((gap) => `lacks ${gap}`);
     if (actor.status !== 'available') reasons.push(`is ${actor.status}`);
     if (held + offered >= actor.capacity)
       reasons.push(`no free capacity (${held} held, ${offered} offered of ${actor.capacity})`);
@@ -122,7 +123,7 @@ export function matchActors(
   const cheapest = Math.min(...eligible.map((e) => e.expectedCost));
   const candidates = eligible.map(({ load, estimate, expectedCost }): CandidateScore => {
     const parts = {
-      fit: skillFit(load.actor, type),
+      fit: skillFit(load.actor, requiredSkills),
       speed: speedScore(learning.type.expectedSeconds, estimate.expectedSeconds),
       success: estimate.successRate,
       free: 1 - (load.held + load.offered) / load.actor.capacity,

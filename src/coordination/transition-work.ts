@@ -6,16 +6,25 @@ import type {
   OfferDecision,
   WorkTransitionPayload,
 } from '../core/events.js';
-import { DEFAULT_MAX_ATTEMPTS, type WorkItem, type WorkState } from '../core/model.js';
+import {
+  DEFAULT_MAX_ATTEMPTS,
+  type WorkItem,
+  type WorkState,
+  type WorkType,
+} from '../core/model.js';
 import { principalName } from '../core/principal.js';
 import {
   allowedActions,
   canPerform,
+  DERIVED_ACTIONS,
   WORK_ACTIONS,
   type WorkAction,
 } from '../core/work-transitions.js';
 import { assertAllowed } from './assert-allowed.js';
 import { LEARNING } from './estimate-work.js';
+import { priorityKey } from './prioritize.js';
+import { priorityInputOf } from './rescore-work.js';
+import { stageRequirements } from './stage-requirements.js';
 import type { WorkContext } from './work-context.js';
 
 /** The event each action records. */
@@ -24,6 +33,8 @@ export const WORK_ACTION_EVENTS = {
   assign: 'coordination.work.assigned',
   start: 'coordination.work.started',
   complete: 'coordination.work.completed',
+  complete_stage: 'coordination.work.stage_completed',
+  preempt: 'coordination.work.preempted',
   fail: 'coordination.work.failed',
   release: 'coordination.work.released',
   block: 'coordination.work.blocked',
@@ -40,7 +51,10 @@ export interface TransitionOptions {
   reason?: string | undefined;
 }
 
-/** Actions callers may request; `block` and `unblock` follow from dependencies alone. */
+/**
+ * Actions callers may request; `block` and `unblock` follow from dependencies alone, and
+ * `complete_stage` from requesting `complete` on an item with stages still to go.
+ */
 export const REQUESTABLE_ACTIONS = [
   'offer',
   'assign',
@@ -56,7 +70,9 @@ export const REQUESTABLE_ACTIONS = [
 export type RequestableAction = (typeof REQUESTABLE_ACTIONS)[number];
 
 export function illegalTransition(item: WorkItem, action: WorkAction): DomainError {
-  const allowed = allowedActions(item.state).filter((a) => a !== 'block' && a !== 'unblock');
+  const allowed = allowedActions(item.state).filter(
+    (a) => !(DERIVED_ACTIONS as readonly WorkAction[]).includes(a),
+  );
   const allowedStates = [...new Set(allowed.map((a) => WORK_ACTIONS[a].to))];
   return new DomainError(
     'illegal_transition',
@@ -69,7 +85,8 @@ export function illegalTransition(item: WorkItem, action: WorkAction): DomainErr
 
 /**
  * Performs one action of the state machine on a work item, records its event, and follows
- * through what it implies: completing an item unblocks the items waiting only on it; a failed
+ * through what it implies: completing a stage that is not the last queues the item for the next
+ * stage, without an owner; completing an item unblocks the items waiting only on it; a failed
  * attempt is retried on another actor while the work type allows; an item re-queued while it
  * still waits on dependencies goes straight back to blocked.
  */
@@ -87,15 +104,25 @@ export async function transitionWork(
   assertAllowed(ctx, { operation: action, item, targetActorId });
   if (targetActorId !== null) await checkTarget(ctx, item, action, targetActorId);
 
+  const type =
+    action === 'complete' || action === 'fail' ? await ctx.tx.workTypes.get(item.typeId) : null;
+  const nextStage = action === 'complete' ? await nextStageOf(ctx, item, type) : null;
+  // An attempt at the whole item ends when it is completed or fails; a stage completed on the
+  // way teaches nothing about the item's duration.
   const attempt =
-    action === 'complete' || action === 'fail' ? attemptOf(ctx, item, action) : undefined;
-  let next = await applyAction(ctx, item, action, targetActorId, options.reason, { attempt });
+    (action === 'complete' && nextStage === null) || action === 'fail'
+      ? attemptOf(ctx, item, action, (type?.stages.length ?? 0) > 0)
+      : undefined;
+  let next =
+    nextStage === null
+      ? await applyAction(ctx, item, action, targetActorId, options.reason, { attempt })
+      : await applyAction(ctx, item, 'complete_stage', null, options.reason, { nextStage });
   if (action === 'fail') next = await retryOrGiveUp(ctx, next);
   // Whatever sent it back to the queue, an item still waiting on work goes on to blocked.
   if (next.state === 'queued' && (await unfinishedDependencies(ctx, next)).length > 0) {
     next = await applyAction(ctx, next, 'block', null, 'waiting on dependencies');
   }
-  if (action === 'complete') await unblockDependents(ctx, item.id);
+  if (next.state === 'done') await unblockDependents(ctx, item.id);
   if (attempt !== undefined) {
     // Last before the events: on PostgreSQL the learned rows of a type are locked from here to
     // the commit, so completions of one type wait for each other only this long.
@@ -113,19 +140,59 @@ export async function transitionWork(
 
 /**
  * The attempt a completion or failure ends: whose it was and, for a completion, how long it
- * took from its start (the configured expected duration means the same span).
+ * took from its start (the configured expected duration means the same span). A type with
+ * stages is worked stage by stage, so its last stage's span is not the item's: no duration.
  */
-function attemptOf(ctx: WorkContext, item: WorkItem, action: 'complete' | 'fail'): AttemptRecord {
+function attemptOf(
+  ctx: WorkContext,
+  item: WorkItem,
+  action: 'complete' | 'fail',
+  staged: boolean,
+): AttemptRecord {
   const startedAt = item.startedAt;
   return {
     typeId: item.typeId,
     actorId: item.ownerId as string,
     startedAt,
     durationSeconds:
-      action === 'complete' && startedAt !== null
+      action === 'complete' && startedAt !== null && !staged
         ? Math.max(0, (ctx.clock.now().getTime() - new Date(startedAt).getTime()) / 1000)
         : null,
   };
+}
+
+/**
+ * For an item whose type has a stage after its current one: that stage, with the item's priority
+ * key there. Null when completing finishes the item.
+ */
+async function nextStageOf(
+  ctx: WorkContext,
+  item: WorkItem,
+  type: WorkType | null,
+): Promise<NextStage | null> {
+  if (type === null) return null;
+  const next = stageRequirements(type, item.stageId).next;
+  if (next === null) return null;
+  const blocks = (await ctx.tx.work.dependentsOf(item.id)).length;
+  const priority = priorityKey(priorityInputOf({ ...item, stageId: next.id }, blocks));
+  return { id: next.id, priority };
+}
+
+interface NextStage {
+  id: string;
+  priority: number;
+}
+
+interface ApplyOptions {
+  decision?: AssignmentDecision | OfferDecision | undefined;
+  /** Whether releasing an offer counts as the offered actor declining it (default true). */
+  decline?: boolean;
+  /** The attempt a completion or failure ends, recorded with its event. */
+  attempt?: AttemptRecord | undefined;
+  /** For `complete_stage`: the stage the item moves to. */
+  nextStage?: NextStage;
+  /** For `preempt`: the critical item it makes room for. */
+  preemptedFor?: string;
 }
 
 /**
@@ -235,15 +302,9 @@ async function applyAction(
   action: WorkAction,
   targetActorId: string | null,
   reason: string | undefined,
-  extra: {
-    decision?: AssignmentDecision | OfferDecision | undefined;
-    /** Whether a released offer counts as declined by its actor (default true). */
-    decline?: boolean | undefined;
-    /** The attempt a completion or failure ends, recorded with its event. */
-    attempt?: AttemptRecord | undefined;
-  } = {},
+  options: ApplyOptions = {},
 ): Promise<WorkItem> {
-  const { decision, decline = true, attempt } = extra;
+  const { decision, decline = true, attempt, nextStage, preemptedFor } = options;
   const now = ctx.clock.now();
   const to: WorkState = WORK_ACTIONS[action].to;
   const base = {
@@ -296,6 +357,17 @@ async function applyAction(
         failedBy,
         declinedBy,
       };
+      // A new stage is a new question with other skills: whoever failed or declined the last
+      // stage may be just who this one needs, and its attempts count afresh.
+      if (action === 'complete_stage' && nextStage !== undefined) {
+        next = {
+          ...next,
+          stageId: nextStage.id,
+          priority: nextStage.priority,
+          failedBy: [],
+          declinedBy: [],
+        };
+      }
     }
   }
   if (!(await ctx.tx.work.update(next))) {
@@ -337,6 +409,29 @@ async function applyAction(
       actor,
       subject: item.id,
       payload: { ...payload, attempt },
+    });
+  } else if (action === 'complete_stage') {
+    ctx.tx.events.append({
+      type: 'coordination.work.stage_completed',
+      actor,
+      subject: item.id,
+      payload: {
+        ...payload,
+        fromStage: item.stageId as string,
+        toStage: next.stageId as string,
+        completedBy: item.ownerId as string,
+      },
+    });
+  } else if (action === 'preempt') {
+    ctx.tx.events.append({
+      type: 'coordination.work.preempted',
+      actor,
+      subject: item.id,
+      payload: {
+        ...payload,
+        preemptedFor: preemptedFor as string,
+        preemptedFrom: item.ownerId as string,
+      },
     });
   } else if (action === 'block') {
     ctx.tx.events.append({
@@ -411,6 +506,24 @@ export async function releaseWork(
 ): Promise<WorkItem> {
   if (!canPerform(item.state, 'release')) throw illegalTransition(item, 'release');
   const next = await applyAction(ctx, item, 'release', null, reason, { decline });
+  return (await unfinishedDependencies(ctx, next)).length > 0
+    ? applyAction(ctx, next, 'block', null, 'waiting on dependencies')
+    : next;
+}
+
+/**
+ * Takes an assigned item back from its owner to make room for the critical item `forItemId`:
+ * back to the queue with its priority key, and no failure or decline counted (it did nothing
+ * wrong); blocked instead if it waits on unfinished work. The caller holds the item's row.
+ */
+export async function preemptWork(
+  ctx: WorkContext,
+  item: WorkItem,
+  forItemId: string,
+  reason: string,
+): Promise<WorkItem> {
+  if (!canPerform(item.state, 'preempt')) throw illegalTransition(item, 'preempt');
+  const next = await applyAction(ctx, item, 'preempt', null, reason, { preemptedFor: forItemId });
   return (await unfinishedDependencies(ctx, next)).length > 0
     ? applyAction(ctx, next, 'block', null, 'waiting on dependencies')
     : next;

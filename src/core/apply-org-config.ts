@@ -1,9 +1,24 @@
 import { DomainError } from './errors.js';
-import type { Actor } from './model.js';
+import type { Actor, WorkStage } from './model.js';
 import { diffOrgConfig, type OrgDiff } from './diff-org-config.js';
 import type { OrgModel } from './org-config.js';
 import type { ReadStores, TxStores } from './ports/store.js';
 import type { Clock } from './clock.js';
+
+/**
+ * Whether a work type's stages may change from `before` to `after` while items are open: every
+ * open item's stage must still exist at the same place, so its next stage stays what it was or
+ * is a newly appended one. Stages may be appended and edited in place (name, skills, duration);
+ * removing, renaming or reordering them, or adding stages to a type without (or the reverse),
+ * would leave open items at a stage the type no longer has.
+ */
+function stagesKeepOpenItemsValid(
+  before: readonly WorkStage[],
+  after: readonly WorkStage[],
+): boolean {
+  if ((before.length === 0) !== (after.length === 0)) return false;
+  return before.every((stage, index) => after[index]?.id === stage.id);
+}
 
 /** The organization as stored now, in the same form a config file parses into. */
 export async function loadOrgModel(
@@ -31,7 +46,8 @@ export interface ApplyResult {
  * Applies a whole organization in one transaction: every added, changed or removed entry is an
  * event, followed by one `core.config.applied` naming who applied what. Removing an actor who
  * holds or is offered work or has live tokens, or a work type with open items, is refused and
- * nothing changes; a dry run meets the same refusals. Applying the same
+ * nothing changes; so is a change of a work type's stages that would strand its open items (see
+ * stagesKeepOpenItemsValid). A dry run meets the same refusals. Applying the same
  * file twice changes nothing and records nothing.
  */
 export async function applyOrgConfig(
@@ -90,6 +106,28 @@ export async function applyOrgConfig(
       );
     }
   }
+  for (const change of diff.changes) {
+    if (change.kind !== 'workType' || change.change !== 'changed') continue;
+    if (!(change.fields ?? []).includes('stages')) continue;
+    const before = current?.workTypes.find((t) => t.id === change.id)?.stages ?? [];
+    const after = desired.workTypes.find((t) => t.id === change.id)?.stages ?? [];
+    if (stagesKeepOpenItemsValid(before, after)) continue;
+    if ((await tx.work.countOpenOfType(change.id)) > 0) {
+      const index = desired.workTypes.findIndex((t) => t.id === change.id);
+      throw new DomainError(
+        'invalid_config',
+        `the stages of work type '${change.id}' cannot change this way while it has open work items`,
+        {
+          issues: [
+            {
+              path: `workTypes.${index}.stages`,
+              message: `'${change.id}' has open work: stages may only be appended or edited in place (same ids, same order); finish or cancel its open items first`,
+            },
+          ],
+        },
+      );
+    }
+  }
   // A dry run stops here: it has seen every refusal a real apply would meet, and writes nothing.
   if (options.dryRun === true)
     return { diff, revision: organization?.revision ?? 0, applied: false };
@@ -119,7 +157,12 @@ export async function applyOrgConfig(
         type: 'core.domain.upserted',
         actor: appliedBy,
         subject: d.id,
-        payload: { name: d.name, owners: [...d.owners], description: d.description },
+        payload: {
+          name: d.name,
+          owners: [...d.owners],
+          description: d.description,
+          preemption: d.preemption,
+        },
       });
     } else if (change.kind === 'actor') {
       const a = byId(desired.actors, change.id);
@@ -153,6 +196,10 @@ export async function applyOrgConfig(
           expectedDurationSeconds: t.expectedDurationSeconds,
           slaSeconds: t.slaSeconds,
           maxAttempts: t.maxAttempts,
+          stages: t.stages.map((stage) => ({
+            ...stage,
+            requiredSkills: { ...stage.requiredSkills },
+          })),
         },
       });
     }

@@ -30,13 +30,20 @@ export interface AttemptRecord {
 /**
  * Why an item went to its owner, recorded with the assignment: `manual` when a person or
  * program named the actor, `pull` when the actor asked and the engine chose (see
- * coordination/claim-work for the shape of its reasons).
+ * coordination/claim-work for the shape of its reasons), `preemption` when the engine made room
+ * for a critical item (see coordination/preempt-for-critical).
  */
 export type AssignmentDecision =
-  { mode: 'manual' } | { mode: 'offer_accepted' } | ({ mode: 'pull' } & Record<string, unknown>);
+  | { mode: 'manual' }
+  | { mode: 'offer_accepted' }
+  | ({ mode: 'pull' } & Record<string, unknown>)
+  | ({ mode: 'preemption' } & Record<string, unknown>);
 
 /** Why an item was offered to its actor: by hand, or `push` with the candidates and rejections. */
-export type OfferDecision = { mode: 'manual' } | ({ mode: 'push' } & Record<string, unknown>);
+export type OfferDecision =
+  | { mode: 'manual' }
+  | ({ mode: 'push' } & Record<string, unknown>)
+  | ({ mode: 'preemption' } & Record<string, unknown>);
 
 /** A summary of one applied configuration; the full diff is in the event too. */
 export interface ConfigChange {
@@ -58,7 +65,12 @@ export interface EventMap {
     revision: number;
     name: string;
   };
-  'core.domain.upserted': { name: string; owners: string[]; description: string };
+  'core.domain.upserted': {
+    name: string;
+    owners: string[];
+    description: string;
+    preemption: boolean;
+  };
   'core.domain.removed': Record<string, never>;
   'core.actor.upserted': {
     kind: string;
@@ -77,6 +89,12 @@ export interface EventMap {
     expectedDurationSeconds: number;
     slaSeconds: number;
     maxAttempts: number;
+    stages: {
+      id: string;
+      name: string;
+      requiredSkills: Record<string, number>;
+      expectedDurationSeconds: number;
+    }[];
   };
   'core.work_type.removed': Record<string, never>;
   'core.token.created': { name: string; role: TokenRole; actorId: string | null };
@@ -90,6 +108,8 @@ export interface EventMap {
     priorityClass: string;
     dependsOn: string[];
     state: WorkState;
+    /** The first stage, for a type with stages. */
+    stageId?: string;
   };
   'coordination.work.dependency_added': { dependsOn: string };
   'coordination.work.offered': WorkTransitionPayload & { decision: OfferDecision };
@@ -99,7 +119,27 @@ export interface EventMap {
   };
   'coordination.work.started': WorkTransitionPayload;
   'coordination.work.completed': WorkTransitionPayload & { attempt: AttemptRecord };
+  /**
+   * A stage that is not the last was completed: the item is queued again for the next stage,
+   * with no owner (the next one is chosen by that stage's skills).
+   */
+  'coordination.work.stage_completed': WorkTransitionPayload & {
+    fromStage: string;
+    toStage: string;
+    /** The actor that held the item and finished the stage. */
+    completedBy: string;
+  };
   'coordination.work.failed': WorkTransitionPayload & { attempt: AttemptRecord };
+  /**
+   * Taken back from its owner (assigned, not started) to make room for a critical item; the item
+   * keeps its priority and counts no failure or decline.
+   */
+  'coordination.work.preempted': WorkTransitionPayload & {
+    /** The critical item it made room for. */
+    preemptedFor: string;
+    /** The actor it was taken from, who receives the critical item. */
+    preemptedFrom: string;
+  };
   'coordination.work.released': WorkTransitionPayload;
   'coordination.work.blocked': WorkTransitionPayload & { waitingOn: string[] };
   'coordination.work.unblocked': WorkTransitionPayload;

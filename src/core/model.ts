@@ -10,6 +10,11 @@ export interface Domain {
   description: string;
   /** Actor ids of the humans accountable for the domain. */
   owners: readonly string[];
+  /**
+   * Whether a critical item of the domain that nobody has room for may take the place of the
+   * domain's lowest-priority unstarted work (see coordination/preempt-for-critical).
+   */
+  preemption: boolean;
 }
 
 export type ActorKind = 'human' | 'agent';
@@ -34,13 +39,31 @@ export interface Actor {
   lastHeartbeatAt: string | null;
 }
 
+/** One step of a staged work type: who may do it and how long it takes. */
+export interface WorkStage {
+  id: string;
+  name: string;
+  /** Minimum skill levels an actor needs to take an item at this stage. */
+  requiredSkills: Skills;
+  /** Expected time from start to completion of this stage, in seconds. */
+  expectedDurationSeconds: number;
+}
+
 export interface WorkType {
   id: string;
   domainId: string;
   name: string;
   description: string;
-  /** Minimum skill levels an actor needs to take work of this type. */
+  /**
+   * Minimum skill levels an actor needs to take work of this type. Empty when the type has
+   * stages: each stage names its own.
+   */
   requiredSkills: Skills;
+  /**
+   * The steps an item goes through in order (draft → review → approve); empty for a type done in
+   * one step. Completing a stage that is not the last queues the item for the next one.
+   */
+  stages: readonly WorkStage[];
   /** Expected time from start to completion, in seconds. */
   expectedDurationSeconds: number;
   /** Time from creation to completion the organization commits to, in seconds. */
@@ -80,6 +103,8 @@ interface WorkItemBase {
   priorityClass: PriorityClass;
   /** Ids of the items this one waits for. */
   dependsOn: readonly string[];
+  /** The stage the item is at, for a type with stages; null for a type without. */
+  stageId: string | null;
   /**
    * The ordering key of the coordination priority (higher first). Its time-dependent parts grow
    * alike for every item, so the key stays correct as time passes (see coordination/prioritize).

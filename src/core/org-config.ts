@@ -38,6 +38,8 @@ const domainSchema = z.strictObject({
   name: z.string().min(1),
   description: z.string().default(''),
   owners: z.array(idSchema).default([]),
+  /** Whether critical work may take the place of the domain's lowest-priority unstarted work. */
+  preemption: z.boolean().default(false),
 });
 
 const actorSchema = z.strictObject({
@@ -53,6 +55,15 @@ const actorSchema = z.strictObject({
   costPerHour: z.number().min(0).default(0),
 });
 
+/** One step of a staged work type; its name defaults to its id. */
+const stageSchema = z.strictObject({
+  id: idSchema,
+  name: z.string().min(1).optional(),
+  requiredSkills: skillsSchema.default({}),
+  /** Defaults to an equal share of the work type's expectedDuration. */
+  expectedDuration: durationSchema.optional(),
+});
+
 const workTypeSchema = z.strictObject({
   id: idSchema,
   domain: idSchema,
@@ -63,6 +74,8 @@ const workTypeSchema = z.strictObject({
   sla: durationSchema,
   /** Attempts before failing work stops being retried on another actor. */
   maxAttempts: z.number().int().min(1).max(100).default(DEFAULT_MAX_ATTEMPTS),
+  /** Ordered steps, each with its own skills; completing one queues the item for the next. */
+  stages: z.array(stageSchema).min(1, 'list at least one stage, or leave stages out').optional(),
 });
 
 /**
@@ -119,6 +132,26 @@ export const orgConfigSchema = z
       });
     });
     org.workTypes.forEach((type, index) => {
+      if (type.stages !== undefined) {
+        const seen = new Set<string>();
+        type.stages.forEach((stage, s) => {
+          if (seen.has(stage.id))
+            ctx.addIssue({
+              code: 'custom',
+              path: ['workTypes', index, 'stages', s, 'id'],
+              message: `duplicate stage id '${stage.id}'`,
+            });
+          seen.add(stage.id);
+        });
+        // One place for the skills of each step: a type-wide requirement beside the stages'
+        // would leave readers guessing which applies.
+        if (Object.keys(type.requiredSkills).length > 0)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['workTypes', index, 'requiredSkills'],
+            message: 'a work type with stages names the skills of each stage instead',
+          });
+      }
       if (!domains.has(type.domain)) {
         ctx.addIssue({
           code: 'custom',
@@ -150,6 +183,7 @@ export function toOrgModel(config: OrgConfig): OrgModel {
       name: d.name,
       description: d.description,
       owners: d.owners,
+      preemption: d.preemption,
     })),
     actors: config.actors.map((a) => ({
       id: a.id,
@@ -170,6 +204,14 @@ export function toOrgModel(config: OrgConfig): OrgModel {
       expectedDurationSeconds: t.expectedDuration,
       slaSeconds: t.sla,
       maxAttempts: t.maxAttempts,
+      stages: (t.stages ?? []).map((stage, _, all) => ({
+        id: stage.id,
+        name: stage.name ?? stage.id,
+        requiredSkills: stage.requiredSkills as Record<string, SkillLevel>,
+        // Whole seconds, at least one, so the exported file parses back to the same model.
+        expectedDurationSeconds:
+          stage.expectedDuration ?? Math.max(1, Math.round(t.expectedDuration / all.length)),
+      })),
     })),
   };
 }
@@ -188,6 +230,7 @@ export function toOrgConfigDocument(model: OrgModel): OrgConfigInput {
       name: d.name,
       description: d.description,
       owners: [...d.owners],
+      preemption: d.preemption,
     })),
     actors: model.actors.map((a) => ({
       id: a.id,
@@ -209,6 +252,16 @@ export function toOrgConfigDocument(model: OrgModel): OrgConfigInput {
       expectedDuration: formatDuration(t.expectedDurationSeconds),
       sla: formatDuration(t.slaSeconds),
       maxAttempts: t.maxAttempts,
+      ...(t.stages.length === 0
+        ? {}
+        : {
+            stages: t.stages.map((stage) => ({
+              id: stage.id,
+              name: stage.name,
+              requiredSkills: { ...stage.requiredSkills },
+              expectedDuration: formatDuration(stage.expectedDurationSeconds),
+            })),
+          }),
     })),
   };
 }

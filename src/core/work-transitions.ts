@@ -9,6 +9,10 @@ export const WORK_ACTIONS = {
   assign: { from: ['queued', 'offered'], to: 'assigned' },
   start: { from: ['assigned'], to: 'in_progress' },
   complete: { from: ['in_progress'], to: 'done' },
+  // Completing a stage that is not the last: the item goes back to the queue for the next stage.
+  complete_stage: { from: ['in_progress'], to: 'queued' },
+  // Taken back from its owner to make room for a critical item; only before work has started.
+  preempt: { from: ['assigned'], to: 'queued' },
   fail: { from: ['assigned', 'in_progress'], to: 'failed' },
   release: { from: ['offered', 'assigned', 'in_progress'], to: 'queued' },
   block: { from: ['queued'], to: 'blocked' },
@@ -23,6 +27,18 @@ export const WORK_ACTIONS = {
 } as const satisfies Record<string, { from: readonly WorkState[]; to: WorkState }>;
 
 export type WorkAction = keyof typeof WORK_ACTIONS;
+
+/**
+ * Actions the engine derives and nobody requests: blocking follows from dependencies, a stage
+ * is completed by requesting `complete` on an item with stages still to go, and preemption is
+ * the engine's own decision.
+ */
+export const DERIVED_ACTIONS = [
+  'block',
+  'unblock',
+  'complete_stage',
+  'preempt',
+] as const satisfies readonly WorkAction[];
 export const WORK_ACTION_NAMES = Object.keys(WORK_ACTIONS) as WorkAction[];
 
 /** The actions allowed from a state, in table order. */

@@ -5,6 +5,7 @@ import { dispatchOffers } from '../coordination/dispatch-offers.js';
 import { expireLeases } from '../coordination/expire-leases.js';
 import { explainWork, type WorkExplanation } from '../coordination/explain-work.js';
 import { learnedEstimates, type LearnedEstimates } from '../coordination/learned-estimates.js';
+import { preemptForCritical, preemptQueuedCritical } from '../coordination/preempt-for-critical.js';
 import { recordHeartbeat, setActorStatus } from '../coordination/set-actor-status.js';
 import {
   transitionWork,
@@ -176,9 +177,20 @@ export class ControlPlane {
 
   // ── work ───────────────────────────────────────────────────────────────────────────────
 
+  /**
+   * Creates a work item. A critical item that nobody with the skills has room for may, in a
+   * domain that allows it, take the place of lower-priority work at once, in the same
+   * transaction: the engine decides that (as `system`), not the creator. Returns the item as the
+   * transaction left it.
+   */
   async createWork(principal: Principal, input: NewWork): Promise<WorkItem> {
     requireRole(principal, WRITERS, 'create work');
-    return this.write((tx) => createWork(this.workContext(tx, principal), input));
+    return this.write(async (tx) => {
+      const item = await createWork(this.workContext(tx, principal), input);
+      if (item.priorityClass !== 'critical' || item.state !== 'queued') return item;
+      const outcome = await preemptForCritical(this.workContext(tx, SYSTEM), item.id);
+      return outcome.preempted === null ? item : outcome.item;
+    });
   }
 
   async transitionWork(
@@ -221,6 +233,14 @@ export class ControlPlane {
   /** Push: offers queued work to actors in push mode; the runtime's timer calls this. */
   async dispatchOffers(limit = 100): Promise<WorkItem[]> {
     return this.write((tx) => dispatchOffers(this.workContext(tx, SYSTEM), limit));
+  }
+
+  /**
+   * Makes room for queued critical items nobody with the skills has room for, in domains that
+   * allow preemption; the runtime's timer calls this.
+   */
+  async preemptForCritical(limit = 100): Promise<string[]> {
+    return this.write((tx) => preemptQueuedCritical(this.workContext(tx, SYSTEM), limit));
   }
 
   /** Re-queues items whose lease or offer ran out; the runtime's timer calls this. */

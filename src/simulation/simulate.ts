@@ -57,7 +57,7 @@ export function scenarioOrganization(scenario: Scenario): OrgModel {
   return {
     name: scenario.metadata.name,
     description: scenario.metadata.description,
-    domains: [{ id: DOMAIN, name: 'Simulation', description: '', owners: [] }],
+    domains: [{ id: DOMAIN, name: 'Simulation', description: '', owners: [], preemption: false }],
     actors: scenario.actors.flatMap((group) =>
       Array.from({ length: group.count }, (_, i) => ({
         id: memberId(group, i),
@@ -79,6 +79,7 @@ export function scenarioOrganization(scenario: Scenario): OrgModel {
       expectedDurationSeconds: t.expectedDuration ?? meanOf(t.duration),
       slaSeconds: t.deadline,
       maxAttempts: t.maxAttempts,
+      stages: [],
     })),
   };
 }

@@ -1,13 +1,21 @@
-import { Migrator, type Kysely, type MigrationResultSet } from 'kysely';
+import { Migrator, type Kysely, type Migration, type MigrationResultSet } from 'kysely';
 import { migration0001Core } from './migrations/0001-core.js';
 import { migration0002Coordination } from './migrations/0002-coordination.js';
 import { migration0003Learning } from './migrations/0003-learning.js';
+import { migration0004Stages } from './migrations/0004-stages.js';
+import { migration0005Preemption } from './migrations/0005-preemption.js';
 
-/** The one migration set, for both dialects, in order. */
-const MIGRATIONS = {
+/**
+ * The one migration set, for both dialects. They run in name order; a migration may arrive with
+ * a lower number than one a database has already run (work developed side by side), so those
+ * are independent of each other and run as they appear (see allowUnorderedMigrations below).
+ */
+export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-core': migration0001Core,
   '0002-coordination': migration0002Coordination,
   '0003-learning': migration0003Learning,
+  '0004-stages': migration0004Stages,
+  '0005-preemption': migration0005Preemption,
 };
 
 export interface MigrationReport {
@@ -23,11 +31,14 @@ const ATTEMPTS = 6;
  * on PostgreSQL Kysely's migration lock serializes them; SQLite has no such lock, so a process
  * that loses the race (its transaction rolls back) looks again and finds the work done.
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the migrator works on any schema
-export async function migrateToLatest(db: Kysely<any>): Promise<MigrationReport> {
+export async function migrateToLatest(
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the migrator works on any schema
+  db: Kysely<any>,
+  migrations: Readonly<Record<string, Migration>> = MIGRATIONS,
+): Promise<MigrationReport> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await migrateOnce(db);
+      return await migrateOnce(db, migrations);
     } catch (error) {
       if (attempt >= ATTEMPTS) throw error;
       // 50 ms, doubling: a loaded machine may need a second or so for the winner to finish.
@@ -36,11 +47,17 @@ export async function migrateToLatest(db: Kysely<any>): Promise<MigrationReport>
   }
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the migrator works on any schema
-async function migrateOnce(db: Kysely<any>): Promise<MigrationReport> {
+async function migrateOnce(
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the migrator works on any schema
+  db: Kysely<any>,
+  migrations: Readonly<Record<string, Migration>>,
+): Promise<MigrationReport> {
   const migrator = new Migrator({
     db,
-    provider: { getMigrations: () => Promise.resolve(MIGRATIONS) },
+    provider: { getMigrations: () => Promise.resolve({ ...migrations }) },
+    // A database that ran 0004 before 0003 existed must still take 0003 when it arrives,
+    // instead of refusing to start; pending migrations still run in name order.
+    allowUnorderedMigrations: true,
   });
   const result: MigrationResultSet = await migrator.migrateToLatest();
   if (result.error !== undefined) {

@@ -24,6 +24,8 @@ export interface DomainsTable {
   name: string;
   description: string;
   owners: string;
+  /** 1 when the domain allows preemption, else 0 (SQLite has no boolean). */
+  preemption: number;
 }
 
 export interface ActorsTable {
@@ -48,6 +50,7 @@ export interface WorkTypesTable {
   expected_duration_seconds: number;
   sla_seconds: number;
   max_attempts: number;
+  stages: string;
 }
 
 export interface WorkItemsTable {
@@ -59,6 +62,8 @@ export interface WorkItemsTable {
   due_at: string | null;
   priority_class: string;
   priority: number;
+  /** The item's stage; '' for a type without stages (the model's null). */
+  stage_id: string;
   state: string;
   owner_id: string | null;
   offered_to: string | null;

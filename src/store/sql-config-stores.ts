@@ -9,6 +9,7 @@ const toDomain = (row: Selectable<DomainsTable>): Domain => ({
   name: row.name,
   description: row.description,
   owners: parseJson(row.owners),
+  preemption: row.preemption === 1,
 });
 
 export class SqlDomainStore implements DomainStore {
@@ -32,6 +33,7 @@ export class SqlDomainStore implements DomainStore {
       name: domain.name,
       description: domain.description,
       owners: toJson(domain.owners),
+      preemption: domain.preemption ? 1 : 0,
     };
     await this.db
       .insertInto('domains')
@@ -54,6 +56,7 @@ const toWorkType = (row: Selectable<WorkTypesTable>): WorkType => ({
   expectedDurationSeconds: row.expected_duration_seconds,
   slaSeconds: row.sla_seconds,
   maxAttempts: row.max_attempts,
+  stages: parseJson(row.stages),
 });
 
 export class SqlWorkTypeStore implements WorkTypeStore {
@@ -83,6 +86,7 @@ export class SqlWorkTypeStore implements WorkTypeStore {
       expected_duration_seconds: workType.expectedDurationSeconds,
       sla_seconds: workType.slaSeconds,
       max_attempts: workType.maxAttempts,
+      stages: toJson(workType.stages),
     };
     await this.db
       .insertInto('work_types')

@@ -1,6 +1,6 @@
 import { sql, type Kysely, type RawBuilder, type Selectable } from 'kysely';
 import { TERMINAL_STATES, type WorkItem } from '../core/model.js';
-import type { QueueRef, WorkFilter, WorkStore } from '../core/ports/work-store.js';
+import type { QueueRef, WorkFilter, WorkQueue, WorkStore } from '../core/ports/work-store.js';
 import type { Dialect } from '../core/ports/store.js';
 import { parseJson, toJson } from './json-column.js';
 import { PreparedQuery } from './prepared-query.js';
@@ -39,6 +39,7 @@ const changeable = (a: Row) => ({
   due_at: a.due_at,
   priority_class: a.priority_class,
   priority: a.priority,
+  stage_id: a.stage_id,
   state: a.state,
   owner_id: a.owner_id,
   offered_to: a.offered_to,
@@ -60,15 +61,19 @@ const UPDATE = new PreparedQuery((db, a: Row & { expected_version: number }) =>
     .where('id', '=', a.id)
     .where('version', '=', a.expected_version),
 );
-const queueHead = (db: Kysely<Database>, dialect: Dialect, typeId: string) =>
+/** The stored form of a stage: '' for a type without stages. */
+const stageKey = (stageId: string | null): string => stageId ?? '';
+/** The head of one (type, stage) queue: one probe of the claim index. */
+const queueHead = (db: Kysely<Database>, dialect: Dialect, typeId: string, stage: string) =>
   selectItems(db, dialect)
     .where('state', '=', 'queued')
     .where('type_id', '=', typeId)
+    .where('stage_id', '=', stage)
     .orderBy('priority', 'desc')
     .orderBy('id')
     .limit(1);
-const QUEUE_HEAD = new PreparedQuery((db, a: { typeId: string }, dialect) =>
-  queueHead(db, dialect, a.typeId),
+const QUEUE_HEAD = new PreparedQuery((db, a: { typeId: string; stage: string }, dialect) =>
+  queueHead(db, dialect, a.typeId, a.stage),
 );
 /** Skips a row another transaction holds instead of waiting for it. */
 const LOCK_IF_QUEUED = new PreparedQuery((db, a: { id: string }, dialect) =>
@@ -119,6 +124,7 @@ function toItem(row: RowWithDependencies): WorkItem {
     priorityClass: row.priority_class,
     priority: row.priority,
     dependsOn: parseJson(row.depends_on),
+    stageId: row.stage_id === '' ? null : row.stage_id,
     attempts: row.attempts,
     failedBy: parseJson(row.failed_by),
     declinedBy: parseJson(row.declined_by),
@@ -144,6 +150,7 @@ function toRow(item: WorkItem): Row {
     due_at: item.dueAt,
     priority_class: item.priorityClass,
     priority: item.priority,
+    stage_id: stageKey(item.stageId),
     state: item.state,
     owner_id: item.ownerId,
     offered_to: item.offeredTo,
@@ -180,6 +187,8 @@ export class SqlWorkStore implements WorkStore {
     if (filter.typeId !== undefined) query = query.where('type_id', '=', filter.typeId);
     if (filter.ownerId !== undefined) query = query.where('owner_id', '=', filter.ownerId);
     if (filter.offeredTo !== undefined) query = query.where('offered_to', '=', filter.offeredTo);
+    if (filter.priorityClass !== undefined)
+      query = query.where('priority_class', '=', filter.priorityClass);
     if (filter.after !== undefined) query = query.where('id', '>', filter.after);
     return (await query.execute()).map(toItem);
   }
@@ -194,31 +203,31 @@ export class SqlWorkStore implements WorkStore {
   }
 
   async nextClaimable(queues: readonly QueueRef[], actorId: string): Promise<WorkItem | null> {
-    // The head of each type's queue is one index probe (state, type_id, priority desc, id); the
-    // best head wins. One query over all types would sort every queued item of those types.
+    // The head of each (type, stage) queue is one index probe; the best head (stored key plus
+    // its queue's offset) wins. One query over all queues would sort every queued item of them.
     const skipped: string[] = [];
-    const head = async (typeId: string) =>
+    const head = async ({ typeId, stageId }: WorkQueue) =>
       skipped.length === 0
-        ? QUEUE_HEAD.takeFirst(this.db, this.dialect, { typeId })
-        : queueHead(this.db, this.dialect, typeId)
+        ? QUEUE_HEAD.takeFirst(this.db, this.dialect, { typeId, stage: stageKey(stageId) })
+        : queueHead(this.db, this.dialect, typeId, stageKey(stageId))
             .where('id', 'not in', skipped)
             .executeTakeFirst();
     for (;;) {
       let best: RowWithDependencies | undefined;
       let bestOffset = 0;
-      for (const { typeId, offset } of queues) {
-        let candidate = await head(typeId);
+      for (const queue of queues) {
+        let candidate = await head(queue);
         // Work this actor failed or declined before waits for someone else.
         while (candidate !== undefined && passedOver(candidate, actorId)) {
           skipped.push(candidate.id);
-          candidate = await head(typeId);
+          candidate = await head(queue);
         }
         if (
           candidate !== undefined &&
-          (best === undefined || ranksBefore(candidate, offset, best, bestOffset))
+          (best === undefined || ranksBefore(candidate, queue.offset, best, bestOffset))
         ) {
           best = candidate;
-          bestOffset = offset;
+          bestOffset = queue.offset;
         }
       }
       if (best === undefined) return null;
@@ -237,6 +246,7 @@ export class SqlWorkStore implements WorkStore {
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .where('state', '=', 'queued')
       .where('type_id', '=', item.typeId)
+      .where('stage_id', '=', stageKey(item.stageId))
       .where((eb) =>
         eb.or([
           eb('priority', '>', item.priority),

@@ -1,7 +1,7 @@
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ClaimOutcome, PullDecision } from '../../src/coordination/claim-work.js';
 import { ManualClock } from '../../src/core/clock.js';
-import { TERMINAL_STATES, type WorkItem } from '../../src/core/model.js';
+import type { WorkItem } from '../../src/core/model.js';
 import { orgConfigSchema, toOrgModel, type OrgConfigInput } from '../../src/core/org-config.js';
 import { SYSTEM, type Principal } from '../../src/core/principal.js';
 import { ControlPlane } from '../../src/runtime/control-plane.js';
@@ -12,7 +12,14 @@ import {
   openTestControlPlane,
   type TestControlPlane,
 } from '../support/dialects.js';
-import { allEvents, allWork, eventsAbout, expectDomainError, SKILLED_ACTORS } from './fixtures.js';
+import {
+  allEvents,
+  allWork,
+  clearBacklog,
+  eventsAbout,
+  expectDomainError,
+  SKILLED_ACTORS,
+} from './fixtures.js';
 
 /**
  * Two work types with skill requirements, and actors that meet some of them: ann and cat only
@@ -62,13 +69,6 @@ function claimed(outcome: ClaimOutcome): { item: WorkItem; decision: PullDecisio
   if (outcome.claimed === null)
     throw new Error(`expected a claim, got ${outcome.reason}: ${outcome.message}`);
   return { item: outcome.claimed, decision: outcome.decision };
-}
-
-/** Cancels every unfinished item, so each test starts from an empty queue. */
-async function clearBacklog(cp: ControlPlane): Promise<void> {
-  for (const item of await allWork(cp)) {
-    if (!TERMINAL_STATES.includes(item.state)) await cp.transitionWork(SYSTEM, item.id, 'cancel');
-  }
 }
 
 for (const dialect of DIALECTS) {

@@ -18,7 +18,7 @@ const LOG: NewEvent[] = [
     type: 'core.domain.upserted',
     actor: 'cli:ann',
     subject: 'ops',
-    payload: { name: 'Ops', owners: [], description: '' },
+    payload: { name: 'Ops', owners: [], description: '', preemption: false },
   },
   {
     type: 'core.work_type.upserted',
@@ -31,6 +31,7 @@ const LOG: NewEvent[] = [
       expectedDurationSeconds: 60,
       slaSeconds: 600,
       maxAttempts: 3,
+      stages: [],
     },
   },
   {

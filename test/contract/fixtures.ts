@@ -3,7 +3,7 @@ import type { Clock } from '../../src/core/clock.js';
 import { newId } from '../../src/core/ids.js';
 import { DomainError, type ErrorCode } from '../../src/core/errors.js';
 import type { StoredEvent } from '../../src/core/events.js';
-import type { WorkItem, WorkState } from '../../src/core/model.js';
+import { TERMINAL_STATES, type WorkItem, type WorkState } from '../../src/core/model.js';
 import {
   orgConfigSchema,
   toOrgModel,
@@ -95,6 +95,12 @@ export async function seedOrg(
   expect(result.applied).toBe(true);
 }
 
+/** Applies a whole organization document, which must change something. */
+export async function applyDocument(cp: ControlPlane, document: OrgConfigInput): Promise<void> {
+  const result = await cp.applyConfig(SYSTEM, toOrgModel(orgConfigSchema.parse(document)), 'test');
+  expect(result.applied).toBe(true);
+}
+
 /** Awaits a promise that must reject with a DomainError of `code`, and returns the error. */
 export async function expectDomainError(
   promise: Promise<unknown>,
@@ -134,6 +140,13 @@ export async function allWork(cp: ControlPlane): Promise<WorkItem[]> {
     });
     items.push(...page);
     if (page.length < 1000) return items;
+  }
+}
+
+/** Cancels every unfinished item, so each test starts from an empty queue. */
+export async function clearBacklog(cp: ControlPlane): Promise<void> {
+  for (const item of await allWork(cp)) {
+    if (!TERMINAL_STATES.includes(item.state)) await cp.transitionWork(SYSTEM, item.id, 'cancel');
   }
 }
 
@@ -207,6 +220,7 @@ export function handMadeItem(clock: Clock, title: string): WorkItem {
     priorityClass: 'normal',
     priority: 0,
     dependsOn: [],
+    stageId: null,
     attempts: 0,
     failedBy: [],
     declinedBy: [],

@@ -126,6 +126,8 @@ const VERB: Record<WorkAction, string> = {
   assign: 'assigned',
   start: 'started',
   complete: 'completed',
+  complete_stage: 'stage_completed',
+  preempt: 'preempted',
   fail: 'failed',
   release: 'released',
   block: 'blocked',

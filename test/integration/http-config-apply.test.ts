@@ -224,6 +224,31 @@ describe('POST /v1/config/apply', () => {
         ],
       },
     ],
+    [
+      'workTypes.0.stages.1.id',
+      {
+        ...HTTP_ORG,
+        workTypes: workTypes.map((t, i) =>
+          i === 0
+            ? {
+                ...t,
+                requiredSkills: {},
+                stages: [
+                  { id: 'draft', requiredSkills: { writing: 2 } },
+                  { id: 'draft', requiredSkills: { editing: 2 } },
+                ],
+              }
+            : t,
+        ),
+      },
+    ],
+    [
+      'domains.1.preemption',
+      {
+        ...HTTP_ORG,
+        domains: (HTTP_ORG.domains ?? []).map((d, i) => (i === 1 ? { ...d, preemption: 'on' } : d)),
+      },
+    ],
     ['apiVersion', { ...HTTP_ORG, apiVersion: 'autonomy/v2' }],
     ['metadata', { ...HTTP_ORG, metadata: undefined }],
   ])('refuses an invalid document with 422 naming %s, dry run or not', async (path, document) => {

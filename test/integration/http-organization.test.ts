@@ -35,8 +35,14 @@ describe('domains', () => {
     expect(response.statusCode).toBe(200);
     const { items } = json<{ items: Domain[] }>(response);
     expect(items).toEqual([
-      { id: 'billing', name: 'Billing', description: '', owners: ['hugo'] },
-      { id: 'support', name: 'Support', description: 'Customer support', owners: ['hana'] },
+      { id: 'billing', name: 'Billing', description: '', owners: ['hugo'], preemption: false },
+      {
+        id: 'support',
+        name: 'Support',
+        description: 'Customer support',
+        owners: ['hana'],
+        preemption: false,
+      },
     ]);
   });
 
@@ -47,6 +53,7 @@ describe('domains', () => {
       name: 'Support',
       description: 'Customer support',
       owners: ['hana'],
+      preemption: false,
     });
     const problem = await expectRefusedWithoutChange(
       fx,
@@ -73,6 +80,7 @@ describe('work types', () => {
       expectedDurationSeconds: 3600,
       slaSeconds: 86_400,
       maxAttempts: 3,
+      stages: [],
     });
   });
 

@@ -1,22 +1,31 @@
-import type { WorkItem, WorkState } from '../model.js';
+import type { PriorityClass, WorkItem, WorkState } from '../model.js';
 
 export interface WorkFilter {
   state?: WorkState | undefined;
   typeId?: string | undefined;
   ownerId?: string | undefined;
   offeredTo?: string | undefined;
+  priorityClass?: PriorityClass | undefined;
   /** Return items whose id sorts after this one (ids are time-ordered). */
   after?: string | undefined;
   limit: number;
 }
 
 /**
- * One work type's queue as a claim compares it with the others: the points its items' stored
- * keys are raised by (the part of priority that is the same for every item of the type and
- * may change while they wait, see coordination/prioritize).
+ * One queue of claimable work: the queued items of a type at one of its stages (null for a type
+ * without stages). Who may take from it depends on that stage's skills.
  */
-export interface QueueRef {
+export interface WorkQueue {
   typeId: string;
+  stageId: string | null;
+}
+
+/**
+ * A queue as a claim compares it with the others: the points its items' stored keys are raised
+ * by (the part of priority that is the same for every item of the queue and may change while
+ * they wait: the slack their expected remaining duration takes up, see coordination/prioritize).
+ */
+export interface QueueRef extends WorkQueue {
   offset: number;
 }
 
@@ -34,7 +43,7 @@ export interface WorkReader {
   countOfferedTo(actorId: string): Promise<number>;
   /** Number of items of a type that are not yet done, failed or cancelled. */
   countOpenOfType(typeId: string): Promise<number>;
-  /** 1 + the number of queued items of the same type ahead of this one. */
+  /** 1 + the number of queued items of the same type and stage ahead of this one. */
   rankInQueue(item: WorkItem): Promise<number>;
 }
 
@@ -50,10 +59,10 @@ export interface WorkStore extends WorkReader {
   update(item: WorkItem): Promise<boolean>;
   addDependency(id: string, dependsOn: string): Promise<void>;
   /**
-   * The highest-priority queued item of one of these types (its stored key plus its queue's
-   * offset), locked for this transaction. On PostgreSQL rows other transactions hold are
-   * skipped, so concurrent claimers never wait for or receive the same item. Items `actorId`
-   * failed or declined before are passed over: they go to others.
+   * The highest-priority queued item of one of these queues (type and stage; its stored key plus
+   * its queue's offset), locked for this transaction. On PostgreSQL rows other transactions hold are skipped, so concurrent claimers
+   * never wait for or receive the same item. Items `actorId` failed or declined before are passed
+   * over: they go to others.
    */
   nextClaimable(queues: readonly QueueRef[], actorId: string): Promise<WorkItem | null>;
   /** Offered or held items whose lease ran out before `now`, oldest deadline first. */

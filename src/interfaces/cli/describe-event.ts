@@ -26,6 +26,10 @@ export function describeEvent(event: StoredEvent): string {
     const parts = [`${String(p.from)} → ${String(p.to)}`];
     if (text(p.ownerId) !== null) parts.push(`owner ${String(p.ownerId)}`);
     if (text(p.offeredTo) !== null) parts.push(`offered to ${String(p.offeredTo)}`);
+    if (text(p.fromStage) !== null && text(p.toStage) !== null)
+      parts.push(
+        `stage ${String(p.fromStage)} → ${String(p.toStage)} finished by ${String(p.completedBy)}`,
+      );
     if (Array.isArray(p.waitingOn)) parts.push(`waiting on ${p.waitingOn.map(String).join(', ')}`);
     if (text(p.reason) !== null) parts.push(`reason: ${String(p.reason)}`);
     return parts.join(', ');

@@ -32,6 +32,11 @@ export const domainSchema = z.object({
   name: z.string(),
   description: z.string(),
   owners: ids,
+  preemption: z
+    .boolean()
+    .describe(
+      "whether a critical item nobody has room for may take the place of the domain's lowest-priority assigned, not yet started, work",
+    ),
 });
 
 export const actorSchema = z.object({
@@ -56,6 +61,19 @@ export const workTypeSchema = z.object({
   expectedDurationSeconds: z.number(),
   slaSeconds: z.number(),
   maxAttempts: z.number().int().describe('attempts before a failing item stops being retried'),
+  stages: z
+    .array(
+      z.object({
+        id: z.string(),
+        name: z.string(),
+        requiredSkills: skillsSchema,
+        expectedDurationSeconds: z.number(),
+      }),
+    )
+    .readonly()
+    .describe(
+      'ordered steps, each with its own skills (the type then has no requiredSkills of its own); completing one queues the item for the next; empty for a type done in one step',
+    ),
 });
 
 export const workItemSchema = z.object({
@@ -68,6 +86,12 @@ export const workItemSchema = z.object({
   priorityClass: z.enum(PRIORITY_CLASSES),
   priority: z.number().describe('ordering key of the priority score (higher first); see /explain'),
   dependsOn: ids,
+  stageId: z
+    .string()
+    .nullable()
+    .describe(
+      'the stage the item is at, for a work type with stages (its skills decide who takes the item); null otherwise',
+    ),
   declinedBy: ids.describe('actors that rejected an offer of the item or let it time out'),
   failedBy: ids.describe('actors whose attempt failed; claims do not give the item back to them'),
   attempts: z.number().int(),
@@ -157,10 +181,6 @@ export const explanationSchema = z.object({
     .extend({ configuredSeconds: z.number() })
     .nullable()
     .describe("the item's work type: what the slack part of the priority expects"),
-  rank: z.number().int().nullable(),
-  owner: z
-    .object({ actorId: z.string(), leaseExpiresAt: z.string(), decision: z.unknown() })
-    .nullable(),
   offer: z
     .object({ actorId: z.string(), expiresAt: z.string(), decision: z.unknown() })
     .nullable()
@@ -172,6 +192,34 @@ export const explanationSchema = z.object({
     })
     .nullable()
     .describe('for a queued item: how push matching scores the push actors now'),
+  stage: z
+    .object({
+      id: z.string(),
+      name: z.string(),
+      position: z.number().int().describe('1 for the first stage'),
+      of: z.number().int().describe('how many stages the type has'),
+      requiredSkills: skillsSchema,
+      next: z
+        .string()
+        .nullable()
+        .describe('the stage completing this one leads to; null at the last'),
+    })
+    .nullable()
+    .describe('for a work type with stages: where the item stands among them'),
+  rank: z
+    .number()
+    .int()
+    .nullable()
+    .describe('for a queued item: 1 + the queued items of its type (and stage) ahead of it'),
+  owner: z
+    .object({ actorId: z.string(), leaseExpiresAt: z.string(), decision: z.unknown() })
+    .nullable(),
+  preempted: z
+    .object({ for: z.string(), from: z.string(), at: z.string() })
+    .nullable()
+    .describe(
+      'for an item without an owner that lost its last one to preemption: the critical item it made room for, the actor it was taken from, and when',
+    ),
   waitingOn: z.array(z.object({ id: z.string(), state: z.string() })),
   candidates: z.array(
     z.object({ actorId: z.string(), eligible: z.boolean(), reasons: z.array(z.string()) }),

@@ -6,6 +6,8 @@ import { QueueIndex, type QueueEntry } from './queue-index.js';
 const HELD_STATES = new Set<WorkItem['state']>(['assigned', 'in_progress']);
 const LEASED_STATES = new Set<WorkItem['state']>(['offered', 'assigned', 'in_progress']);
 const TERMINAL = new Set<WorkItem['state']>(TERMINAL_STATES);
+/** One queue per type, or per stage of a type with stages. */
+const queueKey = (typeId: string, stageId: string | null) => `${typeId}\u0000${stageId ?? ''}`;
 
 function addTo(index: Map<string, Set<string>>, key: string, id: string): void {
   let set = index.get(key);
@@ -14,8 +16,8 @@ function addTo(index: Map<string, Set<string>>, key: string, id: string): void {
 }
 
 /**
- * Work items in memory, with the indexes the SQL schema has: a queue per work type in claim
- * order, what each actor holds and is offered, and the leased items. Every write keeps the
+ * Work items in memory, with the indexes the SQL schema has: a queue per work type (or stage)
+ * in claim order, what each actor holds and is offered, and the leased items. Every write keeps the
  * indexes in step and is undone if its transaction rolls back. Items are stored as given and
  * handed out as stored: the use cases build new items, they never change one in place.
  */
@@ -47,6 +49,8 @@ export class MemoryWorkStore implements WorkStore {
       if (filter.typeId !== undefined && item.typeId !== filter.typeId) continue;
       if (filter.ownerId !== undefined && item.ownerId !== filter.ownerId) continue;
       if (filter.offeredTo !== undefined && item.offeredTo !== filter.offeredTo) continue;
+      if (filter.priorityClass !== undefined && item.priorityClass !== filter.priorityClass)
+        continue;
       found.push(item);
     }
     return Promise.resolve(found);
@@ -73,7 +77,7 @@ export class MemoryWorkStore implements WorkStore {
   }
 
   rankInQueue(item: WorkItem): Promise<number> {
-    const queue = this.#queues.get(item.typeId);
+    const queue = this.#queues.get(queueKey(item.typeId, item.stageId));
     return Promise.resolve(1 + (queue?.position(item) ?? 0));
   }
 
@@ -81,8 +85,8 @@ export class MemoryWorkStore implements WorkStore {
     // Each queue's head (its stored key plus the queue's offset) against the others'.
     let best: WorkItem | null = null;
     let bestRank = 0;
-    for (const { typeId, offset } of queues) {
-      for (const entry of this.#queues.get(typeId)?.entries ?? []) {
+    for (const { typeId, stageId, offset } of queues) {
+      for (const entry of this.#queues.get(queueKey(typeId, stageId))?.entries ?? []) {
         const item = this.#items.get(entry.id) as WorkItem;
         // Work this actor failed or declined before waits for someone else.
         if (item.failedBy.includes(actorId) || item.declinedBy.includes(actorId)) continue;
@@ -183,8 +187,9 @@ export class MemoryWorkStore implements WorkStore {
 
   #index(item: WorkItem): void {
     if (item.state === 'queued') {
-      let queue = this.#queues.get(item.typeId);
-      if (queue === undefined) this.#queues.set(item.typeId, (queue = new QueueIndex()));
+      const key = queueKey(item.typeId, item.stageId);
+      let queue = this.#queues.get(key);
+      if (queue === undefined) this.#queues.set(key, (queue = new QueueIndex()));
       queue.insert(entryOf(item));
     }
     if (HELD_STATES.has(item.state) && item.ownerId !== null)
@@ -194,7 +199,8 @@ export class MemoryWorkStore implements WorkStore {
   }
 
   #unindex(item: WorkItem): void {
-    if (item.state === 'queued') this.#queues.get(item.typeId)?.remove(entryOf(item));
+    if (item.state === 'queued')
+      this.#queues.get(queueKey(item.typeId, item.stageId))?.remove(entryOf(item));
     if (item.ownerId !== null) this.#held.get(item.ownerId)?.delete(item.id);
     if (item.offeredTo !== null) this.#offered.get(item.offeredTo)?.delete(item.id);
     this.#leased.delete(item.id);

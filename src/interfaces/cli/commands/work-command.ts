@@ -145,6 +145,7 @@ export function workCommand(program: Command, ctx: CliContext): Command {
         ctx.print(`${detail.id}  ${detail.title}`);
         const fields: [string, string][] = [
           ['type', detail.typeId],
+          ['stage', detail.stageId ?? '-'],
           ['state', stateLine(detail)],
           ['priority', detail.priorityClass],
           ['value', String(detail.value)],
@@ -227,6 +228,15 @@ export function workCommand(program: Command, ctx: CliContext): Command {
       ctx.output(explanation, () => {
         const p = explanation.priority;
         ctx.print(`${explanation.itemId}: ${explanation.summary}`);
+        const stage = explanation.stage;
+        if (stage !== null) {
+          const needs = Object.entries(stage.requiredSkills)
+            .map(([skill, level]) => `${skill} ≥ ${level}`)
+            .join(', ');
+          ctx.print(
+            `  stage ${stage.id} (${stage.position} of ${stage.of}) needs ${needs === '' ? 'no skills' : needs}; next: ${stage.next ?? 'done'}`,
+          );
+        }
         ctx.print(
           `  priority ${p.total.toFixed(1)} = class ${p.class.toFixed(1)} + value ${p.value.toFixed(1)} + blocks ${p.blocks.toFixed(1)} + age ${p.age.toFixed(1)} + slack ${p.slack.toFixed(1)}`,
         );

@@ -33,7 +33,8 @@ const ACTION_DOCS: Record<(typeof REQUESTABLE_ACTIONS)[number], string> = {
   assign:
     'Assign to an actor (queued|offered → assigned), within its capacity; accepting an offer needs no actorId.',
   start: 'Start work (assigned → in_progress).',
-  complete: 'Complete (in_progress → done); items waiting only on this one are unblocked.',
+  complete:
+    'Complete (in_progress → done); items waiting only on this one are unblocked. For a work type with stages, completing a stage that is not the last moves the item to the next stage and back to the queue without an owner (in_progress → queued, event `coordination.work.stage_completed`); completing the last stage completes the item.',
   fail: 'Fail (assigned|in_progress → failed).',
   release:
     'Give the item back to the queue (offered|assigned|in_progress → queued): rejecting an offer, dropping work.',
@@ -53,7 +54,8 @@ export const workRoutes =
         schema: {
           tags: ['work'],
           summary: 'Create a work item',
-          description: 'Queued when it can start, blocked while an item it depends on is not done.',
+          description:
+            'Queued when it can start, blocked while an item it depends on is not done; at the first stage of a work type with stages. A critical item that nobody with the skills has room for, in a domain that allows preemption, is given at once (in the same transaction) to an actor of the domain whose lowest-priority assigned, not yet started, item goes back to the queue (`coordination.work.preempted`); the response shows the item as it then is.',
           body: createBody,
           response: { 201: workItemSchema },
         },
@@ -98,7 +100,7 @@ export const workRoutes =
           tags: ['work'],
           summary: 'Pull: take the best queued item you can do',
           description:
-            "Assigns the highest-priority queued item whose work type the actor's skills meet, with a lease (renewed by the actor's heartbeat). An agent token claims for its own actor; operators name one. Concurrent claimers never receive the same item. When nothing fits: 204, with the reason in the `autonomy-no-work-reason` header (`actor_unavailable`, `at_capacity`, `no_matching_type`, `no_queued_work`) and a sentence in `autonomy-no-work-message`.",
+            "Assigns the highest-priority queued item whose work type (for a type with stages: whose current stage) the actor's skills meet, with a lease (renewed by the actor's heartbeat). An agent token claims for its own actor; operators name one. Concurrent claimers never receive the same item. When nothing fits: 204, with the reason in the `autonomy-no-work-reason` header (`actor_unavailable`, `at_capacity`, `no_matching_type`, `no_queued_work`) and a sentence in `autonomy-no-work-message`.",
           body: z
             .strictObject({ actorId: z.string().min(1).optional() })
             .nullish()
@@ -131,7 +133,7 @@ export const workRoutes =
           tags: ['work'],
           summary: 'Why the item is where it is',
           description:
-            'For a held item: its owner, lease and the recorded reasons of its assignment. For any other: what stands between it and an owner (no actor with the skills, all saturated, blocked by X), its priority parts and its position in the queue, and every actor with the reasons it could not take the item.',
+            'For a work type with stages, the stage the item is at (`stage`), whose skills decide who can take it. For a held item: its owner, lease and the recorded reasons of its assignment. For any other: what stands between it and an owner (no actor with the skills, all saturated, blocked by X), its priority parts and its position in the queue, and every actor with the reasons it could not take the item.',
           params: idParams,
           response: { 200: explanationSchema },
         },
