@@ -1,7 +1,14 @@
 import type { PriorityClass, WorkItem } from '../core/model.js';
 import { QueueIndex } from '../store/memory/queue-index.js';
 import type { Random } from './random.js';
-import { hasRoom, type Dispatcher, type Policy, type PolicyName, type SimActor } from './policy.js';
+import {
+  hasRoom,
+  queueKey,
+  type Dispatcher,
+  type Policy,
+  type PolicyName,
+  type SimActor,
+} from './policy.js';
 
 type BaselineName = Exclude<PolicyName, 'autonomy'>;
 
@@ -76,7 +83,10 @@ export function baselinePolicy(name: BaselineName, random: Random): Policy {
           for (const entry of queue.entries) {
             if (best !== null && entry.priority < best.key) break;
             const item = await d.item(entry.id);
-            const eligible = free.filter((a) => !item.failedBy.includes(a.id));
+            const queue = queueKey(item.typeId, item.stageId);
+            const eligible = free.filter(
+              (a) => a.queues.has(queue) && !item.failedBy.includes(a.id),
+            );
             if (eligible.length === 0) continue;
             if (best === null || entry.priority > best.key || item.id < best.item.id)
               best = { item, key: entry.priority, eligible };

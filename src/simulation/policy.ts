@@ -17,8 +17,10 @@ export interface SimActor {
   /** Position in the scenario's order of actors: the fixed order ties are broken by. */
   readonly index: number;
   readonly capacity: number;
-  /** The work types whose required skills it meets. */
+  /** The work types it can take at some stage (or at all, for types without stages). */
   readonly typeIds: ReadonlySet<string>;
+  /** The queues (`queueKey`) whose required skills it meets. */
+  readonly queues: ReadonlySet<string>;
   status: 'available' | 'away' | 'offline';
   held: number;
   /** When it last became idle (held nothing), in simulated seconds. */
@@ -51,5 +53,9 @@ export interface Policy {
   /** Gives queued work to actors with free capacity, as much as it can. */
   dispatch(dispatcher: Dispatcher): Promise<void>;
 }
+
+/** A queue of work: a type, or a type at one of its stages. */
+export const queueKey = (typeId: string, stageId: string | null) =>
+  stageId === null ? typeId : `${typeId}/${stageId}`;
 
 export const hasRoom = (a: SimActor) => a.status === 'available' && a.held < a.capacity;

@@ -84,11 +84,20 @@ const value = z.union([
     .refine((v) => v.max >= v.min, { message: '`max` must be at least `min`', path: ['max'] }),
 ]);
 
+const stage = z.strictObject({
+  id: idSchema,
+  requiredSkills: skillsSchema.default({}),
+  /** How long the stage's work takes at speed 1. */
+  duration: distribution,
+});
+
 const workType = z.strictObject({
   id: idSchema,
   requiredSkills: skillsSchema.default({}),
-  /** How long the work takes at speed 1. */
-  duration: distribution,
+  /** How long the work takes at speed 1 (for a type without stages). */
+  duration: distribution.optional(),
+  /** Ordered stages, each with its own skills and duration, instead of `duration`. */
+  stages: z.array(stage).default([]),
   /** What the organization's configuration says to expect; default the duration's mean. */
   expectedDuration: durationSchema.optional(),
   /** Time from arrival to due date (the SLA). */
@@ -150,7 +159,11 @@ export const scenarioSchema = z
       const seen = new Set<string>();
       ids.forEach((id, i) => {
         if (seen.has(id))
-          ctx.addIssue({ code: 'custom', path: [path, i], message: `duplicate id '${id}'` });
+          ctx.addIssue({
+            code: 'custom',
+            path: [...path.split('.').map((p) => (/^\d+$/.test(p) ? Number(p) : p)), i],
+            message: `duplicate id '${id}'`,
+          });
         seen.add(id);
       });
     };
@@ -169,7 +182,35 @@ export const scenarioSchema = z
     if (s.warmup >= s.duration)
       ctx.addIssue({ code: 'custom', path: ['warmup'], message: 'must be shorter than duration' });
     const types = new Set(s.workTypes.map((t) => t.id));
+    const capable = (needs: Record<string, number>) =>
+      s.actors.some((a) =>
+        Object.entries(needs).every(([skill, level]) => (a.skills[skill] ?? 0) >= level),
+      );
     s.workTypes.forEach((t, i) => {
+      if ((t.duration === undefined) === (t.stages.length === 0))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['workTypes', i, t.duration === undefined ? 'duration' : 'stages'],
+          message: 'a work type has either a duration or stages',
+        });
+      if (t.stages.length > 0 && Object.keys(t.requiredSkills).length > 0)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['workTypes', i, 'requiredSkills'],
+          message: 'a work type with stages takes its skills from its stages',
+        });
+      unique(
+        t.stages.map((st) => st.id),
+        `workTypes.${i}.stages`,
+      );
+      t.stages.forEach((st, j) => {
+        if (!capable(st.requiredSkills))
+          ctx.addIssue({
+            code: 'custom',
+            path: ['workTypes', i, 'stages', j, 'requiredSkills'],
+            message: `no actor group has the skills for stage '${st.id}'`,
+          });
+      });
       const shares = Object.values(t.priorityClasses).reduce((a, b) => a + b, 0);
       if (shares > 1 + 1e-9)
         ctx.addIssue({
@@ -177,10 +218,7 @@ export const scenarioSchema = z
           path: ['workTypes', i, 'priorityClasses'],
           message: `shares add up to ${shares}, more than 1`,
         });
-      const capable = s.actors.some((a) =>
-        Object.entries(t.requiredSkills).every(([skill, level]) => (a.skills[skill] ?? 0) >= level),
-      );
-      if (!capable)
+      if (!capable(t.requiredSkills))
         ctx.addIssue({
           code: 'custom',
           path: ['workTypes', i, 'requiredSkills'],

@@ -214,3 +214,64 @@ describe('simulate', () => {
     expect(new Set(await owners('taskrouter')).size).toBe(3);
   });
 });
+
+describe('simulate work in stages', () => {
+  it('routes each stage by its own skills, in order, through the engine', async () => {
+    const writer = { group: 'writers', count: 2, kind: 'human' as const, skills: { writing: 3 } };
+    const editor = { group: 'editors', count: 1, kind: 'human' as const, skills: { editing: 4 } };
+    for (const policy of ['autonomy', 'fifo'] as const) {
+      const { report, events } = await run(
+        {
+          actors: [writer, editor],
+          workTypes: [
+            {
+              id: 'article',
+              deadline: '8h',
+              stages: [
+                {
+                  id: 'draft',
+                  requiredSkills: { writing: 2 },
+                  duration: { distribution: 'constant', mean: '40m' },
+                },
+                {
+                  id: 'edit',
+                  requiredSkills: { editing: 3 },
+                  duration: { distribution: 'constant', mean: '15m' },
+                },
+              ],
+              arrivals: { perHour: 2 },
+            },
+          ],
+        },
+        policy,
+      );
+      expect(report.items.unfinished).toBe(0);
+      const stageDone = ofType(events, 'coordination.work.stage_completed');
+      expect(stageDone).toHaveLength(report.items.arrived);
+      for (const e of stageDone)
+        expect((e.payload as { completedBy: string }).completedBy).toMatch(/^writers-/);
+      for (const done of ofType(events, 'coordination.work.completed')) {
+        const last = ofType(events, 'coordination.work.assigned')
+          .filter((e) => e.subject === done.subject)
+          .at(-1);
+        expect(last === undefined ? null : owner(last)).toBe('editors-1');
+      }
+    }
+  });
+
+  it('refuses a work type with both a duration and stages, naming the path', () => {
+    const result = scenarioSchema.safeParse({
+      ...base,
+      workTypes: [
+        {
+          id: 'job',
+          duration: { distribution: 'constant', mean: '1h' },
+          stages: [{ id: 'a', duration: { distribution: 'constant', mean: '1h' } }],
+          deadline: '1d',
+        },
+      ],
+    });
+    expect(result.success).toBe(false);
+    expect(result.error?.issues.map((i) => i.path.join('.'))).toContain('workTypes.0.stages');
+  });
+});

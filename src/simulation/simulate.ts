@@ -14,9 +14,16 @@ import { MemoryStore } from '../store/memory/memory-store.js';
 import { ArrivalProcess } from './arrival-process.js';
 import { autonomyPolicy } from './autonomy-policy.js';
 import { baselinePolicy } from './baseline-policies.js';
-import { hasRoom, type Dispatcher, type Policy, type PolicyName, type SimActor } from './policy.js';
+import {
+  hasRoom,
+  queueKey,
+  type Dispatcher,
+  type Policy,
+  type PolicyName,
+  type SimActor,
+} from './policy.js';
 import { meanOf, Random } from './random.js';
-import type { ActorGroup, Flow, Scenario, ScenarioWorkType } from './scenario.js';
+import type { ActorGroup, Distribution, Flow, Scenario, ScenarioWorkType } from './scenario.js';
 import { ItemRecord, summarize, type SimulationReport } from './simulation-report.js';
 import { nextShiftChange, onShift } from './working-hours.js';
 
@@ -76,13 +83,31 @@ export function scenarioOrganization(scenario: Scenario): OrgModel {
       name: t.id,
       description: '',
       requiredSkills: t.requiredSkills as Record<string, SkillLevel>,
-      expectedDurationSeconds: t.expectedDuration ?? meanOf(t.duration),
+      expectedDurationSeconds:
+        t.expectedDuration ?? stepsOf(t).reduce((sum, step) => sum + meanOf(step.duration), 0),
       slaSeconds: t.deadline,
       maxAttempts: t.maxAttempts,
-      stages: [],
+      stages: t.stages.map((stage) => ({
+        id: stage.id,
+        name: stage.id,
+        requiredSkills: stage.requiredSkills as Record<string, SkillLevel>,
+        expectedDurationSeconds: meanOf(stage.duration),
+      })),
     })),
   };
 }
+
+/** The work of one item, step by step: its stages, or the whole of it as one step. */
+const stepsOf = (type: ScenarioWorkType) =>
+  type.stages.length > 0
+    ? type.stages.map((stage) => ({ stageId: stage.id, ...stage }))
+    : [
+        {
+          stageId: null,
+          requiredSkills: type.requiredSkills,
+          duration: type.duration as Distribution,
+        },
+      ];
 
 const memberId = (group: ActorGroup, i: number) =>
   `${group.group}-${String(i + 1).padStart(String(group.count).length, '0')}`;
@@ -132,11 +157,18 @@ export async function simulate(
   const actors: SimActor[] = [];
   const byId = new Map<string, SimActor>();
   for (const group of scenario.actors) {
+    const meets = (needs: Record<string, number>) =>
+      Object.entries(needs).every(([skill, level]) => (group.skills[skill] ?? 0) >= level);
+    const queues = new Set(
+      scenario.workTypes.flatMap((t) =>
+        stepsOf(t)
+          .filter((step) => meets(step.requiredSkills))
+          .map((step) => queueKey(t.id, step.stageId)),
+      ),
+    );
     const typeIds = new Set(
       scenario.workTypes
-        .filter((t) =>
-          Object.entries(t.requiredSkills).every(([s, l]) => (group.skills[s] ?? 0) >= l),
-        )
+        .filter((t) => stepsOf(t).some((step) => meets(step.requiredSkills)))
         .map((t) => t.id),
     );
     for (let i = 0; i < group.count; i++) {
@@ -146,6 +178,7 @@ export async function simulate(
         index: actors.length,
         capacity: group.capacity,
         typeIds,
+        queues,
         status: 'available',
         held: 0,
         idleSince: 0,
@@ -235,7 +268,13 @@ export async function simulate(
       });
       const record = items.get(itemId) as ItemRecord;
       const speed = (groupOf.get(actorId) as ActorGroup).speed;
-      schedule(now + record.size / speed, {
+      // The work of the stage the item is at (the one step of a type without stages).
+      const stages = (types.get(started.typeId) as ScenarioWorkType).stages;
+      const step = Math.max(
+        0,
+        stages.findIndex((st) => st.id === started.stageId),
+      );
+      schedule(now + (record.sizes[step] as number) / speed, {
         kind: 'finish',
         itemId,
         actorId,
@@ -250,7 +289,7 @@ export async function simulate(
       typeof type.value === 'number'
         ? type.value
         : type.value.min + (type.value.max - type.value.min) * itemDraws.uniform();
-    const size = itemDraws.duration(type.duration);
+    const sizes = stepsOf(type).map((step) => itemDraws.duration(step.duration));
     const measured = now >= scenario.warmup;
     const created = await run(async (ctx) => {
       const work = await createWork(ctx, {
@@ -267,7 +306,7 @@ export async function simulate(
         value,
         now,
         Date.parse(work.dueAt as string) / 1000 - startUnix,
-        size,
+        sizes,
         measured,
       );
       items.set(work.id, record);

@@ -17,8 +17,8 @@ export class ItemRecord {
     readonly value: number,
     readonly createdAt: number,
     readonly dueAt: number,
-    /** Its work at speed 1, in seconds. */
-    readonly size: number,
+    /** Its work at speed 1, in seconds: one figure per stage (one in all without stages). */
+    readonly sizes: readonly number[],
     /** Arrived after the warm-up, so it counts in the results. */
     readonly measured: boolean,
   ) {}
