@@ -9,6 +9,7 @@ export type Benchmark = (args: readonly string[]) => Promise<number>;
 const BENCHMARKS: Readonly<Record<string, () => Promise<Benchmark>>> = {
   store: async () => (await import('./store.bench.js')).runStoreBenchmark,
   claim: async () => (await import('./claim.bench.js')).runClaimBenchmark,
+  http: async () => (await import('./http.bench.js')).runHttpBenchmark,
 };
 
 export async function main(argv: readonly string[]): Promise<number> {
