@@ -69,6 +69,8 @@ interface Options {
   server: ServerMode;
   /** Commits timed by each SQLite fsync probe, before the server starts and after it stops. */
   probeCommits: number;
+  /** Items put through their whole life, untimed, before measuring (0: a cold server). */
+  warmup: number;
   postgresUrl: string;
 }
 
@@ -82,6 +84,7 @@ function parseOptions(args: readonly string[]): Options {
       'in-flight': { type: 'string', default: '20' },
       server: { type: 'string', default: 'child' },
       'probe-commits': { type: 'string', default: '1000' },
+      warmup: { type: 'string', default: '20' },
     },
     strict: true,
   });
@@ -102,6 +105,7 @@ function parseOptions(args: readonly string[]): Options {
     inFlight: count('in-flight', values['in-flight']),
     server: values.server,
     probeCommits: count('probe-commits', values['probe-commits']),
+    warmup: values.warmup === '0' ? 0 : count('warmup', values.warmup),
     postgresUrl: process.env.BENCH_POSTGRES_URL ?? DEFAULT_POSTGRES_URL,
   };
 }
@@ -280,6 +284,21 @@ async function runDialect(
   try {
     say(`  ${target.dialect}: ${server.command} at ${server.url}`);
     const bodies = new WorkBodies();
+    // A server's first requests compile its routes, schemas and statements: warm-up items go
+    // through their whole life untimed (and are checked with the rest).
+    const warm =
+      options.warmup === 0
+        ? null
+        : await createItems(
+            client,
+            agents,
+            bodies,
+            options.warmup,
+            options.inFlight,
+            emptyLatencies(),
+          );
+    const warmCycles =
+      warm === null ? null : await cycleUntilEmpty(client, agents, emptyLatencies());
     /** Runs one phase, timing each call and the server's CPU, and records its rows. */
     const measure = async <T extends { seconds: number }>(
       phase: Phase,
@@ -350,9 +369,15 @@ async function runDialect(
     raceWins = Object.fromEntries([...raced.wins].map(([agent, ids]) => [agent, ids.length]));
 
     const wins = new Map<string, string[]>();
-    for (const run of [cycled, raced])
-      for (const [agent, ids] of run.wins) wins.set(agent, [...(wins.get(agent) ?? []), ...ids]);
-    const outcome = await verifyOutcome(client, reader, [...created.ids, ...raceBacklog.ids], wins);
+    for (const run of [warmCycles, cycled, raced])
+      for (const [agent, ids] of run?.wins ?? [])
+        wins.set(agent, [...(wins.get(agent) ?? []), ...ids]);
+    const outcome = await verifyOutcome(
+      client,
+      reader,
+      [...(warm?.ids ?? []), ...created.ids, ...raceBacklog.ids],
+      wins,
+    );
     verified = outcome.summary;
   } finally {
     client.close();
@@ -452,6 +477,7 @@ export async function runHttpBenchmark(args: readonly string[]): Promise<number>
   say(
     `http benchmark: the workload the competitor was measured on, through the HTTP server over keep-alive sockets\n` +
       `organization: ${EXAMPLE_ORG_FILE} (10 agents, each with its own agent token); items of ${WORK_MIX.map(([t]) => t).join(', ')}\n` +
+      `after ${options.warmup} warm-up items (created, claimed, started, completed; untimed, checked with the rest): ` +
       `${options.items} items created with ${options.inFlight} requests in flight; then the 10 agents claim, start and complete ` +
       `them in parallel until the queue is empty; then ${options.race} new items raced for by all 10 agents at once\n` +
       `targets (embedded SQLite): ≥ ${TARGETS.createsPerSecond} creates/s and ≥ ${TARGETS.cyclesPerSecond} cycles/s ` +
@@ -540,6 +566,7 @@ export async function runHttpBenchmark(args: readonly string[]): Promise<number>
       inFlight: options.inFlight,
       server: options.server,
       probeCommits: options.probeCommits,
+      warmup: options.warmup,
     },
     competitor: COMPETITOR,
     targets: TARGETS,
