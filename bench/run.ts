@@ -10,6 +10,7 @@ const BENCHMARKS: Readonly<Record<string, () => Promise<Benchmark>>> = {
   store: async () => (await import('./store.bench.js')).runStoreBenchmark,
   claim: async () => (await import('./claim.bench.js')).runClaimBenchmark,
   coordination: async () => (await import('./coordination.bench.js')).runCoordinationBenchmark,
+  http: async () => (await import('./http.bench.js')).runHttpBenchmark,
 };
 
 export async function main(argv: readonly string[]): Promise<number> {

@@ -270,7 +270,7 @@ async function sqliteScenario(synchronous: 'FULL' | 'NORMAL'): Promise<Scenario>
         },
       });
       await sql`pragma synchronous = ${sql.raw(synchronous)}`.execute(opened.db);
-      return new SqlStore(opened.db, 'sqlite', systemClock);
+      return new SqlStore(opened.db, 'sqlite', systemClock, opened.readDb);
     },
     readLog() {
       const rows = raw.prepare('select * from events order by seq').all() as Parameters<

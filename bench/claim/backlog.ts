@@ -8,6 +8,7 @@
  */
 import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
+import { sqliteCommitCeiling, type CommitCeiling } from '../support/sqlite-commit-ceiling.js';
 import type { BacklogGenerator, BacklogRow } from './org.js';
 
 /** The columns a row sets; the rest are the constants of a new queued item. */
@@ -126,28 +127,9 @@ export class SqliteBacklog implements Backlog {
     });
   }
 
-  /**
-   * The fsync ceiling of this file: `commits` transactions of one one-page write each, with the
-   * product's journal_mode=WAL and synchronous=FULL (an empty transaction writes nothing to the
-   * WAL, so it would not sync). Returns commits per second.
-   */
-  commitCeiling(commits: number): { commitsPerSecond: number; synchronous: string } {
-    this.db.pragma('synchronous = FULL');
-    const synchronous = ['OFF', 'NORMAL', 'FULL', 'EXTRA'][
-      Number(this.db.pragma('synchronous', { simple: true }))
-    ];
-    this.db.exec('create table if not exists bench_commit_probe (n integer not null)');
-    this.db.exec('insert into bench_commit_probe (n) values (0)');
-    const begin = this.db.prepare('begin immediate');
-    const write = this.db.prepare('update bench_commit_probe set n = n + 1');
-    const commit = this.db.prepare('commit');
-    const t = process.hrtime.bigint();
-    for (let i = 0; i < commits; i += 1) {
-      begin.run();
-      write.run();
-      commit.run();
-    }
-    return { commitsPerSecond: commits / seconds(t), synchronous: synchronous ?? '?' };
+  /** The fsync ceiling of this file, with the product's journal_mode=WAL and synchronous=FULL. */
+  commitCeiling(commits: number): CommitCeiling {
+    return sqliteCommitCeiling(this.db, commits);
   }
 
   /** The file's journal mode (persistent, so the engine's connection has it too) and version. */

@@ -6,6 +6,7 @@
  */
 import type { PriorityClass, WorkType } from '../../src/core/model.js';
 import { priorityKey } from '../../src/coordination/prioritize.js';
+import { pickFromMix, seededRandom } from '../support/seeded-random.js';
 
 export const ORG_DOCUMENT = {
   apiVersion: 'autonomy/v1',
@@ -127,29 +128,6 @@ export interface BacklogRow {
   createdAt: string;
 }
 
-/** mulberry32: a small seeded generator, so every run loads the same kind of backlog. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function pick<T>(mix: readonly (readonly [T, number])[], r: number): T {
-  let rest = r;
-  for (const [value, share] of mix) {
-    if (rest < share) return value;
-    rest -= share;
-  }
-  const last = mix[mix.length - 1];
-  if (last === undefined) throw new Error('empty mix');
-  return last[0];
-}
-
 export class BacklogGenerator {
   private readonly random: () => number;
   private readonly types: ReadonlyMap<string, WorkType>;
@@ -161,7 +139,7 @@ export class BacklogGenerator {
     private readonly nowMs: number,
     seed = 1,
   ) {
-    this.random = seeded(seed);
+    this.random = seededRandom(seed);
     this.types = new Map(types.map((t) => [t.id, t]));
     for (const [typeId] of TYPE_MIX) {
       if (!this.types.has(typeId)) throw new Error(`work type '${typeId}' was not applied`);
@@ -191,10 +169,10 @@ export class BacklogGenerator {
     );
   }
 
-  private row(createdMs: number, typeId = pick(TYPE_MIX, this.random())): BacklogRow {
+  private row(createdMs: number, typeId = pickFromMix(TYPE_MIX, this.random())): BacklogRow {
     const type = this.types.get(typeId);
     if (type === undefined) throw new Error(`unknown work type '${typeId}'`);
-    const priorityClass = pick(CLASS_MIX, this.random());
+    const priorityClass = pickFromMix(CLASS_MIX, this.random());
     // Half the items carry the default value 1; the rest spread over three orders of magnitude.
     const value = this.random() < 0.5 ? 1 : Math.round(Math.exp(this.random() * 7) * 100) / 100;
     // Most items are due at the type's SLA (createWork's default); some carry their own date.

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { canonicalize } from 'json-canonicalize';
+import { canonicalJson } from './canonical-json.js';
 import type { StoredEvent } from './events.js';
 
 /** The `prev_hash` of the first event. */
@@ -13,7 +13,7 @@ export type HashedFields = Omit<StoredEvent, 'prevHash' | 'hash'>;
  * implementation in any language recomputes the same hash from the same event.
  */
 export function hashEvent(prevHash: string, fields: HashedFields): string {
-  const canonical = canonicalize({
+  const canonical = canonicalJson({
     seq: fields.seq,
     time: fields.time,
     type: fields.type,

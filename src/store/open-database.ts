@@ -9,6 +9,12 @@ import type { Database } from './schema.js';
 
 export interface OpenedDatabase {
   db: Kysely<Database>;
+  /**
+   * For reads outside transactions: `db` itself, except for a SQLite file, which gets a second
+   * connection (read only) so that reads see what is committed without waiting for a
+   * transaction in progress, and transactions can commit together (see SqlStore).
+   */
+  readDb: Kysely<Database>;
   dialect: Dialect;
   /** Where the data lives, for messages: a file path or a URL without its password. */
   location: string;
@@ -32,8 +38,10 @@ export function openDatabase(url: string, options: OpenDatabaseOptions = {}): Op
     const pool = new pg.Pool({ connectionString: url, max: 10, types });
     const safe = new URL(url);
     safe.password = '';
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), ...log });
     return {
-      db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }), ...log }),
+      db,
+      readDb: db,
       dialect: 'postgres',
       location: safe.toString(),
     };
@@ -49,9 +57,26 @@ export function openDatabase(url: string, options: OpenDatabaseOptions = {}): Op
   // FULL: a commit is on disk before it is acknowledged, so acknowledged writes survive power loss.
   sqlite.pragma('synchronous = FULL');
   // Kysely's SQLite dialect, with each distinct statement prepared once rather than on every query.
+  const db = new Kysely<Database>({ dialect: new CachedSqliteDialect(sqlite), ...log });
+  // An in-memory database exists only on its own connection.
+  if (file === ':memory:') return { db, readDb: db, dialect: 'sqlite', location: file };
+  const reader = new BetterSqlite3(file);
+  reader.pragma('busy_timeout = 5000');
+  reader.pragma('query_only = 1');
   return {
-    db: new Kysely<Database>({ dialect: new CachedSqliteDialect(sqlite), ...log }),
+    db,
+    readDb: new Kysely<Database>({ dialect: new CachedSqliteDialect(reader), ...log }),
     dialect: 'sqlite',
     location: file,
   };
+}
+
+/**
+ * Destroys a Kysely instance and closes its connections. Kysely destroys only a driver it has
+ * initialized, so one that never ran a query (a reader nobody read through) would keep its
+ * SQLite file open: taking its connection once initializes it.
+ */
+export async function closeDatabase(db: Kysely<Database>): Promise<void> {
+  await db.connection().execute(() => Promise.resolve());
+  await db.destroy();
 }

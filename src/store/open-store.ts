@@ -1,6 +1,6 @@
 import type { Clock } from '../core/clock.js';
 import { migrateToLatest, type MigrationReport } from './migrate.js';
-import { openDatabase } from './open-database.js';
+import { closeDatabase, openDatabase } from './open-database.js';
 import { SqlStore } from './sql-store.js';
 
 export interface OpenedStore {
@@ -15,11 +15,12 @@ export async function openStore(
   clock: Clock,
   options: { migrate?: boolean } = {},
 ): Promise<OpenedStore> {
-  const { db, dialect, location } = openDatabase(url);
+  const { db, readDb, dialect, location } = openDatabase(url);
   try {
     const migrations = options.migrate === false ? null : await migrateToLatest(db);
-    return { store: new SqlStore(db, dialect, clock), location, migrations };
+    return { store: new SqlStore(db, dialect, clock, readDb), location, migrations };
   } catch (error) {
+    if (readDb !== db) await closeDatabase(readDb);
     await db.destroy();
     throw error;
   }

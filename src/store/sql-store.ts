@@ -10,7 +10,8 @@ import { SqlOrganizationStore } from './sql-organization-store.js';
 import { SqlTokenStore } from './sql-token-store.js';
 import { SqlWorkStatsStore } from './sql-work-stats-store.js';
 import { SqlWorkStore } from './sql-work-store.js';
-import { PreparedQuery } from './prepared-query.js';
+import { closeDatabase } from './open-database.js';
+import { bindConnection, executeCompiled, PreparedQuery } from './prepared-query.js';
 import type { Database, EventsTable } from './schema.js';
 
 /** Attempts of a transaction PostgreSQL aborted as a deadlock or serialization failure. */
@@ -32,6 +33,18 @@ const BEGIN: Record<Dialect, CompiledQuery> = {
 };
 const COMMIT = CompiledQuery.raw('commit');
 const ROLLBACK = CompiledQuery.raw('rollback');
+const SAVEPOINT = CompiledQuery.raw('savepoint grouped');
+const RELEASE = CompiledQuery.raw('release grouped');
+const ROLLBACK_TO = CompiledQuery.raw('rollback to grouped');
+/** Most transactions committed together: bounds how long the first of them waits. */
+const MAX_GROUP = 64;
+
+/** A SQLite transaction waiting for its turn on the connection. */
+interface Waiting {
+  fn: (tx: TxStores) => Promise<unknown>;
+  resolve: (committed: Committed<unknown>) => void;
+  reject: (error: unknown) => void;
+}
 
 // Every write ends with these, so they are compiled once (see PreparedQuery).
 const CHAIN_HEAD = new PreparedQuery((db, _: Record<string, never>, dialect) => {
@@ -58,25 +71,40 @@ const SET_CHAIN_HEAD = new PreparedQuery((db, a: { seq: number; hash: string }) 
 
 export class SqlStore implements Store {
   readonly read: ReadStores;
+  readonly #waiting: Waiting[] = [];
+  #grouping = false;
+  #closed = false;
 
   constructor(
+    /** Where transactions run. */
     readonly db: Kysely<Database>,
     readonly dialect: Dialect,
     private readonly clock: Clock,
+    /**
+     * Where reads outside transactions run: for a SQLite file, a connection of its own, which
+     * sees what is committed and never waits for a transaction in progress (see openDatabase).
+     */
+    private readonly readDb: Kysely<Database> = db,
   ) {
     this.read = {
-      work: new SqlWorkStore(db, dialect),
-      actors: new SqlActorStore(db, dialect),
-      domains: new SqlDomainStore(db),
-      workTypes: new SqlWorkTypeStore(db),
-      tokens: new SqlTokenStore(db),
-      organization: new SqlOrganizationStore(db),
-      workStats: new SqlWorkStatsStore(db, dialect),
-      events: new SqlEventLog(db),
+      work: new SqlWorkStore(readDb, dialect),
+      actors: new SqlActorStore(readDb, dialect),
+      domains: new SqlDomainStore(readDb),
+      workTypes: new SqlWorkTypeStore(readDb),
+      tokens: new SqlTokenStore(readDb),
+      organization: new SqlOrganizationStore(readDb),
+      workStats: new SqlWorkStatsStore(readDb, dialect),
+      events: new SqlEventLog(readDb),
     };
   }
 
   async transaction<T>(fn: (tx: TxStores) => Promise<T>): Promise<Committed<T>> {
+    if (this.dialect === 'sqlite') {
+      return new Promise<Committed<T>>((resolve, reject) => {
+        this.#waiting.push({ fn, resolve: resolve as Waiting['resolve'], reject });
+        if (!this.#grouping) void this.runGroups();
+      });
+    }
     // PostgreSQL may abort one of two transactions that lock rows in opposite orders (deadlock)
     // or conflict at commit (serialization); nothing of it was applied, so it runs again.
     for (let attempt = 1; ; attempt++) {
@@ -90,27 +118,114 @@ export class SqlStore implements Store {
 
   private async transactionOnce<T>(fn: (tx: TxStores) => Promise<T>): Promise<Committed<T>> {
     return this.db.connection().execute(async (conn) => {
-      await conn.executeQuery(BEGIN[this.dialect]);
+      await bindConnection(conn);
+      await executeCompiled(conn, BEGIN[this.dialect]);
       try {
-        const pending: NewEvent[] = [];
-        const result = await fn({
-          work: new SqlWorkStore(conn, this.dialect),
-          actors: new SqlActorStore(conn, this.dialect),
-          domains: new SqlDomainStore(conn),
-          workTypes: new SqlWorkTypeStore(conn),
-          tokens: new SqlTokenStore(conn),
-          organization: new SqlOrganizationStore(conn),
-          workStats: new SqlWorkStatsStore(conn, this.dialect),
-          events: { append: (event) => pending.push(event) },
-        });
-        const events = pending.length === 0 ? [] : await this.appendChained(conn, pending);
-        await conn.executeQuery(COMMIT);
-        return { result, events };
+        const committed = await this.runIn(conn, fn);
+        await executeCompiled(conn, COMMIT);
+        return committed;
       } catch (error) {
-        await conn.executeQuery(ROLLBACK);
+        await executeCompiled(conn, ROLLBACK);
         throw error;
       }
     });
+  }
+
+  /** A use case and its chained events, inside a transaction the caller opened. */
+  private async runIn<T>(
+    conn: Kysely<Database>,
+    fn: (tx: TxStores) => Promise<T>,
+  ): Promise<Committed<T>> {
+    const pending: NewEvent[] = [];
+    const result = await fn({
+      work: new SqlWorkStore(conn, this.dialect),
+      actors: new SqlActorStore(conn, this.dialect),
+      domains: new SqlDomainStore(conn),
+      workTypes: new SqlWorkTypeStore(conn),
+      tokens: new SqlTokenStore(conn),
+      organization: new SqlOrganizationStore(conn),
+      workStats: new SqlWorkStatsStore(conn, this.dialect),
+      events: { append: (event) => pending.push(event) },
+    });
+    const events = pending.length === 0 ? [] : await this.appendChained(conn, pending);
+    return { result, events };
+  }
+
+  /**
+   * SQLite commits each transaction with an fsync, one at a time, on the thread that serves
+   * every request: with many requests in flight the disk, not the work, sets the pace. So
+   * transactions that arrive while one runs commit together (group commit): the first runs as a
+   * transaction of its own; before its commit the event loop gets one turn, in which requests
+   * already received reach their transactions; each of those then runs in a savepoint of the
+   * same transaction, and one commit (one fsync) makes them all durable before any is
+   * acknowledged. A transaction that fails is rolled back to its savepoint and fails alone, as it
+   * would have alone; one alone takes the path it always took (begin immediate … commit).
+   */
+  private async runGroups(): Promise<void> {
+    this.#grouping = true;
+    try {
+      while (this.#waiting.length > 0)
+        await this.db.connection().execute((conn) => this.runGroup(conn));
+    } catch (error) {
+      // runGroup settles every member it takes; this is the connection itself failing.
+      for (const waiting of this.#waiting.splice(0)) waiting.reject(error);
+    } finally {
+      this.#grouping = false;
+    }
+  }
+
+  private async runGroup(conn: Kysely<Database>): Promise<void> {
+    const first = this.#waiting.shift();
+    if (first === undefined) return;
+    const members: { waiting: Waiting; committed: Committed<unknown> }[] = [];
+    try {
+      await bindConnection(conn);
+      await executeCompiled(conn, BEGIN[this.dialect]);
+      try {
+        members.push({ waiting: first, committed: await this.runIn(conn, first.fn) });
+      } catch (error) {
+        await executeCompiled(conn, ROLLBACK);
+        throw error;
+      }
+    } catch (error) {
+      first.reject(error);
+      return;
+    }
+    while (members.length < MAX_GROUP) {
+      let next = this.#waiting.shift();
+      if (next === undefined) {
+        await new Promise((resolve) => setImmediate(resolve));
+        next = this.#waiting.shift();
+        if (next === undefined) break;
+      }
+      try {
+        await executeCompiled(conn, SAVEPOINT);
+        members.push({ waiting: next, committed: await this.runIn(conn, next.fn) });
+        await executeCompiled(conn, RELEASE);
+      } catch (error) {
+        if (members.at(-1)?.waiting === next) members.pop();
+        try {
+          await executeCompiled(conn, ROLLBACK_TO);
+          await executeCompiled(conn, RELEASE);
+        } catch {
+          // SQLite gave up the whole transaction (an I/O error, a full disk): nothing of the
+          // group persists, so every member fails.
+          await executeCompiled(conn, ROLLBACK).catch(() => undefined);
+          for (const member of members) member.waiting.reject(error);
+          next.reject(error);
+          return;
+        }
+        next.reject(error);
+      }
+    }
+    try {
+      await executeCompiled(conn, COMMIT);
+    } catch (error) {
+      await executeCompiled(conn, ROLLBACK).catch(() => undefined);
+      for (const member of members) member.waiting.reject(error);
+      return;
+    }
+    for (const member of members) member.waiting.resolve(member.committed);
   }
 
   /**
@@ -155,6 +270,10 @@ export class SqlStore implements Store {
   }
 
   async close(): Promise<void> {
+    // Closing twice is allowed, as destroying a Kysely instance twice is.
+    if (this.#closed) return;
+    this.#closed = true;
+    if (this.readDb !== this.db) await closeDatabase(this.readDb);
     await this.db.destroy();
   }
 }

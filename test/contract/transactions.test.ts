@@ -104,6 +104,62 @@ for (const dialect of DIALECTS) {
       expect(await observe()).toEqual(before);
     });
 
+    it('commits transactions that run at once, and fails each failing one alone', async () => {
+      const before = await observe();
+      const items = Array.from({ length: 12 }, (_, i) => handMadeItem(clock, `At once ${i}`));
+      const outcomes = await Promise.allSettled(
+        items.map((item, i) =>
+          t.store.transaction(async (tx) => {
+            await tx.work.insert(item);
+            tx.events.append(createdEvent(item));
+            // Every third one fails after writing: its row and event must go, the others stay.
+            if (i % 3 === 1) throw new Error(`refused ${i}`);
+            return i;
+          }),
+        ),
+      );
+      const seqs: number[] = [];
+      for (const [i, outcome] of outcomes.entries()) {
+        const item = items[i] as WorkItem;
+        if (i % 3 === 1) {
+          expect(outcome).toMatchObject({
+            status: 'rejected',
+            reason: { message: `refused ${i}` },
+          });
+          expect(await t.store.read.work.get(item.id)).toBeNull();
+          expect(await t.store.read.events.list({ subject: item.id, limit: 10 })).toEqual([]);
+        } else {
+          expect(outcome).toMatchObject({ status: 'fulfilled', value: { result: i } });
+          if (outcome.status === 'fulfilled') seqs.push(...outcome.value.events.map((e) => e.seq));
+          expect(await t.store.read.work.get(item.id)).toEqual(item);
+        }
+      }
+      // One gapless run of sequence numbers after the head, in a chain that verifies.
+      const first = (before.head?.seq ?? 0) + 1;
+      expect(seqs.sort((a, b) => a - b)).toEqual(Array.from({ length: 8 }, (_, k) => first + k));
+      expect(await verifyAuditLog(t.store.read.events)).toMatchObject({ ok: true });
+    });
+
+    it('never shows a read outside a transaction what it has not committed yet', async () => {
+      const item = queuedItem();
+      let release = (): void => undefined;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      let written = (): void => undefined;
+      const inserted = new Promise<void>((resolve) => (written = resolve));
+      const open = t.store.transaction(async (tx) => {
+        await tx.work.insert(item);
+        tx.events.append(createdEvent(item));
+        written();
+        await held;
+      });
+      await inserted;
+      // The transaction is open with the row written: a read sees the state before it.
+      expect(await t.store.read.work.get(item.id)).toBeNull();
+      release();
+      await open;
+      expect(await t.store.read.work.get(item.id)).toEqual(item);
+    });
+
     it('leaves no state change when the event insert itself fails', async () => {
       const before = await observe();
       const item = queuedItem();

@@ -50,3 +50,56 @@ describe('npm run bench -- store (a short run)', () => {
     expect(results.rows.length).toBeGreaterThan(0);
   });
 });
+
+/**
+ * The HTTP benchmark drives the real server over sockets and reads the outcome back through the
+ * API; a short run keeps its requests, the server's answers and its checks in step with the
+ * routes. Timings are not asserted (the targets are for the full run).
+ */
+describe('npm run bench -- http (a short run)', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'autonomy-bench-smoke-http-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('creates, cycles and races items over HTTP, and no item is won twice', async () => {
+    const { stdout, stderr } = await new Promise<{ stdout: string; stderr: string }>((resolve) => {
+      execFile(
+        process.execPath,
+        [
+          'bin/bench.js',
+          'http',
+          '--only',
+          'sqlite',
+          '--server',
+          'inline',
+          '--items',
+          '30',
+          '--race',
+          '20',
+          '--probe-commits',
+          '20',
+          '--warmup',
+          '5',
+        ],
+        { env: { ...process.env, BENCH_RESULTS_DIR: dir }, timeout: 60_000 },
+        // A missed target exits 1 after printing everything; only the checks matter here.
+        (_error, out, err) => {
+          resolve({ stdout: out, stderr: err });
+        },
+      );
+    });
+    expect(stderr).not.toMatch(/Error/);
+    expect(stdout).not.toMatch(/FAILED —/);
+    expect(stdout).toMatch(/no item won twice: 55 items/);
+    const results = JSON.parse(await readFile(join(dir, 'http.json'), 'utf8')) as {
+      runs: { phases: unknown[]; calls: unknown[] }[];
+      failed: unknown[];
+    };
+    expect(results.failed).toEqual([]);
+    expect(results.runs[0]?.phases).toHaveLength(3);
+  });
+});

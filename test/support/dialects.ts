@@ -8,7 +8,7 @@ import { beforeAll, beforeEach } from 'vitest';
 import { ManualClock, type Clock } from '../../src/core/clock.js';
 import type { Dialect } from '../../src/core/ports/store.js';
 import { ControlPlane } from '../../src/runtime/control-plane.js';
-import { openDatabase } from '../../src/store/open-database.js';
+import { closeDatabase, openDatabase } from '../../src/store/open-database.js';
 import { openStore } from '../../src/store/open-store.js';
 import type { Database } from '../../src/store/schema.js';
 import type { SqlStore } from '../../src/store/sql-store.js';
@@ -245,9 +245,12 @@ export async function openTestControlPlane(
       dialect,
       db: () => {
         if (raw === null) {
-          const opened = openDatabase(database.url).db;
-          cleanups.push(() => opened.destroy());
-          raw = opened;
+          const opened = openDatabase(database.url);
+          cleanups.push(async () => {
+            if (opened.readDb !== opened.db) await closeDatabase(opened.readDb);
+            await opened.db.destroy();
+          });
+          raw = opened.db;
         }
         return raw;
       },
