@@ -69,6 +69,15 @@ export async function dispatchOffers(ctx: WorkContext, limit: number): Promise<W
       offered: await ctx.tx.work.countOfferedTo(actor.id),
     });
   }
+  // The queues each actor may take from, worked out once: its skills do not change in between.
+  const eligibleOf = new Map(
+    loads.map(({ actor }) => [
+      actor.id,
+      eligibleQueues(actor.skills, types).eligible.flatMap(
+        (q) => refOf.get(queueKey(q.typeId, q.stageId)) ?? [],
+      ),
+    ]),
+  );
   const offers: WorkItem[] = [];
   const exhausted = new Set<string>();
   while (offers.length < limit) {
@@ -77,9 +86,7 @@ export async function dispatchOffers(ctx: WorkContext, limit: number): Promise<W
     for (const seeker of loads) {
       if (seeker.actor.status !== 'available' || exhausted.has(seeker.actor.id)) continue;
       if (seeker.held + seeker.offered >= seeker.actor.capacity) continue;
-      const eligible = eligibleQueues(seeker.actor.skills, types).eligible.flatMap(
-        (q) => refOf.get(queueKey(q.typeId, q.stageId)) ?? [],
-      );
+      const eligible = eligibleOf.get(seeker.actor.id) ?? [];
       const head = await ctx.tx.work.nextClaimable(eligible, seeker.actor.id);
       if (head === null) {
         exhausted.add(seeker.actor.id);

@@ -147,7 +147,9 @@ export class MemoryWorkStore implements WorkStore {
     const stored = this.#items.get(item.id);
     if (stored?.version !== item.version - 1) return Promise.resolve(false);
     // Dependencies are not a column of the item: they change only through addDependency.
-    this.#write({ ...item, dependsOn: stored.dependsOn });
+    this.#write(
+      item.dependsOn === stored.dependsOn ? item : { ...item, dependsOn: stored.dependsOn },
+    );
     return Promise.resolve(true);
   }
 
