@@ -36,10 +36,12 @@ export async function queueRefs(
   types: readonly WorkType[],
   queues: readonly WorkQueue[],
 ): Promise<LearnedQueues> {
+  // One read for every type's figures: a claim compares many queues.
+  const learned = new Map((await stats.listTypes()).map((s) => [s.typeId, s]));
   const estimates = new Map<string, Estimate>();
   for (const type of types) {
     if (queues.some((q) => q.typeId === type.id))
-      estimates.set(type.id, estimateType(type, await stats.get(type.id, null)));
+      estimates.set(type.id, estimateType(type, learned.get(type.id) ?? null));
   }
   const byId = new Map(types.map((t) => [t.id, t]));
   const refs = queues.flatMap((queue): QueueRef[] => {

@@ -51,6 +51,10 @@ export function recordStatsQuery(db: Kysely<Database>, a: RecordStatsArgs) {
 }
 const RECORD_STATS = new PreparedQuery(recordStatsQuery);
 
+const LIST_TYPES = new PreparedQuery((db, _: Record<string, never>) =>
+  db.selectFrom('work_stats').selectAll().where('actor_id', '=', WHOLE_TYPE).orderBy('type_id'),
+);
+
 const GET = new PreparedQuery((db, a: { typeId: string; actorId: string }) =>
   db
     .selectFrom('work_stats')
@@ -105,6 +109,11 @@ export class SqlWorkStatsStore implements WorkStatsStore {
       actorId: actorId ?? WHOLE_TYPE,
     });
     return row === undefined ? null : toStats(row);
+  }
+
+  async listTypes(): Promise<WorkStats[]> {
+    const { rows } = await LIST_TYPES.execute(this.db, this.dialect, {});
+    return rows.map(toStats);
   }
 
   async listActors(typeId: string): Promise<WorkStats[]> {

@@ -42,6 +42,8 @@ export interface WorkStats {
 export interface WorkStatsReader {
   /** What was learned about the type (`actorId` null) or one actor on it; null before anything. */
   get(typeId: string, actorId: string | null): Promise<WorkStats | null>;
+  /** What was learned about every work type as a whole (one read for all of a claim's queues). */
+  listTypes(): Promise<WorkStats[]>;
   /** What was learned about each actor on a type (not the type as a whole), by actor id. */
   listActors(typeId: string): Promise<WorkStats[]>;
 }

@@ -22,6 +22,15 @@ export class MemoryWorkStatsStore implements WorkStatsStore {
     return Promise.resolve(this.#rows.get(keyOf(typeId, actorId)) ?? null);
   }
 
+  listTypes(): Promise<WorkStats[]> {
+    const rows: WorkStats[] = [];
+    for (const typeId of this.#actorKeys.keys()) {
+      const row = this.#rows.get(keyOf(typeId, null));
+      if (row !== undefined) rows.push(row);
+    }
+    return Promise.resolve(rows.sort((a, b) => (a.typeId < b.typeId ? -1 : 1)));
+  }
+
   listActors(typeId: string): Promise<WorkStats[]> {
     const rows: WorkStats[] = [];
     for (const key of this.#actorKeys.get(typeId) ?? []) {
