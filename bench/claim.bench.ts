@@ -12,6 +12,7 @@
  * statistics gathered, then ControlPlane calls as SYSTEM: claims timed one by one, then cycles
  * for a few seconds; on PostgreSQL also with several claimers at once, each its own ControlPlane.
  */
+import { benchPostgresUrl, onlyOption, positiveOption } from './support/options.js';
 import { createBenchDatabase, Unavailable } from './support/bench-database.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -35,7 +36,6 @@ import {
 const P99_RATIO_TARGET = 2;
 const SQLITE_CYCLES_TARGET = 2000;
 const DEFAULT_SIZES = [1_000, 100_000, 1_000_000];
-const DEFAULT_POSTGRES_URL = 'postgres://postgres@127.0.0.1:5432/test';
 const LEASE_SECONDS = 300;
 /** Commits timed for the SQLite fsync ceiling. */
 const CEILING_COMMITS = 3000;
@@ -65,29 +65,18 @@ function parseOptions(args: readonly string[]): Options {
     },
     strict: true,
   });
-  const positive = (name: string, text: string): number => {
-    const value = Number(text);
-    if (!Number.isFinite(value) || value <= 0)
-      throw new Error(`--${name} must be a positive number, not '${text}'`);
-    return value;
-  };
-  if (values.only !== undefined && values.only !== 'sqlite' && values.only !== 'postgres') {
-    throw new Error(`--only must be sqlite or postgres, not '${values.only}'`);
-  }
   const sizes =
     values.sizes === undefined
       ? DEFAULT_SIZES
-      : values.sizes
-          .split(',')
-          .map((s) => Math.round(positive('sizes', s.trim().replace(/_/g, ''))));
+      : values.sizes.split(',').map((s) => Math.round(positiveOption('sizes', s.trim())));
   return {
-    only: values.only ?? null,
+    only: onlyOption(values.only),
     sizes: [...new Set(sizes)].sort((a, b) => a - b),
-    claims: Math.round(positive('claims', values.claims)),
-    seconds: positive('seconds', values.seconds),
-    warmup: positive('warmup', values.warmup),
-    claimers: Math.round(positive('claimers', values.claimers)),
-    postgresUrl: process.env.BENCH_POSTGRES_URL ?? DEFAULT_POSTGRES_URL,
+    claims: Math.round(positiveOption('claims', values.claims)),
+    seconds: positiveOption('seconds', values.seconds),
+    warmup: positiveOption('warmup', values.warmup),
+    claimers: Math.round(positiveOption('claimers', values.claimers)),
+    postgresUrl: benchPostgresUrl(),
   };
 }
 

@@ -14,6 +14,7 @@
  * agents at once. Afterwards the claims, the event log and the items are read back through the
  * API and must agree that every item was won once and done once.
  */
+import { benchPostgresUrl, onlyOption, positiveOption } from './support/options.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
@@ -57,7 +58,6 @@ const TARGETS = {
   cyclesPerSecond: COMPETITOR.cyclesPerSecond * 10,
   p99Ms: 50,
 };
-const DEFAULT_POSTGRES_URL = 'postgres://postgres@127.0.0.1:5432/test';
 /** Commits per item in each phase: a create is one transaction; a cycle three. */
 const COMMITS_PER_ITEM: Record<Phase, number> = { create: 1, cycles: 3, race: 3 };
 
@@ -89,24 +89,22 @@ function parseOptions(args: readonly string[]): Options {
     strict: true,
   });
   const count = (name: string, text: string): number => {
-    const value = Number(text.replace(/_/g, ''));
-    if (!Number.isInteger(value) || value <= 0)
+    const value = positiveOption(name, text);
+    if (!Number.isInteger(value))
       throw new Error(`--${name} must be a positive whole number, not '${text}'`);
     return value;
   };
-  if (values.only !== undefined && values.only !== 'sqlite' && values.only !== 'postgres')
-    throw new Error(`--only must be sqlite or postgres, not '${values.only}'`);
   if (values.server !== 'child' && values.server !== 'inline')
     throw new Error(`--server must be child or inline, not '${values.server}'`);
   return {
-    only: values.only ?? null,
+    only: onlyOption(values.only),
     items: count('items', values.items),
     race: count('race', values.race),
     inFlight: count('in-flight', values['in-flight']),
     server: values.server,
     probeCommits: count('probe-commits', values['probe-commits']),
     warmup: values.warmup === '0' ? 0 : count('warmup', values.warmup),
-    postgresUrl: process.env.BENCH_POSTGRES_URL ?? DEFAULT_POSTGRES_URL,
+    postgresUrl: benchPostgresUrl(),
   };
 }
 

@@ -12,6 +12,7 @@
  * hash chain (events of both sides, interleaved) is verified and one item of each side is
  * compared row by row and event by event.
  */
+import { benchPostgresUrl, onlyOption, positiveOption } from './support/options.js';
 import { createBenchDatabase, Unavailable } from './support/bench-database.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -53,7 +54,6 @@ import {
 } from './support/report.js';
 
 const TARGET = 0.5;
-const DEFAULT_POSTGRES_URL = 'postgres://postgres@127.0.0.1:5432/test';
 const OPS = ['create', 'assign', 'start', 'complete'] as const;
 type Op = (typeof OPS)[number];
 
@@ -83,21 +83,12 @@ function parseOptions(args: readonly string[]): Options {
     },
     strict: true,
   });
-  const number = (name: string, text: string): number => {
-    const value = Number(text);
-    if (!Number.isFinite(value) || value <= 0)
-      throw new Error(`--${name} must be a positive number, not '${text}'`);
-    return value;
-  };
-  if (values.only !== undefined && values.only !== 'sqlite' && values.only !== 'postgres') {
-    throw new Error(`--only must be sqlite or postgres, not '${values.only}'`);
-  }
   return {
-    seconds: number('seconds', values.seconds),
-    warmup: number('warmup', values.warmup),
-    rounds: Math.round(number('rounds', values.rounds)),
-    only: values.only ?? null,
-    postgresUrl: process.env.BENCH_POSTGRES_URL ?? DEFAULT_POSTGRES_URL,
+    seconds: positiveOption('seconds', values.seconds),
+    warmup: positiveOption('warmup', values.warmup),
+    rounds: Math.round(positiveOption('rounds', values.rounds)),
+    only: onlyOption(values.only),
+    postgresUrl: benchPostgresUrl(),
   };
 }
 

@@ -1,7 +1,7 @@
 import type { WorkItem } from '../core/model.js';
-import type { WorkQueue } from '../core/ports/work-store.js';
+import { queueKey } from '../core/ports/work-store.js';
 import type { Estimate } from './estimate-work.js';
-import { eligibleQueues } from './eligible-queues.js';
+import { eligibleQueues, queuesOf } from './eligible-queues.js';
 import {
   matchActors,
   type ActorLoad,
@@ -42,13 +42,8 @@ export async function dispatchOffers(ctx: WorkContext, limit: number): Promise<W
   const { queues, estimates } = await queueRefs(
     ctx.tx.workStats,
     types,
-    types.flatMap((t): WorkQueue[] =>
-      t.stages.length === 0
-        ? [{ typeId: t.id, stageId: null }]
-        : t.stages.map((stage) => ({ typeId: t.id, stageId: stage.id })),
-    ),
+    types.flatMap((t) => queuesOf(t).map(({ typeId, stageId }) => ({ typeId, stageId }))),
   );
-  const queueKey = (typeId: string, stageId: string | null) => `${typeId}\u0000${stageId ?? ''}`;
   const refOf = new Map(queues.map((q) => [queueKey(q.typeId, q.stageId), q]));
   const offsetOf = (w: WorkItem) => refOf.get(queueKey(w.typeId, w.stageId))?.offset ?? 0;
   const learned = new Map<string, MatchLearning>();

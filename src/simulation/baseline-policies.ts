@@ -1,14 +1,8 @@
 import type { PriorityClass, WorkItem } from '../core/model.js';
 import { QueueIndex } from '../store/memory/queue-index.js';
 import type { Random } from './random.js';
-import {
-  hasRoom,
-  queueKey,
-  type Dispatcher,
-  type Policy,
-  type PolicyName,
-  type SimActor,
-} from './policy.js';
+import { queueKey } from '../core/ports/work-store.js';
+import { hasRoom, type Dispatcher, type Policy, type PolicyName, type SimActor } from './policy.js';
 
 type BaselineName = Exclude<PolicyName, 'autonomy'>;
 

@@ -54,8 +54,4 @@ export interface Policy {
   dispatch(dispatcher: Dispatcher): Promise<void>;
 }
 
-/** A queue of work: a type, or a type at one of its stages. */
-export const queueKey = (typeId: string, stageId: string | null) =>
-  stageId === null ? typeId : `${typeId}/${stageId}`;
-
 export const hasRoom = (a: SimActor) => a.status === 'available' && a.held < a.capacity;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { durationSchema, idSchema, skillsSchema } from '../core/org-config.js';
-import { PRIORITY_CLASSES } from '../core/model.js';
+import { PRIORITY_CLASSES, type Skills } from '../core/model.js';
+import { skillGaps } from '../coordination/skill-gaps.js';
 
 /** A point in simulated time, counted from the start: a duration, or 0 for the start itself. */
 const offset = z.union([z.literal(0), durationSchema]);
@@ -182,10 +183,9 @@ export const scenarioSchema = z
     if (s.warmup >= s.duration)
       ctx.addIssue({ code: 'custom', path: ['warmup'], message: 'must be shorter than duration' });
     const types = new Set(s.workTypes.map((t) => t.id));
+    // Skill levels were checked to be 1–5 above.
     const capable = (needs: Record<string, number>) =>
-      s.actors.some((a) =>
-        Object.entries(needs).every(([skill, level]) => (a.skills[skill] ?? 0) >= level),
-      );
+      s.actors.some((a) => skillGaps(a.skills as Skills, needs as Skills).length === 0);
     s.workTypes.forEach((t, i) => {
       if ((t.duration === undefined) === (t.stages.length === 0))
         ctx.addIssue({

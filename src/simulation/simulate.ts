@@ -1,5 +1,6 @@
 import TinyQueue from 'tinyqueue';
 import { createWork } from '../coordination/create-work.js';
+import { eligibleQueues } from '../coordination/eligible-queues.js';
 import { setActorStatus } from '../coordination/set-actor-status.js';
 import { transitionWork } from '../coordination/transition-work.js';
 import type { WorkContext } from '../coordination/work-context.js';
@@ -7,21 +8,15 @@ import { allowAllWorkGuard } from '../coordination/work-guard.js';
 import { applyOrgConfig } from '../core/apply-org-config.js';
 import { ManualClock } from '../core/clock.js';
 import type { StoredEvent, WorkTransitionPayload } from '../core/events.js';
-import type { PriorityClass, SkillLevel, WorkItem } from '../core/model.js';
+import type { PriorityClass, SkillLevel, Skills, WorkItem } from '../core/model.js';
 import type { OrgModel } from '../core/org-config.js';
+import { queueKey } from '../core/ports/work-store.js';
 import { SYSTEM } from '../core/principal.js';
 import { MemoryStore } from '../store/memory/memory-store.js';
 import { ArrivalProcess } from './arrival-process.js';
 import { autonomyPolicy } from './autonomy-policy.js';
 import { baselinePolicy } from './baseline-policies.js';
-import {
-  hasRoom,
-  queueKey,
-  type Dispatcher,
-  type Policy,
-  type PolicyName,
-  type SimActor,
-} from './policy.js';
+import { hasRoom, type Dispatcher, type Policy, type PolicyName, type SimActor } from './policy.js';
 import { meanOf, Random } from './random.js';
 import type { ActorGroup, Distribution, Flow, Scenario, ScenarioWorkType } from './scenario.js';
 import { ItemRecord, summarize, type SimulationReport } from './simulation-report.js';
@@ -84,7 +79,7 @@ export function scenarioOrganization(scenario: Scenario): OrgModel {
       description: '',
       requiredSkills: t.requiredSkills as Record<string, SkillLevel>,
       expectedDurationSeconds:
-        t.expectedDuration ?? stepsOf(t).reduce((sum, step) => sum + meanOf(step.duration), 0),
+        t.expectedDuration ?? durationsOf(t).reduce((sum, d) => sum + meanOf(d), 0),
       slaSeconds: t.deadline,
       maxAttempts: t.maxAttempts,
       stages: t.stages.map((stage) => ({
@@ -97,17 +92,11 @@ export function scenarioOrganization(scenario: Scenario): OrgModel {
   };
 }
 
-/** The work of one item, step by step: its stages, or the whole of it as one step. */
-const stepsOf = (type: ScenarioWorkType) =>
+/** How long an item's work takes, step by step: each stage's, or the whole of it as one step. */
+const durationsOf = (type: ScenarioWorkType): Distribution[] =>
   type.stages.length > 0
-    ? type.stages.map((stage) => ({ stageId: stage.id, ...stage }))
-    : [
-        {
-          stageId: null,
-          requiredSkills: type.requiredSkills,
-          duration: type.duration as Distribution,
-        },
-      ];
+    ? type.stages.map((stage) => stage.duration)
+    : [type.duration as Distribution];
 
 const memberId = (group: ActorGroup, i: number) =>
   `${group.group}-${String(i + 1).padStart(String(group.count).length, '0')}`;
@@ -154,23 +143,14 @@ export async function simulate(
     offerSeconds: FOREVER_SECONDS,
   });
 
+  const organization = scenarioOrganization(scenario);
   const actors: SimActor[] = [];
   const byId = new Map<string, SimActor>();
   for (const group of scenario.actors) {
-    const meets = (needs: Record<string, number>) =>
-      Object.entries(needs).every(([skill, level]) => (group.skills[skill] ?? 0) >= level);
-    const queues = new Set(
-      scenario.workTypes.flatMap((t) =>
-        stepsOf(t)
-          .filter((step) => meets(step.requiredSkills))
-          .map((step) => queueKey(t.id, step.stageId)),
-      ),
-    );
-    const typeIds = new Set(
-      scenario.workTypes
-        .filter((t) => stepsOf(t).some((step) => meets(step.requiredSkills)))
-        .map((t) => t.id),
-    );
+    // Who may take what is the engine's answer, as for claims and offers.
+    const { eligible } = eligibleQueues(group.skills as Skills, organization.workTypes);
+    const queues = new Set(eligible.map((q) => queueKey(q.typeId, q.stageId)));
+    const typeIds = new Set(eligible.map((q) => q.typeId));
     for (let i = 0; i < group.count; i++) {
       const actor: SimActor = {
         id: memberId(group, i),
@@ -289,7 +269,7 @@ export async function simulate(
       typeof type.value === 'number'
         ? type.value
         : type.value.min + (type.value.max - type.value.min) * itemDraws.uniform();
-    const sizes = stepsOf(type).map((step) => itemDraws.duration(step.duration));
+    const sizes = durationsOf(type).map((d) => itemDraws.duration(d));
     const measured = now >= scenario.warmup;
     const created = await run(async (ctx) => {
       const work = await createWork(ctx, {
@@ -334,7 +314,7 @@ export async function simulate(
 
   // ── setup ────────────────────────────────────────────────────────────────────────────────
   await store.transaction((tx) =>
-    applyOrgConfig(tx, clock, 'simulation', scenarioOrganization(scenario), scenario.metadata.name),
+    applyOrgConfig(tx, clock, 'simulation', organization, scenario.metadata.name),
   );
   for (const actor of actors) availableSince.set(actor.id, 0);
   for (const group of scenario.actors) {

@@ -20,6 +20,10 @@ export interface WorkQueue {
   stageId: string | null;
 }
 
+/** A queue's identity as one string, for maps and sets keyed by queue. */
+export const queueKey = (typeId: string, stageId: string | null): string =>
+  `${typeId}\u0000${stageId ?? ''}`;
+
 /**
  * A queue as a claim compares it with the others: the points its items' stored keys are raised
  * by (the part of priority that is the same for every item of the queue and may change while

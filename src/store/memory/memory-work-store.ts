@@ -1,13 +1,16 @@
 import { TERMINAL_STATES, type WorkItem } from '../../core/model.js';
-import type { QueueRef, WorkFilter, WorkStore } from '../../core/ports/work-store.js';
+import {
+  queueKey,
+  type QueueRef,
+  type WorkFilter,
+  type WorkStore,
+} from '../../core/ports/work-store.js';
 import type { Journal } from './journal.js';
 import { QueueIndex, type QueueEntry } from './queue-index.js';
 
 const HELD_STATES = new Set<WorkItem['state']>(['assigned', 'in_progress']);
 const LEASED_STATES = new Set<WorkItem['state']>(['offered', 'assigned', 'in_progress']);
 const TERMINAL = new Set<WorkItem['state']>(TERMINAL_STATES);
-/** One queue per type, or per stage of a type with stages. */
-const queueKey = (typeId: string, stageId: string | null) => `${typeId}\u0000${stageId ?? ''}`;
 
 function addTo(index: Map<string, Set<string>>, key: string, id: string): void {
   let set = index.get(key);
