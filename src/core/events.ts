@@ -1,3 +1,4 @@
+import type { Labels, Resolution } from './exception.js';
 import type { ActorStatus, TokenRole, WorkState } from './model.js';
 import type { WorkAction } from './work-transitions.js';
 
@@ -153,6 +154,39 @@ export interface EventMap {
     maxAttempts: number;
     failedBy: string[];
   };
+  /** Something needs an owner: raised by a detector, an external alert, or a person. */
+  'monitoring.exception.opened': {
+    fingerprint: string;
+    source: string;
+    labels: Labels;
+    summary: string;
+    details: Record<string, unknown>;
+    receivers: string[];
+    routes: string[];
+    silencedBy: string | null;
+  };
+  'monitoring.exception.acknowledged': { comment: string };
+  'monitoring.exception.resolved': { resolution: Resolution; reason: string };
+  /**
+   * A step of a receiver's escalation policy reached people (step 0 when the exception opens);
+   * who was passed over and why (offline, halted) is recorded beside who was reached.
+   */
+  'monitoring.exception.notified': {
+    receiver: string;
+    step: number;
+    loop: number;
+    targets: string[];
+    skipped: { actorId: string; reason: string }[];
+    /** When the next step is due unless someone acknowledges; null once the policy is exhausted. */
+    nextAt: string | null;
+  };
+  'monitoring.silence.created': {
+    matchers: string[];
+    startsAt: string;
+    endsAt: string;
+    comment: string;
+  };
+  'monitoring.silence.expired': Record<string, never>;
 }
 
 export type EventType = keyof EventMap;

@@ -51,6 +51,7 @@ import { verifyAuditLog } from '../supervision/verify-audit-log.js';
 import type { MigrationReport } from '../store/migrate.js';
 import { openStore } from '../store/open-store.js';
 import { EventBus } from './event-bus.js';
+import { MonitoringService } from './monitoring-service.js';
 import { DEFAULT_OFFER_SECONDS, type RuntimeConfig } from './runtime-config.js';
 
 export type WorkDetail = WorkItem & {
@@ -67,6 +68,8 @@ const WRITERS: readonly TokenRole[] = ['admin', 'operator', 'agent'];
  */
 export class ControlPlane {
   readonly bus = new EventBus();
+  /** Exceptions: detectors, routing, escalation, silences and inboxes. */
+  readonly monitoring: MonitoringService;
 
   private constructor(
     private readonly store: Store,
@@ -76,7 +79,9 @@ export class ControlPlane {
     readonly location: string,
     /** What opening the store migrated. */
     readonly migrations: MigrationReport,
-  ) {}
+  ) {
+    this.monitoring = new MonitoringService(store, clock, this.bus);
+  }
 
   static async open(
     config: Pick<RuntimeConfig, 'databaseUrl' | 'leaseSeconds'> &

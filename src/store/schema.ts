@@ -114,6 +114,54 @@ export interface OrganizationTable {
   applied_by: string;
 }
 
+export interface ExceptionsTable {
+  id: string;
+  fingerprint: string;
+  source: string;
+  alertname: string;
+  severity: string;
+  labels: string;
+  summary: string;
+  details: string;
+  state: string;
+  opened_at: string;
+  last_seen_at: string;
+  acknowledged_at: string | null;
+  acknowledged_by: string | null;
+  resolved_at: string | null;
+  resolved_by: string | null;
+  resolution: string | null;
+  receivers: string;
+  routes: string;
+  escalations: string;
+  silenced_by: string | null;
+  next_escalation_at: string | null;
+  version: number;
+}
+
+export interface SilencesTable {
+  id: string;
+  matchers: string;
+  starts_at: string;
+  ends_at: string;
+  created_by: string;
+  comment: string;
+  created_at: string;
+  expired_at: string | null;
+}
+
+export interface NotificationsTable {
+  id: string;
+  actor_id: string;
+  exception_id: string;
+  receiver: string;
+  reason: string;
+  step: number;
+  summary: string;
+  created_at: string;
+  read_at: string | null;
+}
+
 export interface Database {
   organization: OrganizationTable;
   events: EventsTable;
@@ -125,4 +173,7 @@ export interface Database {
   work_dependencies: WorkDependenciesTable;
   work_stats: WorkStatsTable;
   api_tokens: ApiTokensTable;
+  exceptions: ExceptionsTable;
+  silences: SilencesTable;
+  notifications: NotificationsTable;
 }

@@ -8,6 +8,7 @@ import { SqlDomainStore, SqlWorkTypeStore } from './sql-config-stores.js';
 import { SqlEventLog, toEventRow } from './sql-event-log.js';
 import { SqlOrganizationStore } from './sql-organization-store.js';
 import { SqlTokenStore } from './sql-token-store.js';
+import { SqlExceptionStore } from './sql-exception-store.js';
 import { SqlWorkStatsStore } from './sql-work-stats-store.js';
 import { SqlWorkStore } from './sql-work-store.js';
 import { closeDatabase } from './open-database.js';
@@ -94,6 +95,7 @@ export class SqlStore implements Store {
       tokens: new SqlTokenStore(readDb),
       organization: new SqlOrganizationStore(readDb),
       workStats: new SqlWorkStatsStore(readDb, dialect),
+      exceptions: new SqlExceptionStore(readDb, dialect),
       events: new SqlEventLog(readDb),
     };
   }
@@ -145,6 +147,7 @@ export class SqlStore implements Store {
       tokens: new SqlTokenStore(conn),
       organization: new SqlOrganizationStore(conn),
       workStats: new SqlWorkStatsStore(conn, this.dialect),
+      exceptions: new SqlExceptionStore(conn, this.dialect),
       events: { append: (event) => pending.push(event) },
     });
     const events = pending.length === 0 ? [] : await this.appendChained(conn, pending);

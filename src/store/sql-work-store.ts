@@ -269,6 +269,18 @@ export class SqlWorkStore implements WorkStore {
     return rows.map(toItem);
   }
 
+  async listOpenDueBefore(until: string, limit: number): Promise<WorkItem[]> {
+    const rows = await selectItems(this.db, this.dialect)
+      // The same predicate as the partial index work_items_open_due, so the planner uses it.
+      .where(sql<boolean>`state not in ('done', 'failed', 'cancelled') and due_at is not null`)
+      .where('due_at', '<', until)
+      .orderBy('due_at')
+      .orderBy('id')
+      .limit(limit)
+      .execute();
+    return rows.map(toItem);
+  }
+
   async renewLeases(actorId: string, until: string): Promise<number> {
     const result = await this.db
       .updateTable('work_items')

@@ -2,6 +2,7 @@ import type { StoredEvent } from '../events.js';
 import type { ActorReader, ActorStore } from './actor-store.js';
 import type { DomainReader, DomainStore, WorkTypeReader, WorkTypeStore } from './config-store.js';
 import type { EventAppender, EventLog } from './event-log.js';
+import type { ExceptionReader, ExceptionStore } from './exception-store.js';
 import type { OrganizationReader, OrganizationStore } from './organization-store.js';
 import type { TokenReader, TokenStore } from './token-store.js';
 import type { WorkStatsReader, WorkStatsStore } from './work-stats-store.js';
@@ -17,6 +18,8 @@ export interface TxStores {
   organization: OrganizationStore;
   /** Durations and success rates learned from ended attempts. */
   workStats: WorkStatsStore;
+  /** Monitoring's exceptions, silences and inboxes. */
+  exceptions: ExceptionStore;
   events: EventAppender;
 }
 
@@ -29,6 +32,7 @@ export interface ReadStores {
   tokens: TokenReader;
   organization: OrganizationReader;
   workStats: WorkStatsReader;
+  exceptions: ExceptionReader;
   events: EventLog;
 }
 

@@ -49,6 +49,8 @@ export interface WorkReader {
   countOpenOfType(typeId: string): Promise<number>;
   /** 1 + the number of queued items of the same type and stage ahead of this one. */
   rankInQueue(item: WorkItem): Promise<number>;
+  /** Items not yet done, failed or cancelled that are due before `until`, earliest first. */
+  listOpenDueBefore(until: string, limit: number): Promise<WorkItem[]>;
 }
 
 /** Writes of work items; only inside a transaction, beside the events that record them. */

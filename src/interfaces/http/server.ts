@@ -14,6 +14,7 @@ import type { RuntimeConfig } from '../../runtime/runtime-config.js';
 import { authenticateRequest } from './authenticate-request.js';
 import { sendProblem } from './problem.js';
 import { eventRoutes } from './routes/event-routes.js';
+import { monitoringRoutes } from './routes/monitoring-routes.js';
 import { organizationRoutes } from './routes/organization-routes.js';
 import { tokenRoutes } from './routes/token-routes.js';
 import { workRoutes } from './routes/work-routes.js';
@@ -70,6 +71,11 @@ export async function buildServer(
           name: 'organization',
           description: 'Domains, work types and the configuration applied as code',
         },
+        {
+          name: 'monitoring',
+          description:
+            'Exceptions raised by detectors and integrations, routed to owners and escalated; silences; inboxes',
+        },
         { name: 'events', description: 'The hash-chained event log' },
         { name: 'access', description: 'API tokens' },
         { name: 'health', description: 'Liveness and readiness' },
@@ -120,6 +126,7 @@ export async function buildServer(
       await v1.register(organizationRoutes(cp));
       await v1.register(tokenRoutes(cp));
       await v1.register(eventRoutes(cp));
+      await v1.register(monitoringRoutes(cp));
     },
     { prefix: '/v1' },
   );

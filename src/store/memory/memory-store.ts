@@ -11,6 +11,7 @@ import {
   MemoryWorkTypeStore,
 } from './memory-config-stores.js';
 import { MemoryEventLog } from './memory-event-log.js';
+import { MemoryExceptionStore } from './memory-exception-store.js';
 import { MemoryWorkStatsStore } from './memory-work-stats-store.js';
 import { MemoryWorkStore } from './memory-work-store.js';
 
@@ -60,6 +61,7 @@ export class MemoryStore implements Store {
       tokens: new MemoryTokenStore(this.#journal),
       organization: new MemoryOrganizationStore(this.#journal),
       workStats: new MemoryWorkStatsStore(this.#journal),
+      exceptions: new MemoryExceptionStore(this.#journal),
     };
     this.read = { ...stores, events: this.#log };
     this.#tx = { ...stores, events: { append: (event) => this.#pending.push(event) } };

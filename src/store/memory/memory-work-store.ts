@@ -79,6 +79,22 @@ export class MemoryWorkStore implements WorkStore {
     return Promise.resolve(n);
   }
 
+  listOpenDueBefore(until: string, limit: number): Promise<WorkItem[]> {
+    const due: WorkItem[] = [];
+    for (const item of this.#items.values())
+      if (!TERMINAL.has(item.state) && item.dueAt !== null && item.dueAt < until) due.push(item);
+    due.sort((a, b) =>
+      a.dueAt === b.dueAt
+        ? a.id < b.id
+          ? -1
+          : 1
+        : (a.dueAt as string) < (b.dueAt as string)
+          ? -1
+          : 1,
+    );
+    return Promise.resolve(due.slice(0, limit));
+  }
+
   rankInQueue(item: WorkItem): Promise<number> {
     const queue = this.#queues.get(queueKey(item.typeId, item.stageId));
     return Promise.resolve(1 + (queue?.position(item) ?? 0));

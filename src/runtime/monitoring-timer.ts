@@ -1,0 +1,31 @@
+import type { ControlPlane } from './control-plane.js';
+
+/**
+ * Monitoring's clock-driven work, every `intervalMs`: run the detectors (raise what holds now,
+ * resolve what cleared), then the escalation steps that are due. Everything it decides is in the
+ * store, so a restarted node carries on where this one stopped; only the backlog samples the
+ * growth detector compares start again. Returns a function that stops the timer and waits for a
+ * run in progress.
+ */
+export function startMonitoringTimer(
+  cp: ControlPlane,
+  intervalMs: number,
+  onError: (error: unknown) => void,
+): () => Promise<void> {
+  let running: Promise<void> = Promise.resolve();
+  const timer = setInterval(() => {
+    running = running.then(async () => {
+      try {
+        await cp.monitoring.evaluate();
+        while ((await cp.monitoring.escalate()).length > 0);
+      } catch (error) {
+        onError(error);
+      }
+    });
+  }, intervalMs);
+  timer.unref();
+  return async () => {
+    clearInterval(timer);
+    await running;
+  };
+}
