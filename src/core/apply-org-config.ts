@@ -33,6 +33,7 @@ export async function loadOrgModel(
     domains: await stores.domains.list(),
     actors: actors.map(({ status: _s, lastHeartbeatAt: _h, ...configured }) => configured),
     workTypes: await stores.workTypes.list(),
+    ...(organization.routing === undefined ? {} : { routing: organization.routing }),
   };
 }
 
@@ -134,8 +135,8 @@ export async function applyOrgConfig(
   const byId = <T extends { id: string }>(list: readonly T[], id: string) =>
     list.find((e) => e.id === id) as T;
   for (const change of diff.changes) {
-    // The organization record itself is written once below, with the revision.
-    if (change.kind === 'organization') continue;
+    // The organization record itself is written once below, with the revision and routing.
+    if (change.kind === 'organization' || change.kind === 'routing') continue;
     if (change.change === 'removed') {
       if (change.kind === 'domain') await tx.domains.remove(change.id);
       if (change.kind === 'actor') await tx.actors.remove(change.id);
@@ -204,6 +205,13 @@ export async function applyOrgConfig(
       });
     }
   }
+  if (diff.changes.some((c) => c.kind === 'routing'))
+    tx.events.append({
+      type: 'core.routing.updated',
+      actor: appliedBy,
+      subject: null,
+      payload: desired.routing ?? {},
+    });
   const revision = (organization?.revision ?? 0) + 1;
   await tx.organization.set({
     name: desired.name,
@@ -211,6 +219,7 @@ export async function applyOrgConfig(
     revision,
     appliedAt: clock.now().toISOString(),
     appliedBy,
+    ...(desired.routing === undefined ? {} : { routing: desired.routing }),
   });
   tx.events.append({
     type: 'core.config.applied',

@@ -3,7 +3,10 @@ import type { ConfigChange } from './events.js';
 import type { OrgModel } from './org-config.js';
 
 export interface OrgDiff {
-  /** The organization's own record first (name, description), then domains, actors, work types. */
+  /**
+   * The organization's own record first (name, description), then domains, actors, work types,
+   * and the routing keys.
+   */
   changes: ConfigChange[];
 }
 
@@ -32,6 +35,32 @@ function diffEntries(
   return changes;
 }
 
+const ROUTING_KEYS = ['route', 'inhibit_rules', 'time_intervals'] as const;
+
+/**
+ * The routing keys compared one by one; for the tree, the changed keys of the root route (a
+ * removed key counts as changed, which diffEntries, reading only the desired keys, would miss).
+ */
+function diffRouting(current: OrgModel | null, desired: OrgModel): ConfigChange[] {
+  const changes: ConfigChange[] = [];
+  for (const key of ROUTING_KEYS) {
+    const before: unknown = current?.routing?.[key];
+    const after: unknown = desired.routing?.[key];
+    if (isDeepStrictEqual(before, after)) continue;
+    if (before === undefined) changes.push({ kind: 'routing', id: key, change: 'added' });
+    else if (after === undefined) changes.push({ kind: 'routing', id: key, change: 'removed' });
+    else if (key === 'route') {
+      const a = before as Record<string, unknown>;
+      const b = after as Record<string, unknown>;
+      const fields = [...new Set([...Object.keys(b), ...Object.keys(a)])].filter(
+        (field) => !isDeepStrictEqual(a[field], b[field]),
+      );
+      changes.push({ kind: 'routing', id: key, change: 'changed', fields });
+    } else changes.push({ kind: 'routing', id: key, change: 'changed' });
+  }
+  return changes;
+}
+
 /** What applying `desired` over `current` would change, entry by entry and field by field. */
 export function diffOrgConfig(current: OrgModel | null, desired: OrgModel): OrgDiff {
   const asEntries = (list: readonly { id: string }[]) => list as unknown as Entry[];
@@ -45,6 +74,7 @@ export function diffOrgConfig(current: OrgModel | null, desired: OrgModel): OrgD
       ...diffEntries('domain', asEntries(current?.domains ?? []), asEntries(desired.domains)),
       ...diffEntries('actor', asEntries(current?.actors ?? []), asEntries(desired.actors)),
       ...diffEntries('workType', asEntries(current?.workTypes ?? []), asEntries(desired.workTypes)),
+      ...diffRouting(current, desired),
     ],
   };
 }

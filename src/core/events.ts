@@ -1,5 +1,6 @@
 import type { Labels, Resolution } from './exception.js';
 import type { ActorStatus, TokenRole, WorkState } from './model.js';
+import type { RoutingConfig } from './route-config.js';
 import type { WorkAction } from './work-transitions.js';
 
 /** Payload of every work state change: enough to replay the item's state and owner. */
@@ -48,7 +49,8 @@ export type OfferDecision =
 
 /** A summary of one applied configuration; the full diff is in the event too. */
 export interface ConfigChange {
-  kind: 'organization' | 'domain' | 'actor' | 'workType';
+  /** `routing` entries are `route`, `inhibit_rules` and `time_intervals`. */
+  kind: 'organization' | 'domain' | 'actor' | 'workType' | 'routing';
   id: string;
   change: 'added' | 'changed' | 'removed';
   fields?: string[];
@@ -98,6 +100,8 @@ export interface EventMap {
     }[];
   };
   'core.work_type.removed': Record<string, never>;
+  /** The exception routing now in force, whole, as written (empty when the file has none). */
+  'core.routing.updated': RoutingConfig;
   'core.token.created': { name: string; role: TokenRole; actorId: string | null };
   'core.token.revoked': Record<string, never>;
   'coordination.actor.status_changed': { from: ActorStatus; to: ActorStatus };

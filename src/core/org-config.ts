@@ -7,6 +7,13 @@ import {
   type SkillLevel,
   type WorkType,
 } from './model.js';
+import {
+  checkRoutingConfig,
+  isEmptyRoutingConfig,
+  routingConfigShape,
+  toRoutingConfig,
+  type RoutingConfig,
+} from './route-config.js';
 
 export const idSchema = z
   .string()
@@ -90,8 +97,13 @@ export const orgConfigSchema = z
     domains: z.array(domainSchema).default([]),
     actors: z.array(actorSchema).default([]),
     workTypes: z.array(workTypeSchema).default([]),
+    /** Exception routing in Alertmanager's syntax: `route`, `inhibit_rules`, `time_intervals`. */
+    ...routingConfigShape,
   })
   .superRefine((org, ctx) => {
+    checkRoutingConfig(toRoutingConfig(org), (path, message) => {
+      ctx.addIssue({ code: 'custom', path, message });
+    });
     const unique = (key: 'domains' | 'actors' | 'workTypes') => {
       const seen = new Set<string>();
       org[key].forEach((entry, index) => {
@@ -172,10 +184,14 @@ export interface OrgModel {
   domains: Domain[];
   actors: Omit<Actor, 'status' | 'lastHeartbeatAt'>[];
   workTypes: WorkType[];
+  /** The routing keys as written (absent when the file has none). */
+  routing?: RoutingConfig;
 }
 
 export function toOrgModel(config: OrgConfig): OrgModel {
+  const routing = toRoutingConfig(config);
   return {
+    ...(isEmptyRoutingConfig(routing) ? {} : { routing }),
     name: config.metadata.name,
     description: config.metadata.description ?? '',
     domains: config.domains.map((d) => ({
@@ -263,5 +279,6 @@ export function toOrgConfigDocument(model: OrgModel): OrgConfigInput {
             })),
           }),
     })),
+    ...(model.routing === undefined ? {} : model.routing),
   };
 }

@@ -4,6 +4,7 @@ import { migration0002Coordination } from './migrations/0002-coordination.js';
 import { migration0003Learning } from './migrations/0003-learning.js';
 import { migration0004Stages } from './migrations/0004-stages.js';
 import { migration0005Preemption } from './migrations/0005-preemption.js';
+import { migration0006Routing } from './migrations/0006-routing.js';
 import { migration0007Monitoring } from './migrations/0007-monitoring.js';
 
 /**
@@ -17,6 +18,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0003-learning': migration0003Learning,
   '0004-stages': migration0004Stages,
   '0005-preemption': migration0005Preemption,
+  '0006-routing': migration0006Routing,
   '0007-monitoring': migration0007Monitoring,
 };
 

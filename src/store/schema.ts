@@ -112,6 +112,8 @@ export interface OrganizationTable {
   revision: number;
   applied_at: string;
   applied_by: string;
+  /** The routing keys of the applied file as JSON (route, inhibit_rules, time_intervals). */
+  routing: string | null;
 }
 
 export interface ExceptionsTable {

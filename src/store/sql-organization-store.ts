@@ -1,5 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Organization, OrganizationStore } from '../core/ports/organization-store.js';
+import type { RoutingConfig } from '../core/route-config.js';
+import { parseJson, toJson } from './json-column.js';
 import type { Database } from './schema.js';
 
 export class SqlOrganizationStore implements OrganizationStore {
@@ -19,6 +21,7 @@ export class SqlOrganizationStore implements OrganizationStore {
           revision: row.revision,
           appliedAt: row.applied_at,
           appliedBy: row.applied_by,
+          ...(row.routing === null ? {} : { routing: parseJson<RoutingConfig>(row.routing) }),
         };
   }
 
@@ -29,6 +32,7 @@ export class SqlOrganizationStore implements OrganizationStore {
       revision: organization.revision,
       applied_at: organization.appliedAt,
       applied_by: organization.appliedBy,
+      routing: organization.routing === undefined ? null : toJson(organization.routing),
     };
     await this.db
       .insertInto('organization')

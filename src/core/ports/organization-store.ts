@@ -1,3 +1,5 @@
+import type { RoutingConfig } from '../route-config.js';
+
 /** The organization record: its name and which revision of its configuration is applied. */
 export interface Organization {
   name: string;
@@ -5,6 +7,8 @@ export interface Organization {
   revision: number;
   appliedAt: string;
   appliedBy: string;
+  /** Exception routing as the applied file wrote it; absent when it had none. */
+  routing?: RoutingConfig;
 }
 
 export interface OrganizationReader {
