@@ -197,7 +197,9 @@ export function matchesValue(matcher: Matcher, value: string): boolean {
  * empty string, as in Alertmanager: `team=""` and `team!~".+"` select alerts without a team.
  */
 export function matchesLabels(matchers: readonly Matcher[], labels: Labels): boolean {
-  return matchers.every((m) => matchesValue(m, Object.hasOwn(labels, m.name) ? labels[m.name] ?? '' : ''));
+  return matchers.every((m) =>
+    matchesValue(m, Object.hasOwn(labels, m.name) ? (labels[m.name] ?? '') : ''),
+  );
 }
 
 /** Alertmanager's order for matchers: by name, then value, then type. */

@@ -8,6 +8,7 @@ import {
   type WorkType,
 } from './model.js';
 import {
+  DOMAIN_OWNERS_TARGET,
   checkRoutingConfig,
   isEmptyRoutingConfig,
   routingConfigShape,
@@ -101,8 +102,39 @@ export const orgConfigSchema = z
     ...routingConfigShape,
   })
   .superRefine((org, ctx) => {
-    checkRoutingConfig(toRoutingConfig(org), (path, message) => {
-      ctx.addIssue({ code: 'custom', path, message });
+    // A route names a declared receiver, an actor, or the domain's owners.
+    const receiverNames = new Set<string>([
+      DOMAIN_OWNERS_TARGET,
+      ...org.actors.map((a) => a.id),
+      ...(org.receivers ?? []).map((r) => r.name),
+    ]);
+    checkRoutingConfig(
+      toRoutingConfig(org),
+      (path, message) => {
+        ctx.addIssue({ code: 'custom', path, message });
+      },
+      { receivers: receiverNames },
+    );
+    const actorIds = new Set(org.actors.map((a) => a.id));
+    const declared = new Set<string>();
+    (org.receivers ?? []).forEach((receiver, index) => {
+      if (declared.has(receiver.name))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['receivers', index, 'name'],
+          message: `duplicate receiver '${receiver.name}'`,
+        });
+      declared.add(receiver.name);
+      receiver.escalation?.steps.forEach((step, s) => {
+        step.notify.forEach((target, t) => {
+          if (target !== DOMAIN_OWNERS_TARGET && !actorIds.has(target))
+            ctx.addIssue({
+              code: 'custom',
+              path: ['receivers', index, 'escalation', 'steps', s, 'notify', t],
+              message: `unknown actor '${target}' (name an actor id or ${DOMAIN_OWNERS_TARGET})`,
+            });
+        });
+      });
     });
     const unique = (key: 'domains' | 'actors' | 'workTypes') => {
       const seen = new Set<string>();

@@ -125,14 +125,43 @@ const namedIntervalsSchema = z.array(
   }),
 );
 
+/** A step target standing for the owners of the exception's `domain` label, whoever they are then. */
+export const DOMAIN_OWNERS_TARGET = '@domain-owners';
+
+/** One step of a receiver's escalation policy: who is told, and how long they have to acknowledge. */
+const escalationStepSchema = z.strictObject({
+  /** Actor ids, or `@domain-owners` (the owners of the exception's `domain` label). */
+  notify: z.array(z.string().min(1)).min(1),
+  escalate_after: durationSchema({ nonZero: true }),
+});
+
+/**
+ * A receiver as an organization file declares it: an owner (a person, an agent or a team) with
+ * a PagerDuty-style escalation policy. Routes name receivers; a route may also name an actor
+ * id or `@domain-owners` directly, which is told once.
+ */
+export const receiverConfigSchema = z.strictObject({
+  name: z.string().min(1),
+  escalation: z
+    .strictObject({
+      steps: z.array(escalationStepSchema).min(1),
+      /** Passes through the steps again after the last one, until someone acknowledges. */
+      repeat: z.number().int().min(0).max(100).optional(),
+    })
+    .optional(),
+});
+export type ReceiverConfig = z.infer<typeof receiverConfigSchema>;
+
 /** The routing keys an organization file may hold beside its other keys. */
 export const routingConfigShape = {
+  receivers: z.array(receiverConfigSchema).optional(),
   route: routeConfigSchema.optional(),
   inhibit_rules: z.array(inhibitRuleConfigSchema).optional(),
   time_intervals: namedIntervalsSchema.optional(),
 };
 
 export interface RoutingConfig {
+  receivers?: ReceiverConfig[];
   route?: RouteConfig;
   inhibit_rules?: InhibitRuleConfig[];
   time_intervals?: z.infer<typeof namedTimeIntervalConfigSchema>[];
@@ -221,6 +250,7 @@ export type AlertmanagerConfig = z.infer<typeof alertmanagerConfigSchema>;
 
 /** The routing part of a document, with the older `mute_time_intervals` list merged in. */
 export function toRoutingConfig(config: {
+  receivers?: ReceiverConfig[] | undefined;
   route?: RouteConfig | undefined;
   inhibit_rules?: InhibitRuleConfig[] | undefined;
   time_intervals?: RoutingConfig['time_intervals'] | undefined;
@@ -228,6 +258,7 @@ export function toRoutingConfig(config: {
 }): RoutingConfig {
   const intervals = [...(config.time_intervals ?? []), ...(config.mute_time_intervals ?? [])];
   return {
+    ...(config.receivers === undefined ? {} : { receivers: config.receivers }),
     ...(config.route === undefined ? {} : { route: config.route }),
     ...(config.inhibit_rules === undefined ? {} : { inhibit_rules: config.inhibit_rules }),
     ...(config.time_intervals === undefined && config.mute_time_intervals === undefined
@@ -239,6 +270,7 @@ export function toRoutingConfig(config: {
 /** Whether a routing configuration holds anything at all. */
 export function isEmptyRoutingConfig(config: RoutingConfig): boolean {
   return (
+    config.receivers === undefined &&
     config.route === undefined &&
     config.inhibit_rules === undefined &&
     config.time_intervals === undefined

@@ -1,10 +1,12 @@
 import type { Labels } from '../core/exception.js';
 
+import { DOMAIN_OWNERS_TARGET } from '../core/route-config.js';
+
 /**
  * A step target naming no one in particular: the owners of the domain in the exception's
  * `domain` label, whoever they are when the step runs.
  */
-export const DOMAIN_OWNERS = '@domain-owners';
+export const DOMAIN_OWNERS = DOMAIN_OWNERS_TARGET;
 
 /** One step of an escalation policy: who is told, and how long they have to acknowledge. */
 export interface EscalationStep {

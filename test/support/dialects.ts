@@ -228,13 +228,13 @@ export interface TestControlPlane {
 /** A control plane over a fresh database (migrated), with a 300 s lease and the given clock. */
 export async function openTestControlPlane(
   dialect: TestDialect,
-  options: { clock?: Clock } = {},
+  options: { clock?: Clock; leaseSeconds?: number } = {},
 ): Promise<TestControlPlane> {
   const database = await createTestDatabase(dialect);
   const cleanups: (() => Promise<void>)[] = [() => database.drop()];
   try {
     const cp = await ControlPlane.open(
-      { databaseUrl: database.url, leaseSeconds: 300 },
+      { databaseUrl: database.url, leaseSeconds: options.leaseSeconds ?? 300 },
       { clock: options.clock ?? new ManualClock() },
     );
     cleanups.push(() => cp.close());

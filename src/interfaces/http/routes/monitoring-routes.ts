@@ -11,9 +11,12 @@ export const exceptionSchema = z.object({
   id: z.string(),
   fingerprint: z.string().describe('hash of the labels: one active exception per fingerprint'),
   source: z.string().describe('`detector:<name>`, `external:<integration>` or `manual`'),
-  labels: labelsSchema,
+  labels: labelsSchema.readonly(),
   summary: z.string().describe('what is wrong and why, in words'),
-  details: z.record(z.string(), z.unknown()).describe('the evidence the source measured'),
+  details: z
+    .record(z.string(), z.unknown())
+    .readonly()
+    .describe('the evidence the source measured'),
   state: z.enum(EXCEPTION_STATES),
   openedAt: z.string(),
   lastSeenAt: z.string().describe('the last time the source still saw the condition'),
@@ -22,27 +25,35 @@ export const exceptionSchema = z.object({
   resolvedAt: z.string().nullable(),
   resolvedBy: z.string().nullable(),
   resolution: z.enum(['cleared', 'manual', 'external']).nullable(),
-  receivers: z.array(z.string()).describe('receivers the routing tree picked, in match order'),
-  routes: z.array(z.string()).describe('the matched routes, as paths in the configuration'),
-  escalations: z.array(
-    z.object({
-      receiver: z.string(),
-      step: z.number().int().describe('the step last notified, from 0'),
-      loop: z.number().int(),
-      nextAt: z
-        .string()
-        .nullable()
-        .describe('when the next step runs unless someone acknowledges; null when done'),
-      notified: z.array(z.string()).describe('who the current step reached'),
-    }),
-  ),
+  receivers: z
+    .array(z.string())
+    .readonly()
+    .describe('receivers the routing tree picked, in match order'),
+  routes: z
+    .array(z.string())
+    .readonly()
+    .describe('the matched routes, as paths in the configuration'),
+  escalations: z
+    .array(
+      z.object({
+        receiver: z.string(),
+        step: z.number().int().describe('the step last notified, from 0'),
+        loop: z.number().int(),
+        nextAt: z
+          .string()
+          .nullable()
+          .describe('when the next step runs unless someone acknowledges; null when done'),
+        notified: z.array(z.string()).readonly().describe('who the current step reached'),
+      }),
+    )
+    .readonly(),
   silencedBy: z.string().nullable(),
   version: z.number().int(),
 });
 
 export const silenceSchema = z.object({
   id: z.string(),
-  matchers: z.array(z.string()),
+  matchers: z.array(z.string()).readonly(),
   startsAt: z.string(),
   endsAt: z.string(),
   createdBy: z.string(),
