@@ -80,7 +80,7 @@ export interface RouteConfig {
   routes?: RouteConfig[] | undefined;
 }
 
-export const routeConfigSchema: z.ZodType<RouteConfig> = z.strictObject({
+export const routeConfigSchema: z.ZodType<RouteConfig, RouteConfig> = z.strictObject({
   receiver: z.string().optional(),
   group_by: groupBySchema.optional(),
   continue: z.boolean().optional(),

@@ -7,6 +7,7 @@ import { auditCommand } from './commands/audit-command.js';
 import { eventsCommand } from './commands/events-command.js';
 import { exportCommand } from './commands/export-command.js';
 import { migrateCommand } from './commands/migrate-command.js';
+import { routeCommand } from './commands/route-command.js';
 import { serveCommand } from './commands/serve-command.js';
 import { simulateCommand } from './commands/simulate-command.js';
 import { tokenCommand } from './commands/token-command.js';
@@ -99,6 +100,7 @@ export async function main(
   eventsCommand(program, ctx);
   auditCommand(program, ctx);
   simulateCommand(program, ctx);
+  routeCommand(program, ctx);
 
   try {
     await program.parseAsync(argv);
