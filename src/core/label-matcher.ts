@@ -75,7 +75,12 @@ export function regexError(source: string): string | null {
     compileMatcherRegex(source);
     return null;
   } catch (error) {
-    return `invalid regular expression '${source}': ${error instanceof Error ? error.message : String(error)}`;
+    // V8 quotes the anchored expression it was given; the reason after it is what helps.
+    const reason = (error instanceof Error ? error.message : String(error)).replace(
+      /^Invalid regular expression: \/.*\/[a-z]*: /s,
+      '',
+    );
+    return `invalid regular expression '${source}': ${reason}`;
   }
 }
 
