@@ -108,7 +108,8 @@ export function parseMatcher(text: string): Parsed<Matcher> {
     raw = raw.slice(1);
     expectTrailingQuote = true;
   }
-  const chars = [...raw];
+  // Code points, as Go ranges over a string's runes.
+  const chars = Array.from(raw);
   let value = '';
   let escaped = false;
   for (let i = 0; i < chars.length; i++) {
@@ -197,7 +198,9 @@ export function matchesValue(matcher: Matcher, value: string): boolean {
  * empty string, as in Alertmanager: `team=""` and `team!~".+"` select alerts without a team.
  */
 export function matchesLabels(matchers: readonly Matcher[], labels: Labels): boolean {
-  return matchers.every((m) => matchesValue(m, Object.hasOwn(labels, m.name) ? labels[m.name] ?? '' : ''));
+  return matchers.every((m) =>
+    matchesValue(m, Object.hasOwn(labels, m.name) ? (labels[m.name] ?? '') : ''),
+  );
 }
 
 /** Alertmanager's order for matchers: by name, then value, then type. */

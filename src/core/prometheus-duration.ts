@@ -3,8 +3,7 @@
  * to smallest, each at most once (`1d`, `4h`, `1h30m`, `500ms`, `2w`, `1y`), or `0`.
  * Milliseconds, as the routing timers count them.
  */
-const PATTERN =
-  /^(?:(\d+)y)?(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?(?:(\d+)ms)?$/;
+const PATTERN = /^(?:(\d+)y)?(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?(?:(\d+)ms)?$/;
 
 const UNITS: readonly [string, number][] = [
   ['y', 365 * 86_400_000],

@@ -39,7 +39,10 @@ describe('route configuration', () => {
       },
       receivers: [{ name: 'default', email_configs: [{ to: 'a@b' }] }],
       time_intervals: [
-        { name: 'nights', time_intervals: [{ times: [{ start_time: '22:00', end_time: '24:00' }] }] },
+        {
+          name: 'nights',
+          time_intervals: [{ times: [{ start_time: '22:00', end_time: '24:00' }] }],
+        },
       ],
     };
     const parsed = alertmanagerConfigSchema.parse(config);
@@ -93,12 +96,17 @@ describe('route configuration', () => {
   });
 
   it('requires a root receiver, and no matchers or time intervals on the root', () => {
-    expect(am({ routes: [] })).toEqual(['route.receiver: the root route must name a default receiver']);
+    expect(am({ routes: [] })).toEqual([
+      'route.receiver: the root route must name a default receiver',
+    ]);
     expect(am({ receiver: 'r', matchers: ['a=b'] })).toEqual([
       'route.matchers: the root route must not have matchers: every alert enters it',
     ]);
     expect(
-      am({ receiver: 'r', mute_time_intervals: ['n'] }, { time_intervals: [{ name: 'n', time_intervals: [] }] }),
+      am(
+        { receiver: 'r', mute_time_intervals: ['n'] },
+        { time_intervals: [{ name: 'n', time_intervals: [] }] },
+      ),
     ).toEqual(['route.mute_time_intervals: the root route must not have mute_time_intervals']);
     expect(issues(alertmanagerConfigSchema, { receivers: [] })).toEqual([
       'route: Invalid input: expected object, received undefined',

@@ -93,7 +93,9 @@ function compile(
     matchers,
     continue: config.continue ?? false,
     receiver:
-      config.receiver === undefined || config.receiver === '' ? inherited.receiver : config.receiver,
+      config.receiver === undefined || config.receiver === ''
+        ? inherited.receiver
+        : config.receiver,
     groupBy,
     groupWaitMs: duration(config.group_wait, inherited.groupWaitMs),
     groupIntervalMs: duration(config.group_interval, inherited.groupIntervalMs),

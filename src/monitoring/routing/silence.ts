@@ -16,7 +16,10 @@ export interface Silence {
 export type SilenceState = 'pending' | 'active' | 'expired';
 
 /** Alertmanager's states: pending before its start, expired after its end, active between. */
-export function silenceState(silence: Pick<Silence, 'startsAt' | 'endsAt'>, now: Date): SilenceState {
+export function silenceState(
+  silence: Pick<Silence, 'startsAt' | 'endsAt'>,
+  now: Date,
+): SilenceState {
   const at = now.getTime();
   if (Date.parse(silence.startsAt) > at) return 'pending';
   if (Date.parse(silence.endsAt) < at) return 'expired';

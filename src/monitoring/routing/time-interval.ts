@@ -109,7 +109,11 @@ export function compileTimeIntervals(
 
 export type RouteMute =
   | { muted: false }
-  | { muted: true; reason: 'mute_time_interval' | 'outside_active_time_intervals'; intervals: string[] };
+  | {
+      muted: true;
+      reason: 'mute_time_interval' | 'outside_active_time_intervals';
+      intervals: string[];
+    };
 
 /**
  * Whether a route's notifications are muted at `now`: inside one of its mute time intervals,
