@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../core/clock.js';
 import {
@@ -202,5 +203,56 @@ describe('aggregation groups with the clock', () => {
     expect(isFlushDue(group, d.clock.now())).toBe(false);
     expect(flushGroup(group, d.clock.now())).toEqual({ group, notification: null });
     expect(JSON.parse(JSON.stringify(group))).toEqual(group);
+  });
+});
+
+describe('aggregation group timing, for any sequence of events', () => {
+  type Step = { kind: 'fire' | 'resolve'; id: number } | { kind: 'wait'; ms: number };
+  const step = fc.oneof(
+    fc.record({ kind: fc.constant('fire' as const), id: fc.integer({ min: 0, max: 4 }) }),
+    fc.record({ kind: fc.constant('resolve' as const), id: fc.integer({ min: 0, max: 4 }) }),
+    fc.record({ kind: fc.constant('wait' as const), ms: fc.integer({ min: 0, max: 3 * HOUR }) }),
+  );
+
+  it('never notifies before group_wait, nor twice within group_interval, and tells every firing alert', () => {
+    fc.assert(
+      fc.property(fc.array(step, { maxLength: 40 }), (steps: Step[]) => {
+        const d = new Driver();
+        let offset = 0;
+        const createdAt: number[] = [];
+        const firingSince = new Map<string, number>();
+        const told = new Set<string>();
+        for (const s of steps) {
+          if (s.kind === 'wait') {
+            offset += s.ms;
+            d.runUntil(offset);
+          } else if (s.kind === 'fire') {
+            if (d.group === null) createdAt.push(offset);
+            d.fire(String(s.id));
+            if (!firingSince.has(String(s.id))) firingSince.set(String(s.id), offset);
+          } else {
+            d.resolve(String(s.id));
+            firingSince.delete(String(s.id));
+          }
+          for (const n of d.sent) for (const a of n.firing) told.add(a.id);
+        }
+        // Within one group (a group emptied by its flushes is gone; the next alert starts another).
+        const generation = (at: number) => createdAt.filter((c) => c < at).length;
+        d.sent.forEach((n, i) => {
+          const previous = d.sent[i - 1];
+          if (previous !== undefined && generation(previous.offsetMs) === generation(n.offsetMs))
+            expect(n.offsetMs - previous.offsetMs).toBeGreaterThanOrEqual(5 * MINUTE);
+        });
+        // A group's first notification comes group_wait after the group was created.
+        for (const n of d.sent.filter((n) => n.reason === 'first')) {
+          const created = Math.max(...createdAt.filter((c) => c <= n.offsetMs));
+          expect(n.offsetMs - created).toBeGreaterThanOrEqual(30 * SECOND);
+        }
+        for (const n of d.sent) expect(n.firing.every((a) => a.resolvedAt === null)).toBe(true);
+        // An alert firing for a group_wait and a group_interval has been told.
+        for (const [id, since] of firingSince)
+          if (offset - since >= 30 * SECOND + 5 * MINUTE) expect(told.has(id)).toBe(true);
+      }),
+    );
   });
 });
