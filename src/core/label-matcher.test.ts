@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   compareMatchers,
@@ -122,5 +123,19 @@ describe('formatting', () => {
   it('round-trips through the parser', () => {
     for (const value of ['plain', 'with "quotes"', 'back\\slash', 'new\nline', 'a, b'])
       expect(parsed(formatMatcher({ name: 'x', type: '=', value })).value).toBe(value);
+    fc.assert(
+      fc.property(
+        fc.stringMatching(/^[a-zA-Z_][a-zA-Z0-9_]{0,10}$/),
+        fc.constantFrom('=', '!=' as const),
+        fc.string({ unit: 'grapheme', maxLength: 20 }),
+        (name, type, value) => {
+          const matcher: Matcher = { name, type, value };
+          expect(parseMatchers(formatMatchers([matcher, matcher]))).toEqual({
+            ok: true,
+            value: [matcher, matcher],
+          });
+        },
+      ),
+    );
   });
 });

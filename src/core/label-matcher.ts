@@ -108,7 +108,8 @@ export function parseMatcher(text: string): Parsed<Matcher> {
     raw = raw.slice(1);
     expectTrailingQuote = true;
   }
-  const chars = [...raw];
+  // Code points, as Go ranges over a string's runes.
+  const chars = Array.from(raw);
   let value = '';
   let escaped = false;
   for (let i = 0; i < chars.length; i++) {

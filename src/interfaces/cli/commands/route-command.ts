@@ -41,7 +41,9 @@ async function readRoutingFile(file: string): Promise<RoutingConfig> {
       });
     return routing;
   }
-  return toRoutingConfig(await readYamlFile(file, alertmanagerConfigSchema, 'Alertmanager configuration'));
+  return toRoutingConfig(
+    await readYamlFile(file, alertmanagerConfigSchema, 'Alertmanager configuration'),
+  );
 }
 
 /** The routing tree from `--config`, or the one the applied organization holds. */
@@ -118,7 +120,9 @@ export function routeCommand(program: Command, ctx: CliContext): Command {
 
   route
     .command('tree')
-    .description('print the routing tree with each route’s receiver and grouping (as `amtool config routes show`)')
+    .description(
+      'print the routing tree with each route’s receiver and grouping (as `amtool config routes show`)',
+    )
     .option(
       '--config <file>',
       'an Alertmanager configuration or an organization file (default: the applied organization)',
