@@ -13,6 +13,8 @@ export interface RuntimeConfig {
   offerSeconds: number;
   /** How often `serve` looks for leases and offers that ran out, and offers queued work. */
   timerMs: number;
+  /** How often `serve` runs the monitoring detectors and the escalation steps that are due. */
+  monitorMs: number;
   /** Largest accepted request body, in bytes. */
   bodyLimitBytes: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -27,6 +29,7 @@ const envSchema = z.object({
   AUTONOMY_PORT: z.coerce.number().int().min(0).max(65_535).default(7070),
   AUTONOMY_LEASE_SECONDS: z.coerce.number().int().min(1).default(300),
   AUTONOMY_TIMER_MS: z.coerce.number().int().min(10).default(1000),
+  AUTONOMY_MONITOR_MS: z.coerce.number().int().min(100).default(5000),
   AUTONOMY_OFFER_SECONDS: z.coerce.number().int().min(1).default(DEFAULT_OFFER_SECONDS),
   AUTONOMY_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
   AUTONOMY_LOG_LEVEL: z
@@ -51,6 +54,7 @@ export function loadRuntimeConfig(env: NodeJS.ProcessEnv = process.env): Runtime
     port: e.AUTONOMY_PORT,
     leaseSeconds: e.AUTONOMY_LEASE_SECONDS,
     timerMs: e.AUTONOMY_TIMER_MS,
+    monitorMs: e.AUTONOMY_MONITOR_MS,
     offerSeconds: e.AUTONOMY_OFFER_SECONDS,
     bodyLimitBytes: e.AUTONOMY_BODY_LIMIT_BYTES,
     logLevel: e.AUTONOMY_LOG_LEVEL,

@@ -97,7 +97,7 @@ for (const dialect of DIALECTS) {
       expect(stall).toMatchObject({
         state: 'open',
         source: 'detector:stalled_work',
-        labels: { alertname: 'WorkStalled', domain: 'ops', type: 'ticket', work: item.id },
+        labels: { alertname: 'WorkStalled', domain: 'ops', work_type: 'ticket', work: item.id },
         receivers: ['ops-oncall'],
         routes: ['route'],
       });

@@ -47,6 +47,26 @@ export function describeEvent(event: StoredEvent): string {
     }
     case 'core.token.created':
       return `role ${String(p.role)}${text(p.actorId) === null ? '' : ` as ${String(p.actorId)}`}: ${String(p.name)}`;
+    case 'monitoring.exception.opened':
+      return `${String(p.summary)} → ${Array.isArray(p.receivers) ? p.receivers.map(String).join(', ') : ''}`;
+    case 'monitoring.exception.notified': {
+      const targets = Array.isArray(p.targets) ? p.targets.map(String) : [];
+      const skipped = Array.isArray(p.skipped)
+        ? p.skipped.map((s) => {
+            const f = asFields(s);
+            return `${String(f.actorId)} (${String(f.reason)})`;
+          })
+        : [];
+      return [
+        `${String(p.receiver)} step ${Number(p.step) + 1}: ${targets.length === 0 ? 'nobody reached' : targets.join(', ')}`,
+        ...(skipped.length === 0 ? [] : [`passed over ${skipped.join(', ')}`]),
+        ...(text(p.nextAt) === null ? [] : [`next step ${String(p.nextAt)}`]),
+      ].join('; ');
+    }
+    case 'monitoring.exception.acknowledged':
+      return text(p.comment) === '' ? '' : String(p.comment);
+    case 'monitoring.exception.resolved':
+      return `${String(p.resolution)}: ${String(p.reason)}`;
     case 'core.domain.removed':
     case 'core.actor.removed':
     case 'core.work_type.removed':

@@ -5,6 +5,7 @@ import { actorCommand } from './commands/actor-command.js';
 import { applyCommand } from './commands/apply-command.js';
 import { auditCommand } from './commands/audit-command.js';
 import { eventsCommand } from './commands/events-command.js';
+import { exceptionCommand, inboxCommand, silenceCommand } from './commands/exception-command.js';
 import { exportCommand } from './commands/export-command.js';
 import { migrateCommand } from './commands/migrate-command.js';
 import { routeCommand } from './commands/route-command.js';
@@ -99,6 +100,9 @@ export async function main(
   actorCommand(program, ctx);
   eventsCommand(program, ctx);
   auditCommand(program, ctx);
+  exceptionCommand(program, ctx);
+  silenceCommand(program, ctx);
+  inboxCommand(program, ctx);
   simulateCommand(program, ctx);
   routeCommand(program, ctx);
 

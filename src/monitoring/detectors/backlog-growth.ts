@@ -30,7 +30,7 @@ export function detectBacklogGrowth(
         alertname: 'BacklogGrowing',
         severity: 'warning',
         domain: type.domainId,
-        type: typeId,
+        work_type: typeId,
       },
       summary: `${typeId}: open work grew from ${before} to ${open} in ${formatDuration(Math.round(spanSeconds))}; arrivals outpace completions by about ${perHour} an hour`,
       details: { before, open, growth, spanSeconds: Math.round(spanSeconds), perHour },

@@ -19,7 +19,7 @@ export function detectDependencyDeadlock(snapshot: MonitoringSnapshot): Signal[]
         alertname: 'DependencyDeadlock',
         severity: 'warning',
         domain: type.domainId,
-        type: type.id,
+        work_type: type.id,
         work: item.id,
       },
       summary: `'${item.title}' waits on ${dead.map((p) => `${p?.id ?? ''} (${p?.state ?? ''})`).join(', ')}, which will not complete; remove the dependency, retry or replace it`,

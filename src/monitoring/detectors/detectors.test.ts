@@ -74,7 +74,7 @@ const held = (id: string, owner: string, startedMinute: number | null): WorkItem
     leaseExpiresAt: at(600),
     startedAt: startedMinute === null ? null : at(startedMinute),
     updatedAt: at(startedMinute ?? 0),
-  } as Partial<WorkItem>);
+  });
 
 function snapshot(minute: number, over: Partial<MonitoringSnapshot> = {}): MonitoringSnapshot {
   const actors = over.actors ?? new Map([['bot', actor('bot')]]);
@@ -126,7 +126,7 @@ describe('stalled work', () => {
       alertname: 'WorkStalled',
       severity: 'warning',
       domain: 'ops',
-      type: 'ticket',
+      work_type: 'ticket',
       actor: 'bot',
       work: 'w1',
     });
@@ -211,12 +211,12 @@ describe('exhausted retries and dependency deadlock', () => {
       state: 'failed',
       attempts: 2,
       failedBy: ['bot', 'bob'],
-    } as Partial<WorkItem>);
+    });
     const [exhausted] = detectRetriesExhausted(snapshot(0, { exhausted: [failed] }));
     expect(exhausted?.summary).toMatch(/failed 2 times \(bot, bob\); retry or cancel it/);
 
     const blocked = item('w2', { state: 'blocked', dependsOn: ['w1', 'w3'] });
-    const fine = item('w3', { state: 'in_progress' } as Partial<WorkItem>);
+    const fine = item('w3', { state: 'in_progress' });
     const prerequisites = new Map([
       ['w1', failed],
       ['w3', fine],
@@ -250,7 +250,7 @@ describe('saturation', () => {
     expect(signal?.labels).toMatchObject({
       alertname: 'NoEligibleCapacity',
       severity: 'warning',
-      type: 'ticket',
+      work_type: 'ticket',
     });
     expect(signal?.summary).toMatch(
       /7 queued, the oldest for 21m, and all 1 eligible actors are full or unavailable \(bot 2\/2\)/,
@@ -284,7 +284,7 @@ describe('failure spikes', () => {
       SETTINGS,
     );
     expect(signals.map((s) => s.labels)).toEqual([
-      { alertname: 'FailureRateSpike', severity: 'warning', domain: 'ops', type: 'ticket' },
+      { alertname: 'FailureRateSpike', severity: 'warning', domain: 'ops', work_type: 'ticket' },
       { alertname: 'FailureRateSpike', severity: 'warning', actor: 'bot', domain: 'ops' },
     ]);
     expect(signals[1]?.summary).toMatch(

@@ -57,7 +57,7 @@ export function detectFailureSpike(
         alertname: 'FailureRateSpike',
         severity: 'warning',
         domain: type.domainId,
-        type: typeId,
+        work_type: typeId,
       },
       summary: `${typeId}: ${t.failures} of ${t.attempts} attempts failed in the last ${window} (${pct(t.failures / t.attempts)}; learned ${pct(baseline)})`,
       details: { ...t, rate: t.failures / t.attempts, learnedRate: baseline },

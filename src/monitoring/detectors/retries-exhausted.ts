@@ -12,7 +12,7 @@ export function detectRetriesExhausted(snapshot: MonitoringSnapshot): Signal[] {
           alertname: 'RetriesExhausted',
           severity: 'critical',
           domain: type.domainId,
-          type: type.id,
+          work_type: type.id,
           work: item.id,
         },
         summary: `'${item.title}' failed ${item.attempts} times (${item.failedBy.join(', ')}); retry or cancel it`,

@@ -47,7 +47,7 @@ export function detectSaturation(
         alertname: 'NoEligibleCapacity',
         severity: eligible.length === 0 ? 'critical' : 'warning',
         domain: type.domainId,
-        type: type.id,
+        work_type: type.id,
         ...(stage === null ? {} : { stage: stage.id }),
       },
       summary: `${queue}: ${queued} queued, the oldest for ${formatDuration(Math.round(waitedSeconds))}, and ${why}`,

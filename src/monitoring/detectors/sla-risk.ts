@@ -33,7 +33,7 @@ export function detectSlaRisk(snapshot: MonitoringSnapshot): Signal[] {
       alertname: now > due ? 'SlaBreached' : 'SlaAtRisk',
       severity: now > due ? ('critical' as const) : ('warning' as const),
       domain: type.domainId,
-      type: type.id,
+      work_type: type.id,
       work: item.id,
     };
     const details = {

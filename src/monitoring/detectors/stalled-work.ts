@@ -49,7 +49,7 @@ export function detectStalledWork(
         alertname: 'WorkStalled',
         severity: 'warning',
         domain: type.domainId,
-        type: type.id,
+        work_type: type.id,
         actor: actor.id,
         work: item.id,
       },

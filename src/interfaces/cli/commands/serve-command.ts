@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { startCoordinationTimer } from '../../../runtime/coordination-timer.js';
+import { startMonitoringTimer } from '../../../runtime/monitoring-timer.js';
 import { startServer } from '../../http/server.js';
 import { applyOrgFile, describeApplyOutcome, type ApplyOutcome } from '../apply-org-file.js';
 import type { CliContext } from '../cli-context.js';
@@ -62,8 +63,11 @@ export function serveCommand(program: Command, ctx: CliContext): Command {
             bodyLimitBytes: config.bodyLimitBytes,
             logLevel: config.logLevel,
           });
-          const stopTimer = startCoordinationTimer(cp, config.timerMs, (error) => {
+          const stopCoordination = startCoordinationTimer(cp, config.timerMs, (error) => {
             server.app.log.error({ err: error }, 'coordination timer failed');
+          });
+          const stopMonitoring = startMonitoringTimer(cp, config.monitorMs, (error) => {
+            server.app.log.error({ err: error }, 'monitoring timer failed');
           });
           try {
             const docs = `${server.url}/docs`;
@@ -95,7 +99,8 @@ export function serveCommand(program: Command, ctx: CliContext): Command {
             if (!ctx.json) ctx.print(`${signal}: shutting down`);
           } finally {
             // The server and the timer first, so nothing reaches a closed store.
-            await stopTimer();
+            await stopMonitoring();
+            await stopCoordination();
             await server.close();
           }
         });

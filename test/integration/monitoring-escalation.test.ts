@@ -1,16 +1,16 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { applyOrgConfig } from '../core/apply-org-config.js';
-import { ManualClock } from '../core/clock.js';
-import type { ExceptionRecord } from '../core/exception.js';
-import { orgConfigSchema, toOrgModel, type OrgConfigInput } from '../core/org-config.js';
-import { SYSTEM } from '../core/principal.js';
-import { MemoryStore } from '../store/memory/memory-store.js';
-import { advanceEscalations } from './advance-escalations.js';
-import { acknowledgeException } from './close-exception.js';
-import type { MonitoringContext } from './monitoring-context.js';
-import { monitoringPolicyOf } from './monitoring-policy-of.js';
-import { raiseException } from './raise-exception.js';
-import type { Signal } from './signal.js';
+import { applyOrgConfig } from '../../src/core/apply-org-config.js';
+import { ManualClock } from '../../src/core/clock.js';
+import type { ExceptionRecord } from '../../src/core/exception.js';
+import { orgConfigSchema, toOrgModel, type OrgConfigInput } from '../../src/core/org-config.js';
+import { SYSTEM } from '../../src/core/principal.js';
+import { MemoryStore } from '../../src/store/memory/memory-store.js';
+import { advanceEscalations } from '../../src/monitoring/advance-escalations.js';
+import { acknowledgeException } from '../../src/monitoring/close-exception.js';
+import type { MonitoringContext } from '../../src/monitoring/monitoring-context.js';
+import { monitoringPolicyOf } from '../../src/monitoring/monitoring-policy-of.js';
+import { raiseException } from '../../src/monitoring/raise-exception.js';
+import type { Signal } from '../../src/monitoring/signal.js';
 
 const MINUTE = 60_000;
 
