@@ -2,7 +2,7 @@ import { parseDuration } from '../core/duration.js';
 import { DomainError, notFound } from '../core/errors.js';
 import type { Clock } from '../core/clock.js';
 import type { StoredEvent } from '../core/events.js';
-import type { ExceptionRecord, InboxNotification, Resolution, Silence } from '../core/exception.js';
+import type { ExceptionRecord, InboxNotification, Silence } from '../core/exception.js';
 import { newEvent } from '../core/events.js';
 import { newId } from '../core/ids.js';
 import type { TokenRole } from '../core/model.js';
@@ -17,6 +17,11 @@ import {
   type DetectorSettings,
 } from '../monitoring/detector-settings.js';
 import { evaluateDetectors } from '../monitoring/evaluate-detectors.js';
+import {
+  ingestExternal,
+  type ExternalAlert,
+  type Ingested,
+} from '../monitoring/ingest-external.js';
 import type { MonitoringContext } from '../monitoring/monitoring-context.js';
 import type { MonitoringPolicy } from '../monitoring/monitoring-policy.js';
 import { monitoringPolicyOf } from '../monitoring/monitoring-policy-of.js';
@@ -155,20 +160,14 @@ export class MonitoringService {
     return this.write(principal, (ctx) => raiseException(ctx, source, signal));
   }
 
-  /** Ends the active exception with these labels from this source, if there is one. */
-  async clear(
+  /** Alerts from another system (Alertmanager's webhook): raised, or ended when resolved. */
+  async ingest(
     principal: Principal,
     source: string,
-    fingerprint: string,
-    resolution: Resolution,
-    reason: string,
-  ): Promise<ExceptionRecord | null> {
-    requireRole(principal, OPERATORS, 'resolve exceptions');
-    return this.write(principal, async (ctx) => {
-      const active = await ctx.tx.exceptions.findActive(fingerprint);
-      if (active?.source !== source) return null;
-      return resolveException(ctx, active.id, resolution, reason);
-    });
+    alerts: readonly ExternalAlert[],
+  ): Promise<Ingested> {
+    requireRole(principal, OPERATORS, 'send alerts');
+    return this.write(principal, (ctx) => ingestExternal(ctx, source, alerts));
   }
 
   // ── silences ───────────────────────────────────────────────────────────────────────────

@@ -151,3 +151,71 @@ describe('exceptions over HTTP', () => {
     ).toBe(409);
   });
 });
+
+describe("Alertmanager's webhook", () => {
+  const payload = (status: 'firing' | 'resolved') => ({
+    version: '4',
+    groupKey: '{}:{alertname="DiskFull"}',
+    status,
+    receiver: 'autonomy',
+    groupLabels: { alertname: 'DiskFull' },
+    commonLabels: {},
+    commonAnnotations: {},
+    externalURL: 'http://alertmanager:9093',
+    alerts: [
+      {
+        status,
+        labels: { alertname: 'DiskFull', severity: 'page', domain: 'billing', instance: 'db1' },
+        annotations: { summary: 'db1 disk 97% full' },
+        startsAt: '2026-03-02T09:00:00Z',
+        endsAt: '0001-01-01T00:00:00Z',
+        generatorURL: 'http://prometheus/graph',
+        fingerprint: 'abc',
+      },
+    ],
+  });
+
+  it('turns firing alerts into exceptions and resolved ones into their end', async () => {
+    const fired = await fx.call('POST', '/v1/alerts/alertmanager', {
+      as: 'operator',
+      body: payload('firing'),
+    });
+    expect(fired.statusCode, fired.body).toBe(200);
+    const { opened } = json<{ opened: string[] }>(fired);
+    expect(opened).toHaveLength(1);
+    const exception = json<ExceptionRecord>(
+      await fx.call('GET', `/v1/exceptions/${opened[0] ?? ''}`, { as: 'viewer' }),
+    );
+    expect(exception).toMatchObject({
+      source: 'external:alertmanager',
+      summary: 'db1 disk 97% full',
+      labels: { alertname: 'DiskFull', severity: 'warning', instance: 'db1' },
+      details: { givenSeverity: 'page' },
+      escalations: [{ notified: ['hugo'] }],
+    });
+    // Alertmanager repeats itself: still one exception.
+    const repeated = await fx.call('POST', '/v1/alerts/alertmanager', {
+      as: 'operator',
+      body: payload('firing'),
+    });
+    expect(json<{ unchanged: number }>(repeated).unchanged).toBe(1);
+    const resolved = await fx.call('POST', '/v1/alerts/alertmanager', {
+      as: 'operator',
+      body: payload('resolved'),
+    });
+    expect(json<{ resolved: string[] }>(resolved).resolved).toEqual(opened);
+    const after = json<ExceptionRecord>(
+      await fx.call('GET', `/v1/exceptions/${opened[0] ?? ''}`, { as: 'viewer' }),
+    );
+    expect(after).toMatchObject({ state: 'resolved', resolution: 'external' });
+  });
+
+  it('refuses a payload without alerts, naming the field', async () => {
+    const bad = await fx.call('POST', '/v1/alerts/alertmanager', {
+      as: 'operator',
+      body: { version: '4', alerts: [{ status: 'burning', labels: {} }] },
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(json<Problem>(bad).errors?.[0]?.path).toBe('alerts.0.status');
+  });
+});

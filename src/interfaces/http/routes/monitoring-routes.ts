@@ -191,6 +191,52 @@ export const monitoringRoutes =
         monitoring.resolve(principalOf(request), request.params.id, request.body.reason),
     );
 
+    app.post(
+      '/alerts/alertmanager',
+      {
+        schema: {
+          tags: ['monitoring'],
+          summary: "Ingest Alertmanager's webhook: external alerts become exceptions",
+          description:
+            'Point an Alertmanager `webhook_configs` receiver here (with an operator token as its bearer credentials). Each firing alert is raised as an exception with its own labels (source `external:alertmanager`), routed and escalated like any other and deduplicated by labels; each resolved alert ends the exception it raised. A severity outside critical/warning/info reads as warning. The summary is the `summary` annotation, else `description`. One transaction for the whole payload.',
+          body: z.looseObject({
+            version: z.string().optional(),
+            status: z.enum(['firing', 'resolved']).optional(),
+            alerts: z
+              .array(
+                z.looseObject({
+                  status: z.enum(['firing', 'resolved']),
+                  labels: labelsSchema,
+                  annotations: labelsSchema.default({}),
+                  startsAt: z.string().optional(),
+                  generatorURL: z.string().optional(),
+                }),
+              )
+              .max(10_000),
+          }),
+          response: {
+            200: z.object({
+              opened: z.array(z.string()).describe('ids of the exceptions opened'),
+              resolved: z.array(z.string()).describe('ids of the exceptions resolved'),
+              unchanged: z.number().int(),
+            }),
+          },
+        },
+      },
+      async (request) => {
+        const result = await monitoring.ingest(
+          principalOf(request),
+          'external:alertmanager',
+          request.body.alerts,
+        );
+        return {
+          opened: result.opened.map((e) => e.id),
+          resolved: result.resolved.map((e) => e.id),
+          unchanged: result.unchanged,
+        };
+      },
+    );
+
     app.get(
       '/silences',
       {
