@@ -221,7 +221,10 @@ export interface OrgModel {
 }
 
 export function toOrgModel(config: OrgConfig): OrgModel {
-  const routing = toRoutingConfig(config);
+  const routing: RoutingConfig = {
+    ...(config.receivers === undefined ? {} : { receivers: config.receivers }),
+    ...toRoutingConfig(config),
+  };
   return {
     ...(isEmptyRoutingConfig(routing) ? {} : { routing }),
     name: config.metadata.name,

@@ -202,6 +202,7 @@ describe('routing in the organization file', () => {
   it('takes route, inhibit_rules and time_intervals beside the other keys', () => {
     const parsed = orgConfigSchema.parse({
       ...org,
+      receivers: [{ name: 'ops' }, { name: 'x-oncall' }],
       route: { receiver: 'ops', routes: [{ matchers: ['domain="x"'], receiver: 'x-oncall' }] },
       inhibit_rules: [{ source_matchers: ['a="1"'], target_matchers: ['a="2"'] }],
     });
@@ -218,9 +219,53 @@ describe('routing in the organization file', () => {
     ).toEqual([
       "route.routes.1.matchers.0: invalid regular expression '(': Unterminated group",
       'route.receiver: the root route must name a default receiver',
+      "route.routes.0.receiver: undefined receiver 'x'",
     ]);
-    expect(issues(orgConfigSchema, { ...org, route: { routes: [{ receiver: 'x' }] } })).toEqual([
-      'route.receiver: the root route must name a default receiver',
+    expect(
+      issues(orgConfigSchema, {
+        ...org,
+        receivers: [{ name: 'x' }],
+        route: { routes: [{ receiver: 'x' }] },
+      }),
+    ).toEqual(['route.receiver: the root route must name a default receiver']);
+  });
+
+  it('takes receivers with escalation policies, and checks who they notify', () => {
+    const parsed = orgConfigSchema.parse({
+      ...org,
+      domains: [{ id: 'ops', name: 'Ops', owners: ['ann'] }],
+      actors: [{ id: 'ann', kind: 'human', name: 'Ann', domains: ['ops'], capacity: 1 }],
+      receivers: [
+        {
+          name: 'oncall',
+          escalation: {
+            steps: [
+              { notify: ['@domain-owners'], escalate_after: '10m' },
+              { notify: ['ann'], escalate_after: '1h' },
+            ],
+            repeat: 2,
+          },
+        },
+      ],
+      // A route may name an actor or the domain's owners directly.
+      route: { receiver: 'oncall', routes: [{ receiver: 'ann' }, { receiver: '@domain-owners' }] },
+    });
+    expect(parsed.receivers?.[0]?.escalation?.steps).toHaveLength(2);
+    expect(
+      issues(orgConfigSchema, {
+        ...org,
+        receivers: [
+          { name: 'r', escalation: { steps: [{ notify: ['ghost'], escalate_after: '0s' }] } },
+          { name: 'r', slack_configs: [] },
+        ],
+        route: { receiver: 'nobody' },
+      }),
+    ).toEqual([
+      'receivers.0.escalation.steps.0.escalate_after: cannot be zero',
+      'receivers.1.slack_configs: unknown field',
+      "route.receiver: undefined receiver 'nobody'",
+      "receivers.0.escalation.steps.0.notify.0: unknown actor 'ghost' (name an actor id or @domain-owners)",
+      "receivers.1.name: duplicate receiver 'r'",
     ]);
   });
 });

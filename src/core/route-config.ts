@@ -248,9 +248,12 @@ export const alertmanagerConfigSchema = z
 
 export type AlertmanagerConfig = z.infer<typeof alertmanagerConfigSchema>;
 
-/** The routing part of a document, with the older `mute_time_intervals` list merged in. */
+/**
+ * The routing part of a document, with the older `mute_time_intervals` list merged in. An
+ * organization file's own `receivers` (escalation policies) are added by the caller: an
+ * Alertmanager file's receivers are notification settings, not ours.
+ */
 export function toRoutingConfig(config: {
-  receivers?: ReceiverConfig[] | undefined;
   route?: RouteConfig | undefined;
   inhibit_rules?: InhibitRuleConfig[] | undefined;
   time_intervals?: RoutingConfig['time_intervals'] | undefined;
@@ -258,7 +261,6 @@ export function toRoutingConfig(config: {
 }): RoutingConfig {
   const intervals = [...(config.time_intervals ?? []), ...(config.mute_time_intervals ?? [])];
   return {
-    ...(config.receivers === undefined ? {} : { receivers: config.receivers }),
     ...(config.route === undefined ? {} : { route: config.route }),
     ...(config.inhibit_rules === undefined ? {} : { inhibit_rules: config.inhibit_rules }),
     ...(config.time_intervals === undefined && config.mute_time_intervals === undefined

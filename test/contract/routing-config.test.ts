@@ -16,6 +16,7 @@ import { allEvents, orgDocument } from './fixtures.js';
 /* The routing keys of an organization file survive apply and export, in every dialect. */
 
 const ROUTING = {
+  receivers: [{ name: 'ops-leads' }],
   route: {
     receiver: 'ops-leads',
     group_by: ['domain'],

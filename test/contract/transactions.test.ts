@@ -184,7 +184,7 @@ for (const dialect of DIALECTS) {
       await expect(
         t.store.transaction(async (tx) => {
           await tx.work.insert(item);
-          tx.events.append({ ...createdEvent(item), payload: circular } as unknown as NewEvent);
+          tx.events.append({ ...createdEvent(item), payload: circular });
         }),
       ).rejects.toThrow(/circular|call stack/i);
       expect(await observe()).toEqual(before);

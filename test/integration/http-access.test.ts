@@ -14,7 +14,7 @@ import {
 
 let fx: HttpFixture;
 /** Ids the route table points at: a queued item, another one, and a spare token. */
-const ids = { work: '', other: '', token: '' };
+const ids = { work: '', other: '', token: '', exception: '', silence: '' };
 /** The secret of a token that was issued and then revoked. */
 let revoked = '';
 
@@ -23,6 +23,16 @@ beforeAll(async () => {
   ids.work = (await createWork(fx)).id;
   ids.other = (await createWork(fx)).id;
   ids.token = fx.tokens.viewer.id;
+  const raised = await fx.call('POST', '/v1/exceptions', {
+    as: 'operator',
+    body: { labels: { alertname: 'Test', domain: 'support' }, summary: 'x' },
+  });
+  ids.exception = json<{ id: string }>(raised).id;
+  const silenced = await fx.call('POST', '/v1/silences', {
+    as: 'operator',
+    body: { matchers: ['alertname="Nothing"'], duration: '1h', comment: 'x' },
+  });
+  ids.silence = json<{ id: string }>(silenced).id;
   const issued = await fx.call('POST', '/v1/tokens', {
     as: 'admin',
     body: { name: 'soon revoked', role: 'admin' },
@@ -37,9 +47,10 @@ afterAll(async () => {
 
 /**
  * Who may call a route: every token (read), every token but a viewer (write), an admin only
- * (admin), or every token but an agent (audit).
+ * (admin), every token but an agent (audit), or admins and operators (operate: acting for
+ * others, such as reading another actor's inbox).
  */
-type Access = 'read' | 'write' | 'admin' | 'audit';
+type Access = 'read' | 'write' | 'admin' | 'audit' | 'operate';
 
 interface RouteCase {
   method: HttpMethod;
@@ -151,6 +162,67 @@ const ROUTES: RouteCase[] = [
     streams: true,
   },
   { method: 'GET', path: '/v1/audit/verify', access: 'audit', url: () => '/v1/audit/verify' },
+  { method: 'GET', path: '/v1/exceptions', access: 'read', url: () => '/v1/exceptions' },
+  {
+    method: 'POST',
+    path: '/v1/exceptions',
+    access: 'operate',
+    url: () => '/v1/exceptions',
+    body: () => ({ labels: { alertname: 'Other' }, summary: 'y' }),
+  },
+  {
+    method: 'GET',
+    path: '/v1/exceptions/{id}',
+    access: 'read',
+    url: () => `/v1/exceptions/${ids.exception}`,
+  },
+  {
+    method: 'POST',
+    path: '/v1/exceptions/{id}/acknowledge',
+    access: 'write',
+    url: () => `/v1/exceptions/${ids.exception}/acknowledge`,
+  },
+  {
+    method: 'POST',
+    path: '/v1/exceptions/{id}/resolve',
+    access: 'write',
+    url: () => `/v1/exceptions/${ids.exception}/resolve`,
+    body: () => ({ reason: 'done' }),
+  },
+  { method: 'GET', path: '/v1/silences', access: 'read', url: () => '/v1/silences' },
+  {
+    method: 'POST',
+    path: '/v1/silences',
+    access: 'write',
+    url: () => '/v1/silences',
+    body: () => ({ matchers: ['a="b"'], duration: '1h', comment: 'c' }),
+  },
+  {
+    method: 'DELETE',
+    path: '/v1/silences/{id}',
+    access: 'write',
+    url: () => `/v1/silences/${ids.silence}`,
+  },
+  {
+    method: 'GET',
+    path: '/v1/actors/{id}/inbox',
+    access: 'operate',
+    url: () => '/v1/actors/hana/inbox',
+  },
+  {
+    method: 'POST',
+    path: '/v1/actors/{id}/inbox/read',
+    access: 'operate',
+    url: () => '/v1/actors/hana/inbox/read',
+    body: () => ({ ids: ['ntf_x'] }),
+  },
+  {
+    method: 'POST',
+    path: '/v1/alerts/alertmanager',
+    access: 'operate',
+    url: () => '/v1/alerts/alertmanager',
+    body: () => ({ alerts: [] }),
+  },
 ];
 
 const label = (route: RouteCase) => `${route.method} ${route.path}`;
@@ -168,6 +240,7 @@ const allowed: Record<Access, readonly Role[]> = {
   write: ['admin', 'operator', 'agentA', 'agentB'],
   admin: ['admin'],
   audit: ['admin', 'operator', 'viewer'],
+  operate: ['admin', 'operator'],
 };
 const refusedRoles = (access: Access): Role[] =>
   (['admin', 'operator', 'viewer', 'agentA', 'agentB'] as const).filter(
