@@ -6,6 +6,13 @@ import {
   type AnomalyLikelihoodOptions,
   type AnomalyLikelihoodState,
 } from './anomaly-likelihood.js';
+import {
+  createContextNoveltyState,
+  DEFAULT_CONTEXT_NOVELTY_OPTIONS,
+  updateContextNovelty,
+  type ContextNoveltyOptions,
+  type ContextNoveltyState,
+} from './context-novelty.js';
 
 export type AnomalyReason =
   | 'learning'
@@ -31,6 +38,9 @@ export interface AnomalyDetectorOptions {
   models: number[];
   combine: 'best' | 'bonferroni';
   holdRows: number;
+  rawMode: 'uniform' | 'log';
+  rawSource: 'residual' | 'context' | 'max' | 'mean';
+  context: ContextNoveltyOptions;
   holdDamp: number;
   likelihood: AnomalyLikelihoodOptions;
 }
@@ -51,6 +61,9 @@ export const DEFAULT_ANOMALY_DETECTOR_OPTIONS: AnomalyDetectorOptions = {
   models: [0, 1, 2, 3],
   combine: 'best',
   holdRows: 0,
+  rawMode: 'uniform',
+  rawSource: 'residual',
+  context: DEFAULT_CONTEXT_NOVELTY_OPTIONS,
   holdDamp: 0.5,
   likelihood: DEFAULT_LIKELIHOOD_OPTIONS,
 };
@@ -72,6 +85,7 @@ export interface AnomalyDetectorState {
   max: number;
   sinceReport: number;
   recentScores: number[];
+  context: ContextNoveltyState;
   likelihood: AnomalyLikelihoodState;
   reason: AnomalyReason;
 }
@@ -105,6 +119,7 @@ export function createAnomalyDetector(
           max: -Infinity,
           sinceReport: Infinity,
           recentScores: [],
+          context: createContextNoveltyState(),
           likelihood: createAnomalyLikelihoodState(),
           reason: 'learning',
         }
@@ -175,7 +190,16 @@ export function createAnomalyDetector(
       s.min = Math.min(s.min, value);
       s.max = Math.max(s.max, value);
 
-      const raw = 1 - p;
+      const novelty = updateContextNovelty(s.context, value, o.context);
+      const residualRaw = o.rawMode === 'uniform' ? 1 - p : Math.min(1, Math.log(p) / Math.log(1 / (o.historySize + 1)));
+      const raw =
+        o.rawSource === 'residual'
+          ? residualRaw
+          : o.rawSource === 'context'
+            ? novelty
+            : o.rawSource === 'max'
+              ? Math.max(novelty, residualRaw)
+              : (novelty + residualRaw) / 2;
       const tail = updateAnomalyLikelihood(s.likelihood, raw, o.likelihood);
       const learning = s.count <= o.likelihood.learningPeriod;
       const windowScore = logLikelihoodScore(tail);
