@@ -38,6 +38,7 @@ export interface AnomalyDetectorOptions {
   models: number[];
   combine: 'best' | 'bonferroni';
   holdRows: number;
+  suppressDamp: number;
   rawMode: 'uniform' | 'log';
   rawSource: 'residual' | 'context' | 'max' | 'mean';
   context: ContextNoveltyOptions;
@@ -52,7 +53,7 @@ export const DEFAULT_ANOMALY_DETECTOR_OPTIONS: AnomalyDetectorOptions = {
   bucketMinutes: 5,
   historySize: 1000,
   tailPower: 2,
-  breakoutTolerance: 0.05,
+  breakoutTolerance: 0.02,
   breakoutAfter: 150,
   suppressRows: 0,
   reportLevel: 0.5,
@@ -60,9 +61,10 @@ export const DEFAULT_ANOMALY_DETECTOR_OPTIONS: AnomalyDetectorOptions = {
   useSeasonal: true,
   models: [0, 1, 2, 3],
   combine: 'best',
-  holdRows: 0,
+  holdRows: 300,
+  suppressDamp: 0.5,
   rawMode: 'uniform',
-  rawSource: 'residual',
+  rawSource: 'max',
   context: DEFAULT_CONTEXT_NOVELTY_OPTIONS,
   holdDamp: 0.5,
   likelihood: DEFAULT_LIKELIHOOD_OPTIONS,
@@ -219,7 +221,7 @@ export function createAnomalyDetector(
       }
       s.sinceReport++;
       if (s.sinceReport <= o.suppressRows) {
-        score *= 0.5;
+        score *= o.suppressDamp;
       } else if (score >= o.reportLevel) {
         s.sinceReport = 0;
       }
