@@ -10,7 +10,10 @@
  * detector options for experiments (the reported figures use the defaults).
  */
 import { parseArgs } from 'node:util';
-import { createAnomalyDetector } from '../src/monitoring/anomaly/create-anomaly-detector.js';
+import {
+  createAnomalyDetector,
+  type AnomalyDetectorOverrides,
+} from '../src/monitoring/anomaly/create-anomaly-detector.js';
 import { NAB_PROFILES, scoreNab, type NabFile, type NabResult } from './nab/nab-scorer.js';
 import { DEFAULT_NAB_DIR, readNabBaselines, readNabCorpus } from './nab/read-nab-corpus.js';
 import { formatTable, machineInfo, round, writeResults } from './support/report.js';
@@ -33,7 +36,8 @@ export async function runNabBenchmark(args: readonly string[]): Promise<number> 
     process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
     return 2;
   }
-  const overrides = values.options === undefined ? {} : (JSON.parse(values.options) as object);
+  const overrides =
+    values.options === undefined ? {} : (JSON.parse(values.options) as AnomalyDetectorOverrides);
 
   let points = 0;
   let detectSeconds = 0;

@@ -30,14 +30,23 @@ export interface ContextNoveltyState {
   width: number;
   /** The last `maxContext` levels, newest last. */
   recent: number[];
-  /** Seen contexts, in the order first seen. */
+  /** Seen contexts, a ring in the order first seen (the oldest is overwritten when full). */
   seen: string[];
+  seenHead: number;
   /** How many distinct levels the contexts use; too many means the width is too fine. */
   distinctLevels: number[];
 }
 
 export function createContextNoveltyState(): ContextNoveltyState {
-  return { calibrating: [], origin: 0, width: 0, recent: [], seen: [], distinctLevels: [] };
+  return {
+    calibrating: [],
+    origin: 0,
+    width: 0,
+    recent: [],
+    seen: [],
+    seenHead: 0,
+    distinctLevels: [],
+  };
 }
 
 /** A view of the seen contexts as a set, rebuilt after a restore (not part of the state). */
@@ -86,6 +95,7 @@ export function updateContextNovelty(
       state.width *= 2;
       state.distinctLevels = [];
       state.seen = [];
+      state.seenHead = 0;
       state.recent = state.recent.map((l) => Math.floor(l / 2));
       indexes.delete(state);
       level = Math.floor((value - state.origin) / state.width);
@@ -104,10 +114,13 @@ export function updateContextNovelty(
     if (index.has(key)) continue;
     novel++;
     index.add(key);
-    state.seen.push(key);
-    if (state.seen.length > options.capacity) {
-      const oldest = state.seen.shift();
+    if (state.seen.length < options.capacity) {
+      state.seen.push(key);
+    } else {
+      const oldest = state.seen[state.seenHead];
       if (oldest !== undefined) index.delete(oldest);
+      state.seen[state.seenHead] = key;
+      state.seenHead = (state.seenHead + 1) % options.capacity;
     }
   }
   return novel / options.maxContext;
