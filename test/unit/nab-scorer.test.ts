@@ -6,11 +6,19 @@ import {
   scaledSigmoid,
   scoreNab,
   type NabFile,
+  type NabProfile,
 } from '../../bench/nab/nab-scorer.js';
 
 /* The NAB scorer of bench/nab, checked against its definition and cases worked by hand. */
 
-const [STANDARD, LOW_FP, LOW_FN] = NAB_PROFILES;
+function profile(name: string): NabProfile {
+  const found = NAB_PROFILES.find((p) => p.name === name);
+  if (found === undefined) throw new Error(`no profile ${name}`);
+  return found;
+}
+const STANDARD = profile('standard');
+const LOW_FP = profile('reward_low_FP_rate');
+const LOW_FN = profile('reward_low_FN_rate');
 
 /** Files shaped like the corpus: several windows, probation, rows outside every window. */
 function corpus(score: (file: number, row: number, windows: [number, number][]) => number) {
@@ -80,28 +88,28 @@ describe('NAB scorer', () => {
     // S(−1) = 2σ(5) − 1 = 0.9866142982; S(−0.75) = 2σ(3.75) − 1 = 0.9540452602;
     // S(1) = −0.9866142982.
     const tp = 0.9540452602 / 0.9866142982; // 0.9669890878
-    const { weight } = rowWeights(20, [[10, 13]], STANDARD!);
+    const { weight } = rowWeights(20, [[10, 13]], STANDARD);
     expect(weight[11]).toBeCloseTo(tp, 9);
     expect(weight[5]).toBeCloseTo(-0.11, 12);
     expect(weight[16]).toBeCloseTo(0.11 * -0.9866142982, 9);
 
     // Standard: 0.9669890878 − 0.11 − 0.1085275728 = 0.7484615150 against a null of −1 and a
     // perfect of 1: 100 × 1.7484615150 / 2 = 87.4230757.
-    const standard = scoreNab([file], STANDARD!);
+    const standard = scoreNab([file], STANDARD);
     expect(standard.threshold).toBe(0.9);
     expect(standard.total).toBeCloseTo(0.748461515, 8);
     expect(standard.score).toBeCloseTo(87.4230757, 6);
     expect(standard.falsePositives).toBe(2);
     // Low FP rate: 0.9669890878 − 0.22 − 0.2170551456 = 0.5299339422 → 76.4966971.
-    expect(scoreNab([file], LOW_FP!).score).toBeCloseTo(76.4966971, 6);
+    expect(scoreNab([file], LOW_FP).score).toBeCloseTo(76.4966971, 6);
     // Low FN rate: null −2, perfect 1: 100 × (0.748461515 + 2) / 3 = 91.6153838.
-    expect(scoreNab([file], LOW_FN!).score).toBeCloseTo(91.6153838, 6);
+    expect(scoreNab([file], LOW_FN).score).toBeCloseTo(91.6153838, 6);
   });
 
   it('keeps the best threshold, which may be to fire nowhere', () => {
     // Every row of a long file scores high and the window is missed either way: firing costs.
     const scores = new Array<number>(200).fill(0.8);
-    const result = scoreNab([{ name: 'noisy', scores, windows: [[100, 109]] }], STANDARD!);
+    const result = scoreNab([{ name: 'noisy', scores, windows: [[100, 109]] }], STANDARD);
     expect(result.score).toBe(0);
     expect(result.threshold).toBe(Infinity);
   });

@@ -4,6 +4,7 @@ import { CliContext, type CliIo } from './cli-context.js';
 import { actorCommand } from './commands/actor-command.js';
 import { applyCommand } from './commands/apply-command.js';
 import { auditCommand } from './commands/audit-command.js';
+import { detectCommand } from './commands/detect-command.js';
 import { eventsCommand } from './commands/events-command.js';
 import { exportCommand } from './commands/export-command.js';
 import { migrateCommand } from './commands/migrate-command.js';
@@ -99,6 +100,7 @@ export async function main(
   eventsCommand(program, ctx);
   auditCommand(program, ctx);
   simulateCommand(program, ctx);
+  detectCommand(program, ctx);
 
   try {
     await program.parseAsync(argv);

@@ -50,7 +50,7 @@ function cells(line: string): string[] {
   let cell = '';
   let quoted = false;
   for (let i = 0; i < line.length; i++) {
-    const ch = line[i];
+    const ch = line.charAt(i);
     if (quoted) {
       if (ch === '"' && line[i + 1] === '"') {
         cell += '"';

@@ -111,5 +111,5 @@ export function updateAnomalyLikelihood(
 
 /** Numenta's log scale: a tail of 1e-10 (or less) maps to 1, a tail of 0.5 to about 0.03. */
 export function logLikelihoodScore(tail: number): number {
-  return Math.min(1, Math.log(tail + 1e-10) / Math.log(1e-10));
+  return Math.min(1, Math.max(0, Math.log(tail + 1e-10) / Math.log(1e-10)));
 }

@@ -118,8 +118,9 @@ export function createAnomalyDetectorState(options: AnomalyDetectorOptions): Ano
   return {
     version: 1,
     seen: 0,
-    min: Infinity,
-    max: -Infinity,
+    // Set by the first point (Infinity would not survive JSON).
+    min: 0,
+    max: 0,
     prediction: createPredictionSurpriseState(options.prediction),
     context: createContextNoveltyState(),
     likelihood: createAnomalyLikelihoodState(),
@@ -171,8 +172,8 @@ export function createAnomalyDetector(
         range > 0 &&
         (value > s.max + o.breakoutTolerance * range ||
           value < s.min - o.breakoutTolerance * range);
-      s.min = Math.min(s.min, value);
-      s.max = Math.max(s.max, value);
+      s.min = s.seen === 1 ? value : Math.min(s.min, value);
+      s.max = s.seen === 1 ? value : Math.max(s.max, value);
 
       const deviation = 1 - surprise.p;
       const tail = updateAnomalyLikelihood(

@@ -16,6 +16,8 @@ export interface PredictionSurpriseOptions {
   slotMinutes: number;
   /** Recent errors each predictor is judged against. */
   history: number;
+  /** The smallest typical error, as a share of the range seen: below it, error is rounding. */
+  errorFloor: number;
 }
 
 export const DEFAULT_PREDICTION_SURPRISE_OPTIONS: PredictionSurpriseOptions = {
@@ -24,6 +26,7 @@ export const DEFAULT_PREDICTION_SURPRISE_OPTIONS: PredictionSurpriseOptions = {
   errorAlpha: 0.02,
   slotMinutes: 5,
   history: 1000,
+  errorFloor: 0.01,
 };
 
 export const PREDICTORS = ['level', 'last value', 'time of day', 'time of week'] as const;
@@ -55,8 +58,9 @@ export function createPredictionSurpriseState(
     seen: 0,
     level: 0,
     last: 0,
-    min: Infinity,
-    max: -Infinity,
+    // Set by the first point (Infinity would not survive JSON).
+    min: 0,
+    max: 0,
     daily: new Array<number | null>(slots).fill(null),
     weekly: new Array<number | null>(slots * 7).fill(null),
     errors: PREDICTORS.map(() => 0),
@@ -96,8 +100,8 @@ export function updatePredictionSurprise(
   let best = 0;
   for (let m = 1; m < PREDICTORS.length; m++)
     if ((state.errors[m] ?? 0) < (state.errors[best] ?? 0)) best = m;
-  // A flat series has no typical error; a thousandth of the range seen stands in for it.
-  const floor = Math.max(1e-9, 1e-3 * (state.max - state.min));
+  // A flat series has no typical error; a small share of the range seen stands in for it.
+  const floor = Math.max(1e-9, options.errorFloor * (state.max - state.min));
   const n = state.zs[0]?.length ?? 0;
   let p = 1;
   let bestZ = 0;
@@ -129,7 +133,7 @@ export function updatePredictionSurprise(
   state.last = value;
   state.daily[daySlot] = day === null ? value : day + options.slotAlpha * (value - day);
   state.weekly[weekSlot] = week === null ? value : week + options.slotAlpha * (value - week);
-  state.min = Math.min(state.min, value);
-  state.max = Math.max(state.max, value);
+  state.min = state.seen === 1 ? value : Math.min(state.min, value);
+  state.max = state.seen === 1 ? value : Math.max(state.max, value);
   return { p, predictor: PREDICTORS[best] ?? 'level', z: bestZ };
 }
