@@ -51,6 +51,8 @@ export interface AnomalyDetectorOptions {
   holdRows: number;
   /** Factor applied to a held-down score. */
   holdDamp: number;
+  holdHalfLife: number;
+  holdMargin: number;
 }
 
 export const DEFAULT_ANOMALY_DETECTOR_OPTIONS: AnomalyDetectorOptions = {
@@ -61,6 +63,8 @@ export const DEFAULT_ANOMALY_DETECTOR_OPTIONS: AnomalyDetectorOptions = {
   breakoutAfter: 150,
   holdRows: 300,
   holdDamp: 0.5,
+  holdHalfLife: 0,
+  holdMargin: 1.05,
 };
 
 /** Everything the detector knows about one series: plain data, safe to store as JSON. */
@@ -75,6 +79,7 @@ export interface AnomalyDetectorState {
   /** Scores of the last `holdRows` points, a ring. */
   recentScores: number[];
   recentHead: number;
+  decayedMax: number;
   reason: AnomalyReason;
   predictor: Predictor;
 }
@@ -99,6 +104,8 @@ export interface AnomalyDetectorOverrides {
   breakoutAfter?: number;
   holdRows?: number;
   holdDamp?: number;
+  holdHalfLife?: number;
+  holdMargin?: number;
 }
 
 export function resolveAnomalyDetectorOptions(
@@ -126,6 +133,7 @@ export function createAnomalyDetectorState(options: AnomalyDetectorOptions): Ano
     likelihood: createAnomalyLikelihoodState(),
     recentScores: [],
     recentHead: 0,
+    decayedMax: 0,
     reason: 'learning',
     predictor: 'level',
   };
@@ -209,10 +217,12 @@ export function createAnomalyDetector(
           s.recentScores[s.recentHead] = score;
           s.recentHead = (s.recentHead + 1) % o.holdRows;
         }
-        if (score <= recentMax && score >= 0.3) {
+        if (o.holdHalfLife > 0) recentMax = Math.max(recentMax, s.decayedMax);
+        s.decayedMax = Math.max(s.decayedMax, score) * 2 ** (-1 / Math.max(1, o.holdHalfLife));
+        if (score <= recentMax * o.holdMargin && score >= 0.3) {
           score *= o.holdDamp;
           s.reason = 'held down';
-        } else if (score <= recentMax) score *= o.holdDamp;
+        } else if (score <= recentMax * o.holdMargin) score *= o.holdDamp;
       }
       return score;
     },
