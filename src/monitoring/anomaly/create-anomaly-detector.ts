@@ -47,11 +47,11 @@ export interface AnomalyDetectorOptions {
   breakoutTolerance: number;
   /** Points seen before a new extreme can count as out of range. */
   breakoutAfter: number;
-  /** Points over which a score no higher than an earlier one is held down. */
+  /** Points over which a score not clearly above an earlier one is held down. */
   holdRows: number;
   /** Factor applied to a held-down score. */
   holdDamp: number;
-  holdHalfLife: number;
+  /** How far above the highest recent score a score must be to pass (1.05: 5% above). */
   holdMargin: number;
 }
 
@@ -63,7 +63,6 @@ export const DEFAULT_ANOMALY_DETECTOR_OPTIONS: AnomalyDetectorOptions = {
   breakoutAfter: 150,
   holdRows: 300,
   holdDamp: 0.5,
-  holdHalfLife: 0,
   holdMargin: 1.05,
 };
 
@@ -79,7 +78,6 @@ export interface AnomalyDetectorState {
   /** Scores of the last `holdRows` points, a ring. */
   recentScores: number[];
   recentHead: number;
-  decayedMax: number;
   reason: AnomalyReason;
   predictor: Predictor;
 }
@@ -104,7 +102,6 @@ export interface AnomalyDetectorOverrides {
   breakoutAfter?: number;
   holdRows?: number;
   holdDamp?: number;
-  holdHalfLife?: number;
   holdMargin?: number;
 }
 
@@ -133,7 +130,6 @@ export function createAnomalyDetectorState(options: AnomalyDetectorOptions): Ano
     likelihood: createAnomalyLikelihoodState(),
     recentScores: [],
     recentHead: 0,
-    decayedMax: 0,
     reason: 'learning',
     predictor: 'level',
   };
@@ -149,8 +145,8 @@ export function createAnomalyDetectorState(options: AnomalyDetectorOptions): Ano
  *   single point reveals;
  * - the range: a value beyond every value seen before (Numenta's "spatial anomaly") scores 0.99.
  *
- * The highest view wins; a score no higher than one in the last `holdRows` points is damped, so
- * one event raises one alarm. Memory is bounded: rings of fixed size and at most
+ * The highest view wins; a score not `holdMargin` above every score of the last `holdRows` points
+ * is damped, so one event raises one alarm and a slowly rising score does not alarm at each step. Memory is bounded: rings of fixed size and at most
  * `context.capacity` remembered contexts.
  */
 export function createAnomalyDetector(
@@ -217,12 +213,10 @@ export function createAnomalyDetector(
           s.recentScores[s.recentHead] = score;
           s.recentHead = (s.recentHead + 1) % o.holdRows;
         }
-        if (o.holdHalfLife > 0) recentMax = Math.max(recentMax, s.decayedMax);
-        s.decayedMax = Math.max(s.decayedMax, score) * 2 ** (-1 / Math.max(1, o.holdHalfLife));
-        if (score <= recentMax * o.holdMargin && score >= 0.3) {
+        if (score <= recentMax * o.holdMargin) {
+          if (score >= 0.3) s.reason = 'held down';
           score *= o.holdDamp;
-          s.reason = 'held down';
-        } else if (score <= recentMax * o.holdMargin) score *= o.holdDamp;
+        }
       }
       return score;
     },
