@@ -21,8 +21,8 @@ export interface PredictionSurpriseOptions {
 }
 
 export const DEFAULT_PREDICTION_SURPRISE_OPTIONS: PredictionSurpriseOptions = {
-  levelAlpha: 0.3,
-  slotAlpha: 0.3,
+  levelAlpha: 0.1,
+  slotAlpha: 0.15,
   errorAlpha: 0.02,
   slotMinutes: 5,
   history: 1000,
