@@ -17,7 +17,7 @@ export interface ContextNoveltyOptions {
 }
 
 export const DEFAULT_CONTEXT_NOVELTY_OPTIONS: ContextNoveltyOptions = {
-  levels: 8,
+  levels: 12,
   maxContext: 7,
   calibration: 100,
   capacity: 20_000,

@@ -59,7 +59,7 @@ export const DEFAULT_ANOMALY_DETECTOR_OPTIONS: AnomalyDetectorOptions = {
   prediction: DEFAULT_PREDICTION_SURPRISE_OPTIONS,
   context: DEFAULT_CONTEXT_NOVELTY_OPTIONS,
   likelihood: DEFAULT_LIKELIHOOD_OPTIONS,
-  breakoutTolerance: 0.02,
+  breakoutTolerance: 0.03,
   breakoutAfter: 150,
   holdRows: 300,
   holdDamp: 0.5,
