@@ -51,7 +51,7 @@ export interface AnomalyDetectorOptions {
   holdRows: number;
   /** Factor applied to a held-down score. */
   holdDamp: number;
-  /** How far above the highest recent score a score must be to pass (1.05: 5% above). */
+  /** How far above the highest recent score a score must be to pass (1.1: 10% above). */
   holdMargin: number;
 }
 
@@ -63,7 +63,7 @@ export const DEFAULT_ANOMALY_DETECTOR_OPTIONS: AnomalyDetectorOptions = {
   breakoutAfter: 150,
   holdRows: 300,
   holdDamp: 0.5,
-  holdMargin: 1.05,
+  holdMargin: 1.1,
 };
 
 /** Everything the detector knows about one series: plain data, safe to store as JSON. */
