@@ -53,6 +53,8 @@ export interface AnomalyDetectorOptions {
   holdDamp: number;
   /** How far above the highest recent score a score must be to pass (1.1: 10% above). */
   holdMargin: number;
+  /** A point scores as a spike only when off its prediction by this share of the range seen. */
+  minEffect: number;
 }
 
 export const DEFAULT_ANOMALY_DETECTOR_OPTIONS: AnomalyDetectorOptions = {
@@ -64,6 +66,7 @@ export const DEFAULT_ANOMALY_DETECTOR_OPTIONS: AnomalyDetectorOptions = {
   holdRows: 300,
   holdDamp: 0.5,
   holdMargin: 1.1,
+  minEffect: 0.1,
 };
 
 /** Everything the detector knows about one series: plain data, safe to store as JSON. */
@@ -103,6 +106,7 @@ export interface AnomalyDetectorOverrides {
   holdRows?: number;
   holdDamp?: number;
   holdMargin?: number;
+  minEffect?: number;
 }
 
 export function resolveAnomalyDetectorOptions(
@@ -190,7 +194,8 @@ export function createAnomalyDetector(
         return 0;
       }
       const windowScore = logLikelihoodScore(tail);
-      const pointScore = logLikelihoodScore(surprise.p);
+      // Statistically surprising but immaterial (a tenth of the range) is not worth an alarm.
+      const pointScore = surprise.error >= o.minEffect * range ? logLikelihoodScore(surprise.p) : 0;
       let score = Math.max(windowScore, pointScore);
       s.reason =
         score < 0.3

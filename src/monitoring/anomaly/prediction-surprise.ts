@@ -75,6 +75,8 @@ export interface Surprise {
   predictor: Predictor;
   /** The value's error in units of that predictor's typical error. */
   z: number;
+  /** The value's absolute error under that predictor. */
+  error: number;
 }
 
 export function updatePredictionSurprise(
@@ -105,6 +107,7 @@ export function updatePredictionSurprise(
   const n = state.zs[0]?.length ?? 0;
   let p = 1;
   let bestZ = 0;
+  let bestError = 0;
   for (let m = 0; m < PREDICTORS.length; m++) {
     const error = Math.abs(value - (predictions[m] ?? value));
     const typical = state.errors[m] ?? 0;
@@ -120,6 +123,7 @@ export function updatePredictionSurprise(
       p = (above + 1) / (n + 1);
       if (above === 0 && z > largest && largest > 0) p *= (largest / z) ** 2;
       bestZ = z;
+      bestError = error;
     }
     if (n < options.history) history.push(z);
     else history[state.head] = z;
@@ -135,5 +139,5 @@ export function updatePredictionSurprise(
   state.weekly[weekSlot] = week === null ? value : week + options.slotAlpha * (value - week);
   state.min = state.seen === 1 ? value : Math.min(state.min, value);
   state.max = state.seen === 1 ? value : Math.max(state.max, value);
-  return { p, predictor: PREDICTORS[best] ?? 'level', z: bestZ };
+  return { p, predictor: PREDICTORS[best] ?? 'level', z: bestZ, error: bestError };
 }
