@@ -53,6 +53,11 @@ export interface AnomalyDetectorOptions {
   holdDamp: number;
   /** How far above the highest recent score a score must be to pass (1.1: 10% above). */
   holdMargin: number;
+  /**
+   * Extra tolerance while the range is young: `breakoutEarly / points seen` is added to
+   * `breakoutTolerance`, since a range drawn from few points is still growing.
+   */
+  breakoutEarly: number;
   /** A point scores as a spike only when off its prediction by this share of the range seen. */
   minEffect: number;
 }
@@ -66,6 +71,7 @@ export const DEFAULT_ANOMALY_DETECTOR_OPTIONS: AnomalyDetectorOptions = {
   holdRows: 300,
   holdDamp: 0.5,
   holdMargin: 1.1,
+  breakoutEarly: 10,
   minEffect: 0.1,
 };
 
@@ -106,6 +112,7 @@ export interface AnomalyDetectorOverrides {
   holdRows?: number;
   holdDamp?: number;
   holdMargin?: number;
+  breakoutEarly?: number;
   minEffect?: number;
 }
 
@@ -175,11 +182,11 @@ export function createAnomalyDetector(
       s.predictor = surprise.predictor;
 
       const range = s.max - s.min;
+      const tolerance = o.breakoutTolerance + o.breakoutEarly / s.seen;
       const outOfRange =
         s.seen > o.breakoutAfter &&
         range > 0 &&
-        (value > s.max + o.breakoutTolerance * range ||
-          value < s.min - o.breakoutTolerance * range);
+        (value > s.max + tolerance * range || value < s.min - tolerance * range);
       s.min = s.seen === 1 ? value : Math.min(s.min, value);
       s.max = s.seen === 1 ? value : Math.max(s.max, value);
 
