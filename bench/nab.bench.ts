@@ -20,7 +20,11 @@ import { formatTable, machineInfo, round, writeResults } from './support/report.
 
 const STANDARD_TARGET = 70;
 
-export async function runNabBenchmark(args: readonly string[]): Promise<number> {
+export function runNabBenchmark(args: readonly string[]): Promise<number> {
+  return Promise.resolve(runNab(args));
+}
+
+function runNab(args: readonly string[]): number {
   const { values } = parseArgs({
     args: [...args],
     options: {
@@ -36,8 +40,14 @@ export async function runNabBenchmark(args: readonly string[]): Promise<number> 
     process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
     return 2;
   }
-  const overrides =
-    values.options === undefined ? {} : (JSON.parse(values.options) as AnomalyDetectorOverrides);
+  let overrides: AnomalyDetectorOverrides = {};
+  try {
+    if (values.options !== undefined)
+      overrides = JSON.parse(values.options) as AnomalyDetectorOverrides;
+  } catch {
+    process.stderr.write(`--options must be JSON, e.g. '{"holdRows":200}'\n`);
+    return 2;
+  }
 
   let points = 0;
   let detectSeconds = 0;
@@ -53,7 +63,6 @@ export async function runNabBenchmark(args: readonly string[]): Promise<number> 
     return { name: file.name, scores, windows: file.windows };
   });
   const results: NabResult[] = NAB_PROFILES.map((p) => scoreNab(scored, p));
-  await Promise.resolve();
 
   const baselines = readNabBaselines(values.data);
   const columns = ['standard', 'reward_low_FP', 'reward_low_FN'];
