@@ -11,6 +11,7 @@ const BENCHMARKS: Readonly<Record<string, () => Promise<Benchmark>>> = {
   claim: async () => (await import('./claim.bench.js')).runClaimBenchmark,
   coordination: async () => (await import('./coordination.bench.js')).runCoordinationBenchmark,
   http: async () => (await import('./http.bench.js')).runHttpBenchmark,
+  nab: async () => (await import('./nab.bench.js')).runNabBenchmark,
 };
 
 export async function main(argv: readonly string[]): Promise<number> {

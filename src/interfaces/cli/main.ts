@@ -4,6 +4,7 @@ import { CliContext, type CliIo } from './cli-context.js';
 import { actorCommand } from './commands/actor-command.js';
 import { applyCommand } from './commands/apply-command.js';
 import { auditCommand } from './commands/audit-command.js';
+import { detectCommand } from './commands/detect-command.js';
 import { eventsCommand } from './commands/events-command.js';
 import { exceptionCommand, inboxCommand, silenceCommand } from './commands/exception-command.js';
 import { exportCommand } from './commands/export-command.js';
@@ -105,6 +106,7 @@ export async function main(
   inboxCommand(program, ctx);
   simulateCommand(program, ctx);
   routeCommand(program, ctx);
+  detectCommand(program, ctx);
 
   try {
     await program.parseAsync(argv);
