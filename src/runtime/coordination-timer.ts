@@ -1,4 +1,5 @@
 import type { ControlPlane } from './control-plane.js';
+import { startPeriodic } from './start-periodic.js';
 
 /**
  * The engine's clock-driven work, every `intervalMs`: re-queue items whose lease or offer ran
@@ -12,23 +13,15 @@ export function startCoordinationTimer(
   intervalMs: number,
   onError: (error: unknown) => void,
 ): () => Promise<void> {
-  let running: Promise<void> = Promise.resolve();
-  const timer = setInterval(() => {
-    running = running.then(async () => {
-      try {
-        // Batches until nothing is left, so a backlog drains in one tick.
-        while ((await cp.expireLeases()).length > 0);
-        while ((await cp.dispatchOffers()).length > 0);
-        // Last: a critical item still queued now is one nobody with the skills has room for.
-        while ((await cp.preemptForCritical()).length > 0);
-      } catch (error) {
-        onError(error);
-      }
-    });
-  }, intervalMs);
-  timer.unref();
-  return async () => {
-    clearInterval(timer);
-    await running;
-  };
+  return startPeriodic(
+    intervalMs,
+    async () => {
+      // Batches until nothing is left, so a backlog drains in one tick.
+      while ((await cp.expireLeases()).length > 0);
+      while ((await cp.dispatchOffers()).length > 0);
+      // Last: a critical item still queued now is one nobody with the skills has room for.
+      while ((await cp.preemptForCritical()).length > 0);
+    },
+    onError,
+  );
 }

@@ -1,4 +1,5 @@
 import type { ControlPlane } from './control-plane.js';
+import { startPeriodic } from './start-periodic.js';
 
 /**
  * Monitoring's clock-driven work, every `intervalMs`: run the detectors (raise what holds now,
@@ -12,20 +13,12 @@ export function startMonitoringTimer(
   intervalMs: number,
   onError: (error: unknown) => void,
 ): () => Promise<void> {
-  let running: Promise<void> = Promise.resolve();
-  const timer = setInterval(() => {
-    running = running.then(async () => {
-      try {
-        await cp.monitoring.evaluate();
-        while ((await cp.monitoring.escalate()).length > 0);
-      } catch (error) {
-        onError(error);
-      }
-    });
-  }, intervalMs);
-  timer.unref();
-  return async () => {
-    clearInterval(timer);
-    await running;
-  };
+  return startPeriodic(
+    intervalMs,
+    async () => {
+      await cp.monitoring.evaluate();
+      while ((await cp.monitoring.escalate()).length > 0);
+    },
+    onError,
+  );
 }

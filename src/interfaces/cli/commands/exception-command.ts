@@ -6,7 +6,7 @@ import {
   type Severity,
 } from '../../../core/exception.js';
 import type { CliContext } from '../cli-context.js';
-import { describeEvent } from '../describe-event.js';
+import { formatHistory } from '../format-history.js';
 import { formatTable } from '../format-table.js';
 import { collectList, parsePositiveInt, parseTime } from '../parse-options.js';
 
@@ -124,15 +124,7 @@ export function exceptionCommand(program: Command, ctx: CliContext): Command {
         );
         ctx.print();
         ctx.print('history');
-        ctx.printLines(
-          formatTable(detail.history, [
-            { header: 'SEQ', value: (e) => String(e.seq), align: 'right' },
-            { header: 'TIME', value: (e) => e.time },
-            { header: 'EVENT', value: (e) => e.type },
-            { header: 'BY', value: (e) => e.actor },
-            { header: 'DETAIL', value: describeEvent },
-          ]),
-        );
+        ctx.printLines(formatHistory(detail.history));
       });
     });
 

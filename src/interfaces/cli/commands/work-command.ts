@@ -13,7 +13,7 @@ import {
   type WorkState,
 } from '../../../core/model.js';
 import type { CliContext } from '../cli-context.js';
-import { describeEvent } from '../describe-event.js';
+import { formatHistory } from '../format-history.js';
 import { formatTable } from '../format-table.js';
 import {
   collectList,
@@ -167,15 +167,7 @@ export function workCommand(program: Command, ctx: CliContext): Command {
         ctx.printLines(rows.map((row) => `  ${row}`));
         ctx.print();
         ctx.print('history');
-        ctx.printLines(
-          formatTable(detail.history, [
-            { header: 'SEQ', value: (e) => String(e.seq), align: 'right' },
-            { header: 'TIME', value: (e) => e.time },
-            { header: 'EVENT', value: (e) => e.type },
-            { header: 'BY', value: (e) => e.actor },
-            { header: 'DETAIL', value: describeEvent },
-          ]),
-        );
+        ctx.printLines(formatHistory(detail.history));
       });
     });
 
