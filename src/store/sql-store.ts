@@ -69,8 +69,16 @@ const SET_CHAIN_HEAD = new PreparedQuery((db, a: { seq: number; hash: string }) 
   db.updateTable('event_chain_head').set({ seq: a.seq, hash: a.hash }).where('id', '=', 1),
 );
 
+/** Commits and the transactions they made durable: transactions ÷ commits is the mean group. */
+export interface CommitCounts {
+  commits: number;
+  transactions: number;
+}
+
 export class SqlStore implements Store {
   readonly read: ReadStores;
+  /** Since opening; read by benchmarks to see how well group commit batches. */
+  readonly commitCounts: CommitCounts = { commits: 0, transactions: 0 };
   readonly #waiting: Waiting[] = [];
   #grouping = false;
   #closed = false;
@@ -123,6 +131,8 @@ export class SqlStore implements Store {
       try {
         const committed = await this.runIn(conn, fn);
         await executeCompiled(conn, COMMIT);
+        this.commitCounts.commits += 1;
+        this.commitCounts.transactions += 1;
         return committed;
       } catch (error) {
         await executeCompiled(conn, ROLLBACK);
@@ -225,6 +235,8 @@ export class SqlStore implements Store {
       for (const member of members) member.waiting.reject(error);
       return;
     }
+    this.commitCounts.commits += 1;
+    this.commitCounts.transactions += members.length;
     for (const member of members) member.waiting.resolve(member.committed);
   }
 
