@@ -1,6 +1,12 @@
 import { sql, type Kysely, type RawBuilder, type Selectable } from 'kysely';
 import { TERMINAL_STATES, type WorkItem } from '../core/model.js';
-import type { QueueRef, WorkFilter, WorkQueue, WorkStore } from '../core/ports/work-store.js';
+import type {
+  ActorLoadCount,
+  QueueRef,
+  WorkFilter,
+  WorkQueue,
+  WorkStore,
+} from '../core/ports/work-store.js';
 import type { Dialect } from '../core/ports/store.js';
 import { parseJson, toJson } from './json-column.js';
 import { PreparedQuery } from './prepared-query.js';
@@ -113,6 +119,24 @@ const COUNT_HELD = new PreparedQuery((db, a: { actorId: string }) =>
     .where('state', 'in', ['assigned', 'in_progress']),
 );
 
+/** Held and offered in one statement: each count one probe of its own index. */
+const COUNT_LOAD = new PreparedQuery((db, a: { actorId: string }) =>
+  db.selectNoFrom((eb) => [
+    eb
+      .selectFrom('work_items')
+      .select(eb.fn.countAll<number>().as('n'))
+      .where('owner_id', '=', a.actorId)
+      .where('state', 'in', ['assigned', 'in_progress'])
+      .as('held'),
+    eb
+      .selectFrom('work_items')
+      .select(eb.fn.countAll<number>().as('n'))
+      .where('offered_to', '=', a.actorId)
+      .where('state', '=', 'offered')
+      .as('offered'),
+  ]),
+);
+
 function toItem(row: RowWithDependencies): WorkItem {
   return {
     id: row.id,
@@ -200,6 +224,11 @@ export class SqlWorkStore implements WorkStore {
 
   async countHeldBy(actorId: string): Promise<number> {
     return (await COUNT_HELD.takeFirst(this.db, this.dialect, { actorId }))?.n ?? 0;
+  }
+
+  async countLoad(actorId: string): Promise<ActorLoadCount> {
+    const row = await COUNT_LOAD.takeFirst(this.db, this.dialect, { actorId });
+    return { held: row?.held ?? 0, offered: row?.offered ?? 0 };
   }
 
   async nextClaimable(queues: readonly QueueRef[], actorId: string): Promise<WorkItem | null> {

@@ -36,6 +36,7 @@ export class MemoryStore implements Store {
   readonly #tx: TxStores;
   readonly #log = new MemoryEventLog();
   readonly #workTypes: MemoryWorkTypeStore;
+  readonly #actors: MemoryActorStore;
   readonly #chain: boolean;
   readonly #retain: boolean;
   #pending: NewEvent[] = [];
@@ -52,9 +53,10 @@ export class MemoryStore implements Store {
     this.#chain = options.chain ?? true;
     this.#retain = options.retainEvents ?? true;
     this.#workTypes = new MemoryWorkTypeStore(this.#journal);
+    this.#actors = new MemoryActorStore(this.#journal);
     const stores = {
       work: new MemoryWorkStore(this.#journal),
-      actors: new MemoryActorStore(this.#journal),
+      actors: this.#actors,
       domains: new MemoryDomainStore(this.#journal),
       workTypes: this.#workTypes,
       tokens: new MemoryTokenStore(this.#journal),
@@ -89,6 +91,7 @@ export class MemoryStore implements Store {
     } catch (error) {
       this.#journal.rollback();
       this.#workTypes.invalidate();
+      this.#actors.invalidate();
       throw error;
     }
   }
