@@ -323,7 +323,7 @@ async function applyAction(
       break;
     case 'assigned':
     case 'in_progress': {
-      ownerId = to === 'assigned' ? (targetActorId) : (item.ownerId);
+      ownerId = to === 'assigned' ? targetActorId : item.ownerId;
       leaseExpiresAt = new Date(nowMs + ctx.leaseSeconds * 1000).toISOString();
       if (to === 'assigned') attempts += 1;
       break;
