@@ -1,3 +1,4 @@
+import { isoAt } from '../core/iso-time.js';
 import { DomainError } from '../core/errors.js';
 import { newId } from '../core/ids.js';
 import type { PriorityClass, WorkItem } from '../core/model.js';
@@ -50,14 +51,14 @@ export async function createWork(ctx: WorkContext, input: NewWork): Promise<Work
   }
   const now = ctx.clock.now();
   const nowMs = now.getTime();
-  const nowIso = now.toISOString();
+  const nowIso = isoAt(nowMs);
   const item: WorkItem = {
     id: newId('w', nowMs),
     typeId: type.id,
     title: input.title,
     payload: input.payload ?? {},
     value: input.value ?? 1,
-    dueAt: input.dueAt ?? new Date(nowMs + type.slaSeconds * 1000).toISOString(),
+    dueAt: input.dueAt ?? isoAt(nowMs + type.slaSeconds * 1000),
     priorityClass: input.priorityClass ?? 'normal',
     dependsOn,
     stageId: firstStageId(type),

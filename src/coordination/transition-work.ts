@@ -1,3 +1,4 @@
+import { isoAt, msOf } from '../core/iso-time.js';
 import { copyWorkItem } from '../core/copy-work-item.js';
 import { DomainError, notFound } from '../core/errors.js';
 import type {
@@ -133,7 +134,7 @@ export async function transitionWork(
       outcome: action === 'complete' ? 'completed' : 'failed',
       durationSeconds: attempt.durationSeconds,
       decay: LEARNING.decay,
-      at: ctx.clock.now().toISOString(),
+      at: isoAt(ctx.clock.now().getTime()),
     });
   }
   return next;
@@ -157,7 +158,7 @@ function attemptOf(
     startedAt,
     durationSeconds:
       action === 'complete' && startedAt !== null && !staged
-        ? Math.max(0, (ctx.clock.now().getTime() - new Date(startedAt).getTime()) / 1000)
+        ? Math.max(0, (ctx.clock.now().getTime() - msOf(startedAt)) / 1000)
         : null,
   };
 }
@@ -310,7 +311,7 @@ async function applyAction(
   const now = ctx.clock.now();
   const nowMs = now.getTime();
   // Formatted once: a transition writes the same instant in several fields.
-  const nowIso = now.toISOString();
+  const nowIso = isoAt(nowMs);
   const to: WorkState = WORK_ACTIONS[action].to;
   let ownerId: string | null = null;
   let offeredTo: string | null = null;
@@ -319,12 +320,12 @@ async function applyAction(
   switch (to) {
     case 'offered':
       offeredTo = targetActorId;
-      leaseExpiresAt = new Date(nowMs + ctx.offerSeconds * 1000).toISOString();
+      leaseExpiresAt = isoAt(nowMs + ctx.offerSeconds * 1000);
       break;
     case 'assigned':
     case 'in_progress': {
       ownerId = to === 'assigned' ? targetActorId : item.ownerId;
-      leaseExpiresAt = new Date(nowMs + ctx.leaseSeconds * 1000).toISOString();
+      leaseExpiresAt = isoAt(nowMs + ctx.leaseSeconds * 1000);
       if (to === 'assigned') attempts += 1;
       break;
     }

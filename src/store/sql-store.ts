@@ -1,3 +1,4 @@
+import { isoAt } from '../core/iso-time.js';
 import { CompiledQuery, type Kysely } from 'kysely';
 import type { Clock } from '../core/clock.js';
 import type { NewEvent, StoredEvent } from '../core/events.js';
@@ -248,7 +249,7 @@ export class SqlStore implements Store {
     const head = await CHAIN_HEAD.takeFirst(conn, this.dialect, {});
     if (head === undefined) throw new Error('the event chain head is missing');
     // Time is read after the lock, so event times never go backwards along the chain.
-    const time = this.clock.now().toISOString();
+    const time = isoAt(this.clock.now().getTime());
     let seq = head.seq;
     let prevHash = head.hash;
     const stored = pending.map((event): StoredEvent => {

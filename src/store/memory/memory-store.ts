@@ -1,3 +1,4 @@
+import { isoAt } from '../../core/iso-time.js';
 import type { Clock } from '../../core/clock.js';
 import type { NewEvent, StoredEvent } from '../../core/events.js';
 import { GENESIS_HASH, hashEvent } from '../../core/hash-chain.js';
@@ -97,7 +98,7 @@ export class MemoryStore implements Store {
   }
 
   #commitEvents(): StoredEvent[] {
-    const time = this.clock.now().toISOString();
+    const time = isoAt(this.clock.now().getTime());
     const events = this.#pending.map((event): StoredEvent => {
       const stored: StoredEvent = {
         seq: ++this.#seq,
