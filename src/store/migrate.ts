@@ -4,6 +4,7 @@ import { migration0002Coordination } from './migrations/0002-coordination.js';
 import { migration0003Learning } from './migrations/0003-learning.js';
 import { migration0004Stages } from './migrations/0004-stages.js';
 import { migration0005Preemption } from './migrations/0005-preemption.js';
+import { migration0006PartialIndexes } from './migrations/0006-partial-indexes.js';
 
 /**
  * The one migration set, for both dialects. They run in name order; a migration may arrive with
@@ -16,6 +17,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0003-learning': migration0003Learning,
   '0004-stages': migration0004Stages,
   '0005-preemption': migration0005Preemption,
+  '0006-partial-indexes': migration0006PartialIndexes,
 };
 
 export interface MigrationReport {

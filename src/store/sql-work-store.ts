@@ -67,6 +67,33 @@ const UPDATE = new PreparedQuery((db, a: Row & { expected_version: number }) =>
     .where('id', '=', a.id)
     .where('version', '=', a.expected_version),
 );
+type Changeable = keyof ReturnType<typeof changeable>;
+const CHANGEABLE = Object.keys(changeable({} as Row)) as Changeable[];
+/**
+ * Updates that set only some columns, one statement per set of columns. SQLite rewrites every
+ * index that holds a column named in SET, changed or not; a transition changes a handful of the
+ * item's 18 columns, so naming only those spares the indexes on the others.
+ */
+const PARTIAL_UPDATES = new Map<
+  string,
+  PreparedQuery<Row & { expected_version: number }, unknown>
+>();
+function partialUpdate(columns: readonly Changeable[]) {
+  const key = columns.join(',');
+  let query = PARTIAL_UPDATES.get(key);
+  if (query === undefined) {
+    query = new PreparedQuery((db, a: Row & { expected_version: number }) => {
+      const all = changeable(a);
+      return db
+        .updateTable('work_items')
+        .set(Object.fromEntries(columns.map((c) => [c, all[c]])))
+        .where('id', '=', a.id)
+        .where('version', '=', a.expected_version);
+    });
+    PARTIAL_UPDATES.set(key, query);
+  }
+  return query;
+}
 /** The stored form of a stage: '' for a type without stages. */
 const stageKey = (stageId: string | null): string => stageId ?? '';
 /** The head of one (type, stage) queue: one probe of the claim index. */
@@ -190,6 +217,12 @@ function toRow(item: WorkItem): Row {
 }
 
 export class SqlWorkStore implements WorkStore {
+  /**
+   * The stored row of each item read for update in this transaction (a store inside a
+   * transaction lives as long as the transaction), so that an update sets only what changed.
+   */
+  readonly #held = new Map<string, Row>();
+
   constructor(
     private readonly db: Kysely<Database>,
     private readonly dialect: Dialect,
@@ -202,7 +235,9 @@ export class SqlWorkStore implements WorkStore {
 
   async getForUpdate(id: string): Promise<WorkItem | null> {
     const row = await GET_FOR_UPDATE.takeFirst(this.db, this.dialect, { id });
-    return row === undefined ? null : toItem(row);
+    if (row === undefined) return null;
+    this.#held.set(id, row);
+    return toItem(row);
   }
 
   async list(filter: WorkFilter): Promise<WorkItem[]> {
@@ -261,10 +296,16 @@ export class SqlWorkStore implements WorkStore {
       }
       if (best === undefined) return null;
       // SQLite: the transaction holds the database's write lock, so the head is ours.
-      if (this.dialect === 'sqlite') return toItem(best);
+      if (this.dialect === 'sqlite') {
+        this.#held.set(best.id, best);
+        return toItem(best);
+      }
       // PostgreSQL: lock it unless another claimer holds it; then it is theirs, look further.
       const locked = await LOCK_IF_QUEUED.takeFirst(this.db, this.dialect, { id: best.id });
-      if (locked !== undefined) return toItem(locked);
+      if (locked !== undefined) {
+        this.#held.set(locked.id, locked);
+        return toItem(locked);
+      }
       skipped.push(best.id);
     }
   }
@@ -299,6 +340,7 @@ export class SqlWorkStore implements WorkStore {
   }
 
   async renewLeases(actorId: string, until: string): Promise<number> {
+    this.#held.clear();
     const result = await this.db
       .updateTable('work_items')
       .set({ lease_expires_at: until })
@@ -309,6 +351,8 @@ export class SqlWorkStore implements WorkStore {
   }
 
   async setPriority(id: string, priority: number): Promise<void> {
+    // Written behind the remembered row: the next update of the item sets every column.
+    this.#held.delete(id);
     await this.db.updateTable('work_items').set({ priority }).where('id', '=', id).execute();
   }
 
@@ -338,11 +382,19 @@ export class SqlWorkStore implements WorkStore {
   }
 
   async update(item: WorkItem): Promise<boolean> {
-    const updated = await UPDATE.affected(this.db, this.dialect, {
-      ...toRow(item),
-      expected_version: item.version - 1,
-    });
-    return updated === 1n;
+    const row = toRow(item);
+    const args = { ...row, expected_version: item.version - 1 };
+    const before = this.#held.get(item.id);
+    // The version check stays in the statement: it, not this memory, guards against a
+    // concurrent writer (PostgreSQL's row lock makes one unlikely; SQLite's write lock, none).
+    const query =
+      before?.version === item.version - 1
+        ? partialUpdate(CHANGEABLE.filter((c) => row[c] !== before[c]))
+        : UPDATE;
+    const updated = await query.affected(this.db, this.dialect, args);
+    if (updated !== 1n) return false;
+    this.#held.set(item.id, row);
+    return true;
   }
 
   async addDependency(id: string, dependsOn: string): Promise<void> {
