@@ -248,7 +248,15 @@ for (const dialect of DIALECTS) {
         // A stale version fails even though the columns it names are unchanged.
         expect(await tx.work.update({ ...paused, title: 'Stale' })).toBe(false);
         await tx.work.setPriority(item.id, 123.5);
-        const queued: WorkItem = { ...pausedAs(paused, 3), state: 'queued', priority: 123.5 };
+        const queued: WorkItem = {
+          ...paused,
+          state: 'queued',
+          ownerId: null,
+          offeredTo: null,
+          leaseExpiresAt: null,
+          version: 3,
+          priority: 123.5,
+        };
         expect(await tx.work.update(queued)).toBe(true);
         return queued;
       });
