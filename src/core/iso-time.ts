@@ -5,30 +5,23 @@
  * event) and the simulator runs whole bursts of transitions at one virtual instant, so most
  * conversions on the engine's path repeat one just made.
  */
-class Ring<K, V> {
-  readonly #keys: (K | undefined)[];
-  readonly #values: (V | undefined)[];
-  #next = 0;
 
-  constructor(readonly size: number) {
-    this.#keys = new Array<K | undefined>(size).fill(undefined);
-    this.#values = new Array<V | undefined>(size).fill(undefined);
-  }
+/** The last few instants formatted, compared as numbers (cheap), newest overwriting oldest. */
+const FORMATTED = 4;
+const formattedMs = new Array<number>(FORMATTED).fill(Number.NaN);
+const formattedIso = new Array<string>(FORMATTED).fill('');
+let formattedNext = 0;
+/**
+ * Strings parsed (or formatted) lately, by string: a Map hashes a string once, where comparing
+ * ISO strings, alike in their first dozen characters, costs a scan each. Cleared when it fills.
+ */
+const parsed = new Map<string, number>();
+const PARSED = 64;
 
-  get(key: K): V | undefined {
-    for (let i = 0; i < this.size; i++) if (this.#keys[i] === key) return this.#values[i];
-    return undefined;
-  }
-
-  set(key: K, value: V): void {
-    this.#keys[this.#next] = key;
-    this.#values[this.#next] = value;
-    this.#next = (this.#next + 1) % this.size;
-  }
+function rememberParsed(iso: string, ms: number): void {
+  if (parsed.size >= PARSED) parsed.clear();
+  parsed.set(iso, ms);
 }
-
-const formatted = new Ring<number, string>(8);
-const parsed = new Ring<string, number>(8);
 
 const DAY_MS = 86_400_000;
 /** Years 0000–9999, which Date writes with four digits (others as ±YYYYYY). */
@@ -64,13 +57,13 @@ function format(ms: number): string {
 
 /** `new Date(ms).toISOString()`. */
 export function isoAt(ms: number): string {
-  let iso = formatted.get(ms);
-  if (iso === undefined) {
-    iso = format(ms);
-    formatted.set(ms, iso);
-    // What the string parses back to: whole milliseconds (+ 0 turns -0 into 0, as Date does).
-    parsed.set(iso, Math.trunc(ms) + 0);
-  }
+  for (let i = 0; i < FORMATTED; i++) if (formattedMs[i] === ms) return formattedIso[i] as string;
+  const iso = format(ms);
+  formattedMs[formattedNext] = ms;
+  formattedIso[formattedNext] = iso;
+  formattedNext = (formattedNext + 1) % FORMATTED;
+  // What the string parses back to: whole milliseconds (+ 0 turns -0 into 0, as Date does).
+  rememberParsed(iso, Math.trunc(ms) + 0);
   return iso;
 }
 
@@ -79,7 +72,7 @@ export function msOf(iso: string): number {
   let ms = parsed.get(iso);
   if (ms === undefined) {
     ms = new Date(iso).getTime();
-    parsed.set(iso, ms);
+    rememberParsed(iso, ms);
   }
   return ms;
 }
