@@ -6,22 +6,17 @@
  * conversions on the engine's path repeat one just made.
  */
 
-/** The last few instants formatted, compared as numbers (cheap), newest overwriting oldest. */
-const FORMATTED = 4;
-const formattedMs = new Array<number>(FORMATTED).fill(Number.NaN);
-const formattedIso = new Array<string>(FORMATTED).fill('');
-let formattedNext = 0;
 /**
- * Strings parsed (or formatted) lately, by string: a Map hashes a string once, where comparing
- * ISO strings, alike in their first dozen characters, costs a scan each. Cleared when it fills.
+ * The last few instants formatted and strings parsed, newest overwriting oldest: a transition's
+ * times are mostly the very strings just made, which compare equal at once.
  */
-const parsed = new Map<string, number>();
-const PARSED = 64;
-
-function rememberParsed(iso: string, ms: number): void {
-  if (parsed.size >= PARSED) parsed.clear();
-  parsed.set(iso, ms);
-}
+const SIZE = 4;
+const formattedMs = new Array<number>(SIZE).fill(Number.NaN);
+const formattedIso = new Array<string>(SIZE).fill('');
+let formattedNext = 0;
+const parsedIso = new Array<string>(SIZE).fill('');
+const parsedMs = new Array<number>(SIZE).fill(Number.NaN);
+let parsedNext = 0;
 
 const DAY_MS = 86_400_000;
 /** Years 0000–9999, which Date writes with four digits (others as ±YYYYYY). */
@@ -57,22 +52,25 @@ function format(ms: number): string {
 
 /** `new Date(ms).toISOString()`. */
 export function isoAt(ms: number): string {
-  for (let i = 0; i < FORMATTED; i++) if (formattedMs[i] === ms) return formattedIso[i] as string;
+  for (let i = 0; i < SIZE; i++) if (formattedMs[i] === ms) return formattedIso[i] as string;
   const iso = format(ms);
   formattedMs[formattedNext] = ms;
   formattedIso[formattedNext] = iso;
-  formattedNext = (formattedNext + 1) % FORMATTED;
-  // What the string parses back to: whole milliseconds (+ 0 turns -0 into 0, as Date does).
-  rememberParsed(iso, Math.trunc(ms) + 0);
+  formattedNext = (formattedNext + 1) % SIZE;
   return iso;
 }
 
 /** `new Date(iso).getTime()` (NaN for a string that is no date, as Date gives). */
 export function msOf(iso: string): number {
-  let ms = parsed.get(iso);
-  if (ms === undefined) {
-    ms = new Date(iso).getTime();
-    rememberParsed(iso, ms);
+  for (let i = 0; i < SIZE; i++) {
+    // What a formatted string parses back to: whole milliseconds (+ 0 turns -0 into 0, as Date
+    // does).
+    if (formattedIso[i] === iso) return Math.trunc(formattedMs[i] as number) + 0;
+    if (parsedIso[i] === iso) return parsedMs[i] as number;
   }
+  const ms = new Date(iso).getTime();
+  parsedIso[parsedNext] = iso;
+  parsedMs[parsedNext] = ms;
+  parsedNext = (parsedNext + 1) % SIZE;
   return ms;
 }
