@@ -70,9 +70,25 @@ const UPDATE = new PreparedQuery((db, a: Row & { expected_version: number }) =>
 type Changeable = keyof ReturnType<typeof changeable>;
 const CHANGEABLE = Object.keys(changeable({} as Row)) as Changeable[];
 /**
- * Updates that set only some columns, one statement per set of columns. SQLite rewrites every
- * index that holds a column named in SET, changed or not; a transition changes a handful of the
- * item's 18 columns, so naming only those spares the indexes on the others.
+ * What every transition sets, changed or not: the state and what goes with it. Their indexes
+ * (state, owner, lease) change with the state anyway, and a fixed list keeps one statement per
+ * kind of transition whatever the clock says (two in one millisecond would otherwise differ).
+ */
+const TRANSITION_COLUMNS = new Set<Changeable>([
+  'state',
+  'owner_id',
+  'offered_to',
+  'lease_expires_at',
+  'started_at',
+  'attempts',
+  'version',
+  'updated_at',
+]);
+/**
+ * Updates that set the transition's columns and only those others that changed (type, title,
+ * priority, stage, …), one statement per set of columns. SQLite rewrites every index that holds
+ * a column named in SET, changed or not; naming only these spares the type, claim and class
+ * indexes on most transitions.
  */
 const PARTIAL_UPDATES = new Map<
   string,
@@ -393,7 +409,7 @@ export class SqlWorkStore implements WorkStore {
     // concurrent writer (PostgreSQL's row lock makes one unlikely; SQLite's write lock, none).
     const query =
       before?.version === item.version - 1
-        ? partialUpdate(CHANGEABLE.filter((c) => row[c] !== before[c]))
+        ? partialUpdate(CHANGEABLE.filter((c) => TRANSITION_COLUMNS.has(c) || row[c] !== before[c]))
         : UPDATE;
     const updated = await query.affected(this.db, this.dialect, args);
     if (updated !== 1n) return false;
