@@ -10,7 +10,8 @@
  * Per dialect and backlog size, a fresh database: a small organization applied through the
  * engine, the backlog bulk-loaded (queued rows with the product's priority keys, no events),
  * statistics gathered, then ControlPlane calls as SYSTEM: claims timed one by one, then cycles
- * for a few seconds; on PostgreSQL also with several claimers at once, each its own ControlPlane.
+ * for a few seconds; then again with several claimers at once (PostgreSQL: each its own
+ * ControlPlane; SQLite: one shared, as one server serves many agents).
  */
 import { benchPostgresUrl, onlyOption, positiveOption } from './support/options.js';
 import { createBenchDatabase, Unavailable } from './support/bench-database.js';
@@ -143,6 +144,10 @@ interface ModeResult {
   /** That ceiling in cycles (three commits each), and the share of it reached. */
   cycleCeiling: number | null;
   ofCeiling: number | null;
+  /** Commits during the cycles (SQLite; null elsewhere) … */
+  cycleCommits: number | null;
+  /** … and the transactions each made durable on average: group commit at work. */
+  transactionsPerCommit: number | null;
   checks: {
     p99Ratio: boolean | null;
     cycles: boolean | null;
@@ -162,6 +167,17 @@ interface SizeRun {
 }
 
 const ms = (ns: number) => round(ns / 1e6, 3);
+
+/** Commits and transactions so far over the claimers' distinct ControlPlanes. */
+function commitCounts(claimers: readonly Claimer[]): { commits: number; transactions: number } {
+  const total = { commits: 0, transactions: 0 };
+  for (const cp of new Set(claimers.map((c) => c.cp))) {
+    const counts = cp.commitCounts();
+    total.commits += counts?.commits ?? 0;
+    total.transactions += counts?.transactions ?? 0;
+  }
+  return total;
+}
 const steps = (samples: readonly number[]) => ({
   p50Ms: ms(quantile(samples, 0.5)),
   p99Ms: ms(quantile(samples, 0.99)),
@@ -218,15 +234,27 @@ async function runSize(
     const modes: ModeResult[] = [];
     let totalClaims = 0;
     const plans: Claimer[][] = [[{ cp: cps[0] as ControlPlane, agents: AGENT_IDS }]];
-    if (target.dialect === 'postgres' && options.claimers > 1) {
-      while (cps.length < options.claimers) cps.push(await ControlPlane.open(config));
+    if (options.claimers > 1) {
+      // PostgreSQL: each claimer its own ControlPlane (a pool of its own), as separate nodes.
+      // SQLite: one ControlPlane shared, as one server serves many agents: its transactions
+      // that arrive together commit together.
+      if (target.dialect === 'postgres')
+        while (cps.length < options.claimers) cps.push(await ControlPlane.open(config));
+      const cpOf = (i: number) => cps[target.dialect === 'postgres' ? i : 0] as ControlPlane;
       // One actor per claimer, so claimers meet only at the queue heads and the chain head.
-      plans.push(cps.map((cp, i) => ({ cp, agents: [AGENT_IDS[i % AGENT_IDS.length] as string] })));
+      plans.push(
+        Array.from({ length: options.claimers }, (_, i) => ({
+          cp: cpOf(i),
+          agents: [AGENT_IDS[i % AGENT_IDS.length] as string],
+        })),
+      );
     }
     for (const claimers of plans) {
       const warm = await measureCycles(claimers, options.warmup, roundSize, refill);
       const claimed = await measureClaims(claimers, options.claims, roundSize, refill);
+      const before = commitCounts(claimers);
       const cycled = await measureCycles(claimers, options.seconds, roundSize, refill);
+      const after = commitCounts(claimers);
       totalClaims += warm.cycles + claimed.claims + cycled.cycles;
       modes.push({
         dialect: target.dialect,
@@ -253,6 +281,11 @@ async function runSize(
         commitCeiling: null,
         cycleCeiling: null,
         ofCeiling: null,
+        cycleCommits: after.commits - before.commits,
+        transactionsPerCommit:
+          after.commits === before.commits
+            ? null
+            : round((after.transactions - before.transactions) / (after.commits - before.commits)),
         checks: { p99Ratio: null, cycles: null },
         pass: true,
       });
@@ -349,6 +382,7 @@ function sqliteTable(modes: readonly ModeResult[]): string {
   return formatTable(
     [
       'backlog',
+      'claimers',
       'claims/s',
       'claim p50 ms',
       'claim p99 ms',
@@ -356,10 +390,12 @@ function sqliteTable(modes: readonly ModeResult[]): string {
       `cycles/s (≥ ${SQLITE_CYCLES_TARGET})`,
       'fsync ceiling cycles/s',
       'cycles ÷ ceiling',
+      'tx per commit',
       'result',
     ],
     modes.map((m) => [
       size(m.backlog),
+      m.claimers,
       Math.round(m.claimsPerSecond),
       fixed(m.claimP50Ms, 3),
       fixed(m.claimP99Ms, 3),
@@ -367,6 +403,7 @@ function sqliteTable(modes: readonly ModeResult[]): string {
       Math.round(m.cyclesPerSecond),
       m.cycleCeiling === null ? '-' : String(Math.round(m.cycleCeiling)),
       m.ofCeiling === null ? '-' : fixed(m.ofCeiling, 2),
+      m.transactionsPerCommit === null ? '-' : fixed(m.transactionsPerCommit, 2),
       verdict(m),
     ]),
   );
@@ -411,7 +448,7 @@ export async function runClaimBenchmark(args: readonly string[]): Promise<number
       .map(size)
       .join(', ')} queued items\n` +
       `per size: ${options.claims} claims timed one by one, then claim → start → complete cycles for ${options.seconds} s ` +
-      `(after ${options.warmup} s of warm-up cycles); PostgreSQL also with ${options.claimers} claimers at once\n` +
+      `(after ${options.warmup} s of warm-up cycles); then again with ${options.claimers} claimers at once\n` +
       'the backlog rows are inserted directly (queued, priority from priorityKey, no events: a claim reads only the row);\n' +
       'every claim, start and completion measured goes through the engine and records its event\n',
   );
@@ -467,6 +504,8 @@ export async function runClaimBenchmark(args: readonly string[]): Promise<number
       const first = runs.find((r) => r.dialect === 'sqlite');
       say(
         `  SQLite runs with journal_mode=WAL, synchronous=FULL (the product default): every commit is fsynced.\n` +
+          `  ${options.claimers} claimers: one ControlPlane shared, each claimer for one actor; transactions that arrive\n` +
+          `  together commit together (tx per commit: how many one fsync made durable during the cycles).\n` +
           `  fsync ceiling: ${CEILING_COMMITS} one-page write transactions (begin immediate; update; commit) timed on the same\n` +
           `  file right after the cycles, divided by the ${TX_PER_CYCLE} transactions of a cycle: no engine can exceed it with FULL.`,
       );

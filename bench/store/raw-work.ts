@@ -30,8 +30,7 @@ export interface RawStatements {
   insertItem: string;
   itemForUpdate: string;
   actorForUpdate: string;
-  countHeld: string;
-  countOffered: string;
+  countLoad: string;
   updateItem: string;
   dependents: string;
   head: string;
@@ -116,21 +115,36 @@ export function compileRawStatements(db: Kysely<Database>, dialect: Dialect): Ra
       .compile().sql,
     itemForUpdate: (postgres ? itemForUpdate.forUpdate() : itemForUpdate).compile().sql,
     actorForUpdate: (postgres ? actorForUpdate.forUpdate() : actorForUpdate).compile().sql,
-    countHeld: db
-      .selectFrom('work_items')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('owner_id', '=', '')
-      .where('state', 'in', ['assigned', 'in_progress'])
+    countLoad: db
+      .selectNoFrom((eb) => [
+        eb
+          .selectFrom('work_items')
+          .select(eb.fn.countAll<number>().as('n'))
+          .where('owner_id', '=', '')
+          .where(sql<boolean>`state in ('assigned', 'in_progress')`)
+          .as('held'),
+        eb
+          .selectFrom('work_items')
+          .select(eb.fn.countAll<number>().as('n'))
+          .where('offered_to', '=', '')
+          .where(sql<boolean>`state = 'offered'`)
+          .as('offered'),
+      ])
       .compile().sql,
-    countOffered: db
-      .selectFrom('work_items')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('offered_to', '=', '')
-      .where('state', '=', 'offered')
-      .compile().sql,
+    // A transition of an item read for update sets its state and what goes with it (the other
+    // columns only when they change, which assign, start and complete never do).
     updateItem: db
       .updateTable('work_items')
-      .set(changes)
+      .set({
+        state: changes.state,
+        owner_id: changes.owner_id,
+        offered_to: changes.offered_to,
+        lease_expires_at: changes.lease_expires_at,
+        started_at: changes.started_at,
+        attempts: changes.attempts,
+        version: changes.version,
+        updated_at: changes.updated_at,
+      })
       .where('id', '=', '')
       .where('version', '=', 0)
       .compile().sql,
@@ -316,12 +330,9 @@ export function* transitionOp(
       ActorRow | undefined;
     if (actor === undefined) throw new Error(`actor '${w.actorId}' does not exist`);
     if (actor.status === 'offline') throw new Error(`actor '${w.actorId}' is offline`);
-    const held = first(
-      yield { sql: s.countHeld, params: [w.actorId, 'assigned', 'in_progress'] },
-    ) as { n: number } | undefined;
-    const offered = first(yield { sql: s.countOffered, params: [w.actorId, 'offered'] }) as
-      { n: number } | undefined;
-    if (held === undefined || offered === undefined || held.n + offered.n >= actor.capacity)
+    const load = first(yield { sql: s.countLoad, params: [w.actorId, w.actorId] }) as
+      { held: number; offered: number } | undefined;
+    if (load === undefined || load.held + load.offered >= actor.capacity)
       throw new Error(`actor '${w.actorId}' is at capacity`);
   }
   // Completing reads the work type: an item with stages still to go moves to the next stage.
@@ -337,22 +348,12 @@ export function* transitionOp(
   const { changes } = yield {
     sql: s.updateItem,
     params: [
-      item.type_id,
-      item.title,
-      item.payload,
-      item.value,
-      item.due_at,
-      item.priority_class,
-      item.priority,
-      item.stage_id,
       to,
       ownerId,
       null,
       leaseExpiresAt,
       startedAt,
       attempts,
-      item.failed_by,
-      item.declined_by,
       item.version + 1,
       now.toISOString(),
       id,

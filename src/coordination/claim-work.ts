@@ -60,8 +60,7 @@ export async function claimWork(ctx: WorkContext, actorId: string): Promise<Clai
       message: `actor '${actorId}' is ${actor.status}`,
     };
   }
-  const held = await ctx.tx.work.countHeldBy(actorId);
-  const offered = await ctx.tx.work.countOfferedTo(actorId);
+  const { held, offered } = await ctx.tx.work.countLoad(actorId);
   if (held + offered >= actor.capacity) {
     return {
       claimed: null,

@@ -1,3 +1,4 @@
+import { isoAt } from '../core/iso-time.js';
 import { DomainError } from '../core/errors.js';
 import { newId } from '../core/ids.js';
 import type { PriorityClass, WorkItem } from '../core/model.js';
@@ -49,13 +50,15 @@ export async function createWork(ctx: WorkContext, input: NewWork): Promise<Work
     prerequisites.push(dep);
   }
   const now = ctx.clock.now();
-  const base = {
-    id: newId('w', now.getTime()),
+  const nowMs = now.getTime();
+  const nowIso = isoAt(nowMs);
+  const item: WorkItem = {
+    id: newId('w', nowMs),
     typeId: type.id,
     title: input.title,
     payload: input.payload ?? {},
     value: input.value ?? 1,
-    dueAt: input.dueAt ?? new Date(now.getTime() + type.slaSeconds * 1000).toISOString(),
+    dueAt: input.dueAt ?? isoAt(nowMs + type.slaSeconds * 1000),
     priorityClass: input.priorityClass ?? 'normal',
     dependsOn,
     stageId: firstStageId(type),
@@ -64,15 +67,16 @@ export async function createWork(ctx: WorkContext, input: NewWork): Promise<Work
     declinedBy: [],
     startedAt: null,
     version: 1,
-    createdAt: now.toISOString(),
-    updatedAt: now.toISOString(),
-    state: waiting > 0 ? ('blocked' as const) : ('queued' as const),
+    createdAt: nowIso,
+    updatedAt: nowIso,
+    state: waiting > 0 ? 'blocked' : 'queued',
     ownerId: null,
     offeredTo: null,
     leaseExpiresAt: null,
     priority: 0,
   };
-  const item: WorkItem = { ...base, priority: priorityKey(priorityInputOf(base, 0)) };
+  // Set on the new object before anyone else sees it: its inputs are the fields above.
+  item.priority = priorityKey(priorityInputOf(item, 0));
   await ctx.tx.work.insert(item);
   // Each prerequisite now blocks one more item, which raises its priority.
   for (const prerequisite of prerequisites) await rescoreWork(ctx, prerequisite);

@@ -1,7 +1,7 @@
-import type { WorkItem } from '../core/model.js';
-import { queueKey } from '../core/ports/work-store.js';
+import type { Actor, WorkItem } from '../core/model.js';
+import { queueKey, type QueueRef } from '../core/ports/work-store.js';
 import type { Estimate } from './estimate-work.js';
-import { eligibleQueues, queuesOf } from './eligible-queues.js';
+import { queuesOf, rememberedEligibility } from './eligible-queues.js';
 import {
   matchActors,
   type ActorLoad,
@@ -57,44 +57,42 @@ export async function dispatchOffers(ctx: WorkContext, limit: number): Promise<W
     return learning;
   };
   const loads: ActorLoad[] = [];
-  for (const actor of actors) {
-    loads.push({
-      actor,
-      held: await ctx.tx.work.countHeldBy(actor.id),
-      offered: await ctx.tx.work.countOfferedTo(actor.id),
-    });
-  }
-  // The queues each actor may take from, worked out once: its skills do not change in between.
-  const eligibleOf = new Map(
-    loads.map(({ actor }) => [
-      actor.id,
-      eligibleQueues(actor.skills, types).eligible.flatMap(
-        (q) => refOf.get(queueKey(q.typeId, q.stageId)) ?? [],
-      ),
-    ]),
-  );
+  for (const actor of actors) loads.push({ actor, ...(await ctx.tx.work.countLoad(actor.id)) });
+  // The queues each seeker may take from, worked out when it first seeks (most dispatches find
+  // one or two actors with room): its skills do not change in between.
+  const eligibleOf = new Map<string, QueueRef[]>();
+  const eligibleFor = (actor: Actor): QueueRef[] => {
+    let refs = eligibleOf.get(actor.id);
+    if (refs === undefined) {
+      refs = [];
+      for (const key of rememberedEligibility(actor.skills, types).keys) {
+        const ref = refOf.get(key);
+        if (ref !== undefined) refs.push(ref);
+      }
+      eligibleOf.set(actor.id, refs);
+    }
+    return refs;
+  };
   const offers: WorkItem[] = [];
   const exhausted = new Set<string>();
   while (offers.length < limit) {
     // The best item any seeker could do goes first, so priority holds across work types.
     let item: WorkItem | null = null;
+    let itemRank = 0;
     for (const seeker of loads) {
       if (seeker.actor.status !== 'available' || exhausted.has(seeker.actor.id)) continue;
       if (seeker.held + seeker.offered >= seeker.actor.capacity) continue;
-      const eligible = eligibleOf.get(seeker.actor.id) ?? [];
-      const head = await ctx.tx.work.nextClaimable(eligible, seeker.actor.id);
+      const head = await ctx.tx.work.nextClaimable(eligibleFor(seeker.actor), seeker.actor.id);
       if (head === null) {
         exhausted.add(seeker.actor.id);
         continue;
       }
       // Compared as claims compare queue heads: stored key plus the type's learned offset.
-      const rank = (w: WorkItem) => w.priority + offsetOf(w);
-      if (
-        item === null ||
-        rank(head) > rank(item) ||
-        (rank(head) === rank(item) && head.id < item.id)
-      )
+      const rank = head.priority + offsetOf(head);
+      if (item === null || rank > itemRank || (rank === itemRank && head.id < item.id)) {
         item = head;
+        itemRank = rank;
+      }
     }
     if (item === null) break;
     const type = types.find((t) => t.id === item.typeId);

@@ -1,5 +1,5 @@
 import type { Skills, WorkType } from '../core/model.js';
-import type { WorkQueue } from '../core/ports/work-store.js';
+import { queueKey, type WorkQueue } from '../core/ports/work-store.js';
 import { skillGaps } from './skill-gaps.js';
 
 export interface QueueEligibility {
@@ -42,4 +42,40 @@ export function eligibleQueues(skills: Skills, types: readonly WorkType[]): Queu
     }
   }
   return result;
+}
+
+/** An actor's eligibility as last worked out, with the work types it was worked out against. */
+interface Remembered {
+  types: readonly WorkType[];
+  eligibility: QueueEligibility;
+  /** `queueKey` of each eligible queue, in the same order. */
+  keys: string[];
+}
+
+const remembered = new WeakMap<Skills, Remembered>();
+
+const sameTypes = (a: readonly WorkType[], b: readonly WorkType[]) =>
+  a.length === b.length && a.every((type, i) => type === b[i]);
+
+/**
+ * `eligibleQueues`, remembered per skills object for as long as the work types are the same
+ * objects: a store that keeps configuration in memory hands out the same objects until it
+ * changes, and push offers ask this for every actor on every dispatch. Any other store simply
+ * works it out each time. The answer is shared: read it, never change it.
+ */
+export function rememberedEligibility(
+  skills: Skills,
+  types: readonly WorkType[],
+): Readonly<Remembered> {
+  let entry = remembered.get(skills);
+  if (entry === undefined || !sameTypes(entry.types, types)) {
+    const eligibility = eligibleQueues(skills, types);
+    entry = {
+      types: [...types],
+      eligibility,
+      keys: eligibility.eligible.map((q) => queueKey(q.typeId, q.stageId)),
+    };
+    remembered.set(skills, entry);
+  }
+  return entry;
 }

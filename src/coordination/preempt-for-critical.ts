@@ -52,8 +52,7 @@ export async function preemptForCritical(
   for (const actor of await ctx.tx.actors.list({ status: 'available' })) {
     if (skillGaps(actor.skills, requiredSkills).length > 0) continue;
     if (item.failedBy.includes(actor.id) || item.declinedBy.includes(actor.id)) continue;
-    const held = await ctx.tx.work.countHeldBy(actor.id);
-    const offered = await ctx.tx.work.countOfferedTo(actor.id);
+    const { held, offered } = await ctx.tx.work.countLoad(actor.id);
     // Someone can take it without taking anything back: claims and offers will.
     if (held + offered < actor.capacity)
       return { preempted: null, reason: `'${actor.id}' has free capacity` };

@@ -1,3 +1,4 @@
+import { msOf } from '../core/iso-time.js';
 import type { PriorityClass } from '../core/model.js';
 
 /**
@@ -39,7 +40,7 @@ export interface PriorityParts {
 }
 
 const HOUR_MS = 3_600_000;
-const hours = (iso: string) => new Date(iso).getTime() / HOUR_MS;
+const hours = (iso: string) => msOf(iso) / HOUR_MS;
 /** Without a due date, an item is treated as due a month after creation. */
 const DEFAULT_HORIZON_HOURS = 30 * 24;
 

@@ -1,3 +1,5 @@
+import { isoAt, msOf } from '../core/iso-time.js';
+import { copyWorkItem } from '../core/copy-work-item.js';
 import { DomainError, notFound } from '../core/errors.js';
 import type {
   AssignmentDecision,
@@ -132,7 +134,7 @@ export async function transitionWork(
       outcome: action === 'complete' ? 'completed' : 'failed',
       durationSeconds: attempt.durationSeconds,
       decay: LEARNING.decay,
-      at: ctx.clock.now().toISOString(),
+      at: isoAt(ctx.clock.now().getTime()),
     });
   }
   return next;
@@ -156,7 +158,7 @@ function attemptOf(
     startedAt,
     durationSeconds:
       action === 'complete' && startedAt !== null && !staged
-        ? Math.max(0, (ctx.clock.now().getTime() - new Date(startedAt).getTime()) / 1000)
+        ? Math.max(0, (ctx.clock.now().getTime() - msOf(startedAt)) / 1000)
         : null,
   };
 }
@@ -281,10 +283,11 @@ async function checkTarget(
     });
   }
   if (action === 'assign') {
-    const held = await ctx.tx.work.countHeldBy(actorId);
+    const load = await ctx.tx.work.countLoad(actorId);
+    const held = load.held;
     // Open offers reserve capacity too, except the offer of this very item being accepted.
     const accepting = item.state === 'offered' && item.offeredTo === actorId ? 1 : 0;
-    const offered = (await ctx.tx.work.countOfferedTo(actorId)) - accepting;
+    const offered = load.offered - accepting;
     if (held + offered >= actor.capacity) {
       throw new DomainError(
         'capacity_exceeded',
@@ -306,70 +309,65 @@ async function applyAction(
 ): Promise<WorkItem> {
   const { decision, decline = true, attempt, nextStage, preemptedFor } = options;
   const now = ctx.clock.now();
+  const nowMs = now.getTime();
+  // Formatted once: a transition writes the same instant in several fields.
+  const nowIso = isoAt(nowMs);
   const to: WorkState = WORK_ACTIONS[action].to;
-  const base = {
-    ...item,
-    version: item.version + 1,
-    updatedAt: now.toISOString(),
-    // The start of the current attempt: set by start, kept once done, gone with the owner.
-    startedAt: action === 'start' ? now.toISOString() : to === 'done' ? item.startedAt : null,
-  };
-  let next: WorkItem;
+  let ownerId: string | null = null;
+  let offeredTo: string | null = null;
+  let leaseExpiresAt: string | null = null;
+  let { attempts, failedBy, declinedBy, stageId, priority } = item;
   switch (to) {
     case 'offered':
-      next = {
-        ...base,
-        state: to,
-        ownerId: null,
-        offeredTo: targetActorId as string,
-        leaseExpiresAt: new Date(now.getTime() + ctx.offerSeconds * 1000).toISOString(),
-      };
+      offeredTo = targetActorId;
+      leaseExpiresAt = isoAt(nowMs + ctx.offerSeconds * 1000);
       break;
     case 'assigned':
     case 'in_progress': {
-      const ownerId = to === 'assigned' ? (targetActorId as string) : (item.ownerId as string);
-      const leaseExpiresAt = new Date(now.getTime() + ctx.leaseSeconds * 1000).toISOString();
-      const attempts = to === 'assigned' ? item.attempts + 1 : item.attempts;
-      next = { ...base, state: to, ownerId, offeredTo: null, leaseExpiresAt, attempts };
+      ownerId = to === 'assigned' ? targetActorId : item.ownerId;
+      leaseExpiresAt = isoAt(nowMs + ctx.leaseSeconds * 1000);
+      if (to === 'assigned') attempts += 1;
       break;
     }
     default: {
       // A failed attempt is remembered (one entry each, so they can be counted), so the item is
       // retried on someone else; so is an offer rejected or left to time out, so the item is
       // offered to someone else.
-      const failedBy =
-        action === 'fail' && item.ownerId !== null
-          ? [...item.failedBy, item.ownerId]
-          : item.failedBy;
-      const declinedBy =
+      if (action === 'fail' && item.ownerId !== null) failedBy = [...item.failedBy, item.ownerId];
+      if (
         action === 'release' &&
         decline &&
         item.offeredTo !== null &&
         !item.declinedBy.includes(item.offeredTo)
-          ? [...item.declinedBy, item.offeredTo]
-          : item.declinedBy;
-      next = {
-        ...base,
-        state: to,
-        ownerId: null,
-        offeredTo: null,
-        leaseExpiresAt: null,
-        failedBy,
-        declinedBy,
-      };
+      )
+        declinedBy = [...item.declinedBy, item.offeredTo];
       // A new stage is a new question with other skills: whoever failed or declined the last
       // stage may be just who this one needs, and its attempts count afresh.
       if (action === 'complete_stage' && nextStage !== undefined) {
-        next = {
-          ...next,
-          stageId: nextStage.id,
-          priority: nextStage.priority,
-          failedBy: [],
-          declinedBy: [],
-        };
+        stageId = nextStage.id;
+        priority = nextStage.priority;
+        failedBy = [];
+        declinedBy = [];
       }
     }
   }
+  // One copy of the item, field by field (see copyWorkItem); the state/owner pairing above is
+  // what makes it a valid WorkItem.
+  const draft = copyWorkItem(item);
+  draft.version = item.version + 1;
+  draft.updatedAt = nowIso;
+  // The start of the current attempt: set by start, kept once done, gone with the owner.
+  draft.startedAt = action === 'start' ? nowIso : to === 'done' ? item.startedAt : null;
+  draft.state = to;
+  draft.ownerId = ownerId;
+  draft.offeredTo = offeredTo;
+  draft.leaseExpiresAt = leaseExpiresAt;
+  draft.attempts = attempts;
+  draft.failedBy = failedBy;
+  draft.declinedBy = declinedBy;
+  draft.stageId = stageId;
+  draft.priority = priority;
+  const next = draft as WorkItem;
   if (!(await ctx.tx.work.update(next))) {
     throw new DomainError('conflict', `work item '${item.id}' was changed concurrently; retry`, {
       details: { version: item.version },
@@ -381,64 +379,63 @@ async function applyAction(
     to,
     ownerId: next.ownerId,
     offeredTo: next.offeredTo,
-    ...(reason === undefined ? {} : { reason }),
   };
+  if (reason !== undefined) payload.reason = reason;
+  // The parts of each kind of event are added to this one object (Object.assign), in the order
+  // a spread would give them: spreading a payload cost more than the rest of building it.
   const actor = principalName(ctx.principal);
   if (action === 'assign') {
     ctx.tx.events.append({
       type: 'coordination.work.assigned',
       actor,
       subject: item.id,
-      payload: {
-        ...payload,
+      payload: Object.assign(payload, {
         leaseExpiresAt: next.leaseExpiresAt as string,
         decision:
           decision ?? (item.state === 'offered' ? { mode: 'offer_accepted' } : { mode: 'manual' }),
-      },
+      }),
     });
   } else if (action === 'offer') {
     ctx.tx.events.append({
       type: 'coordination.work.offered',
       actor,
       subject: item.id,
-      payload: { ...payload, decision: decision ?? { mode: 'manual' } },
+      payload: Object.assign(payload, { decision: decision ?? { mode: 'manual' } }),
     });
   } else if ((action === 'complete' || action === 'fail') && attempt !== undefined) {
     ctx.tx.events.append({
       type: WORK_ACTION_EVENTS[action],
       actor,
       subject: item.id,
-      payload: { ...payload, attempt },
+      payload: Object.assign(payload, { attempt }),
     });
   } else if (action === 'complete_stage') {
     ctx.tx.events.append({
       type: 'coordination.work.stage_completed',
       actor,
       subject: item.id,
-      payload: {
-        ...payload,
+      payload: Object.assign(payload, {
         fromStage: item.stageId as string,
         toStage: next.stageId as string,
         completedBy: item.ownerId as string,
-      },
+      }),
     });
   } else if (action === 'preempt') {
     ctx.tx.events.append({
       type: 'coordination.work.preempted',
       actor,
       subject: item.id,
-      payload: {
-        ...payload,
+      payload: Object.assign(payload, {
         preemptedFor: preemptedFor as string,
         preemptedFrom: item.ownerId as string,
-      },
+      }),
     });
   } else if (action === 'block') {
     ctx.tx.events.append({
       type: 'coordination.work.blocked',
       actor,
       subject: item.id,
-      payload: { ...payload, waitingOn: await unfinishedDependencies(ctx, next) },
+      payload: Object.assign(payload, { waitingOn: await unfinishedDependencies(ctx, next) }),
     });
   } else {
     ctx.tx.events.append({ type: WORK_ACTION_EVENTS[action], actor, subject: item.id, payload });

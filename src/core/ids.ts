@@ -6,18 +6,21 @@ const POOL_BYTES = 4000;
 let pool = Buffer.alloc(0);
 let poolAt = 0;
 
-function random80(): bigint {
-  if (poolAt + 10 > pool.length) {
+/** 40 random bits as a number: two halves make the 80 bits, without BigInt arithmetic. */
+function random40(): number {
+  if (poolAt + 5 > pool.length) {
     pool = randomBytes(POOL_BYTES);
     poolAt = 0;
   }
-  poolAt += 10;
-  return BigInt(`0x${pool.toString('hex', poolAt - 10, poolAt)}`);
+  poolAt += 5;
+  return pool.readUIntBE(poolAt - 5, 5);
 }
 
-let lastRandom = 0n;
-const RANDOM_BITS = 80n;
-const RANDOM_MAX = (1n << RANDOM_BITS) - 1n;
+const HALF = 2 ** 40;
+/** The 80 bits after the timestamp, as two 40-bit halves (numbers hold 53 bits exactly). */
+let lastHigh = 0;
+let lastLow = 0;
+const hex10 = (n: number) => n.toString(16).padStart(10, '0');
 
 /**
  * A time-ordered id (48-bit millisecond timestamp, then 80 bits, hex), so ids sort in creation
@@ -26,13 +29,18 @@ const RANDOM_MAX = (1n << RANDOM_BITS) - 1n;
  */
 export function newId(prefix: string, atMs: number = Date.now()): string {
   let ms = atMs;
-  if (ms <= lastMs && lastRandom < RANDOM_MAX) {
+  if (ms <= lastMs && (lastHigh < HALF - 1 || lastLow < HALF - 1)) {
     ms = lastMs;
-    lastRandom += 1n;
+    lastLow += 1;
+    if (lastLow === HALF) {
+      lastLow = 0;
+      lastHigh += 1;
+    }
   } else {
     lastMs = ms;
     // Start in the lower half so the counter has room before it could overflow.
-    lastRandom = random80() >> 1n;
+    lastHigh = Math.floor(random40() / 2);
+    lastLow = random40();
   }
-  return `${prefix}_${ms.toString(16).padStart(12, '0')}${lastRandom.toString(16).padStart(20, '0')}`;
+  return `${prefix}_${ms.toString(16).padStart(12, '0')}${hex10(lastHigh)}${hex10(lastLow)}`;
 }

@@ -50,6 +50,7 @@ import { roleWorkGuard } from '../supervision/role-work-guard.js';
 import { verifyAuditLog } from '../supervision/verify-audit-log.js';
 import type { MigrationReport } from '../store/migrate.js';
 import { openStore } from '../store/open-store.js';
+import { SqlStore, type CommitCounts } from '../store/sql-store.js';
 import { EventBus } from './event-bus.js';
 import { MonitoringService } from './monitoring-service.js';
 import { DEFAULT_OFFER_SECONDS, type RuntimeConfig } from './runtime-config.js';
@@ -108,6 +109,14 @@ export class ControlPlane {
 
   async close(): Promise<void> {
     await this.store.close();
+  }
+
+  /**
+   * Commits and the transactions they made durable since opening, for a SQL store (SQLite
+   * commits transactions that arrive together at once); null for a store that does not count.
+   */
+  commitCounts(): CommitCounts | null {
+    return this.store instanceof SqlStore ? { ...this.store.commitCounts } : null;
   }
 
   /** Runs a use case in one transaction and announces what it committed. */

@@ -1,3 +1,4 @@
+import { msOf } from '../core/iso-time.js';
 import type { PriorityClass, WorkItem } from '../core/model.js';
 import { QueueIndex } from '../store/memory/queue-index.js';
 import type { Random } from './random.js';
@@ -14,7 +15,7 @@ const MS_PER_CLASS = 1e14; // far more than any simulated span, so class always 
  * TaskRouter's task priority, then age.
  */
 function orderKey(name: BaselineName, item: WorkItem): number {
-  const age = -Date.parse(item.createdAt);
+  const age = -msOf(item.createdAt);
   return name === 'taskrouter' ? CLASS_RANK[item.priorityClass] * MS_PER_CLASS + age : age;
 }
 

@@ -1,3 +1,4 @@
+import { msOf } from '../core/iso-time.js';
 import TinyQueue from 'tinyqueue';
 import { createWork } from '../coordination/create-work.js';
 import { eligibleQueues } from '../coordination/eligible-queues.js';
@@ -285,7 +286,7 @@ export async function simulate(
         type.id,
         value,
         now,
-        Date.parse(work.dueAt as string) / 1000 - startUnix,
+        msOf(work.dueAt as string) / 1000 - startUnix,
         sizes,
         measured,
       );

@@ -1,6 +1,12 @@
 import { sql, type Kysely, type RawBuilder, type Selectable } from 'kysely';
 import { TERMINAL_STATES, type WorkItem } from '../core/model.js';
-import type { QueueRef, WorkFilter, WorkQueue, WorkStore } from '../core/ports/work-store.js';
+import type {
+  ActorLoadCount,
+  QueueRef,
+  WorkFilter,
+  WorkQueue,
+  WorkStore,
+} from '../core/ports/work-store.js';
 import type { Dialect } from '../core/ports/store.js';
 import { parseJson, toJson } from './json-column.js';
 import { PreparedQuery } from './prepared-query.js';
@@ -61,6 +67,49 @@ const UPDATE = new PreparedQuery((db, a: Row & { expected_version: number }) =>
     .where('id', '=', a.id)
     .where('version', '=', a.expected_version),
 );
+type Changeable = keyof ReturnType<typeof changeable>;
+const CHANGEABLE = Object.keys(changeable({} as Row)) as Changeable[];
+/**
+ * What every transition sets, changed or not: the state and what goes with it. Their indexes
+ * (state, owner, lease) change with the state anyway, and a fixed list keeps one statement per
+ * kind of transition whatever the clock says (two in one millisecond would otherwise differ).
+ */
+const TRANSITION_COLUMNS = new Set<Changeable>([
+  'state',
+  'owner_id',
+  'offered_to',
+  'lease_expires_at',
+  'started_at',
+  'attempts',
+  'version',
+  'updated_at',
+]);
+/**
+ * Updates that set the transition's columns and only those others that changed (type, title,
+ * priority, stage, …), one statement per set of columns. SQLite rewrites every index that holds
+ * a column named in SET, changed or not; naming only these spares the type, claim and class
+ * indexes on most transitions.
+ */
+const PARTIAL_UPDATES = new Map<
+  string,
+  PreparedQuery<Row & { expected_version: number }, unknown>
+>();
+function partialUpdate(columns: readonly Changeable[]) {
+  const key = columns.join(',');
+  let query = PARTIAL_UPDATES.get(key);
+  if (query === undefined) {
+    query = new PreparedQuery((db, a: Row & { expected_version: number }) => {
+      const all = changeable(a);
+      return db
+        .updateTable('work_items')
+        .set(Object.fromEntries(columns.map((c) => [c, all[c]])))
+        .where('id', '=', a.id)
+        .where('version', '=', a.expected_version);
+    });
+    PARTIAL_UPDATES.set(key, query);
+  }
+  return query;
+}
 /** The stored form of a stage: '' for a type without stages. */
 const stageKey = (stageId: string | null): string => stageId ?? '';
 /** The head of one (type, stage) queue: one probe of the claim index. */
@@ -111,6 +160,28 @@ const COUNT_HELD = new PreparedQuery((db, a: { actorId: string }) =>
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .where('owner_id', '=', a.actorId)
     .where('state', 'in', ['assigned', 'in_progress']),
+);
+
+/**
+ * Held and offered in one statement: each count one probe of its own index. The states are
+ * written into the SQL: SQLite plans an `in (?, ?)` against a partial index anew whenever the
+ * parameters are bound, which cost more than the counting.
+ */
+const COUNT_LOAD = new PreparedQuery((db, a: { actorId: string }) =>
+  db.selectNoFrom((eb) => [
+    eb
+      .selectFrom('work_items')
+      .select(eb.fn.countAll<number>().as('n'))
+      .where('owner_id', '=', a.actorId)
+      .where(sql<boolean>`state in ('assigned', 'in_progress')`)
+      .as('held'),
+    eb
+      .selectFrom('work_items')
+      .select(eb.fn.countAll<number>().as('n'))
+      .where('offered_to', '=', a.actorId)
+      .where(sql<boolean>`state = 'offered'`)
+      .as('offered'),
+  ]),
 );
 
 function toItem(row: RowWithDependencies): WorkItem {
@@ -166,6 +237,12 @@ function toRow(item: WorkItem): Row {
 }
 
 export class SqlWorkStore implements WorkStore {
+  /**
+   * The stored row of each item read for update in this transaction (a store inside a
+   * transaction lives as long as the transaction), so that an update sets only what changed.
+   */
+  readonly #held = new Map<string, Row>();
+
   constructor(
     private readonly db: Kysely<Database>,
     private readonly dialect: Dialect,
@@ -178,7 +255,9 @@ export class SqlWorkStore implements WorkStore {
 
   async getForUpdate(id: string): Promise<WorkItem | null> {
     const row = await GET_FOR_UPDATE.takeFirst(this.db, this.dialect, { id });
-    return row === undefined ? null : toItem(row);
+    if (row === undefined) return null;
+    this.#held.set(id, row);
+    return toItem(row);
   }
 
   async list(filter: WorkFilter): Promise<WorkItem[]> {
@@ -200,6 +279,11 @@ export class SqlWorkStore implements WorkStore {
 
   async countHeldBy(actorId: string): Promise<number> {
     return (await COUNT_HELD.takeFirst(this.db, this.dialect, { actorId }))?.n ?? 0;
+  }
+
+  async countLoad(actorId: string): Promise<ActorLoadCount> {
+    const row = await COUNT_LOAD.takeFirst(this.db, this.dialect, { actorId });
+    return { held: row?.held ?? 0, offered: row?.offered ?? 0 };
   }
 
   async nextClaimable(queues: readonly QueueRef[], actorId: string): Promise<WorkItem | null> {
@@ -232,10 +316,16 @@ export class SqlWorkStore implements WorkStore {
       }
       if (best === undefined) return null;
       // SQLite: the transaction holds the database's write lock, so the head is ours.
-      if (this.dialect === 'sqlite') return toItem(best);
+      if (this.dialect === 'sqlite') {
+        this.#held.set(best.id, best);
+        return toItem(best);
+      }
       // PostgreSQL: lock it unless another claimer holds it; then it is theirs, look further.
       const locked = await LOCK_IF_QUEUED.takeFirst(this.db, this.dialect, { id: best.id });
-      if (locked !== undefined) return toItem(locked);
+      if (locked !== undefined) {
+        this.#held.set(locked.id, locked);
+        return toItem(locked);
+      }
       skipped.push(best.id);
     }
   }
@@ -282,6 +372,7 @@ export class SqlWorkStore implements WorkStore {
   }
 
   async renewLeases(actorId: string, until: string): Promise<number> {
+    this.#held.clear();
     const result = await this.db
       .updateTable('work_items')
       .set({ lease_expires_at: until })
@@ -292,6 +383,8 @@ export class SqlWorkStore implements WorkStore {
   }
 
   async setPriority(id: string, priority: number): Promise<void> {
+    // Written behind the remembered row: the next update of the item sets every column.
+    this.#held.delete(id);
     await this.db.updateTable('work_items').set({ priority }).where('id', '=', id).execute();
   }
 
@@ -321,11 +414,19 @@ export class SqlWorkStore implements WorkStore {
   }
 
   async update(item: WorkItem): Promise<boolean> {
-    const updated = await UPDATE.affected(this.db, this.dialect, {
-      ...toRow(item),
-      expected_version: item.version - 1,
-    });
-    return updated === 1n;
+    const row = toRow(item);
+    const args = { ...row, expected_version: item.version - 1 };
+    const before = this.#held.get(item.id);
+    // The version check stays in the statement: it, not this memory, guards against a
+    // concurrent writer (PostgreSQL's row lock makes one unlikely; SQLite's write lock, none).
+    const query =
+      before?.version === item.version - 1
+        ? partialUpdate(CHANGEABLE.filter((c) => TRANSITION_COLUMNS.has(c) || row[c] !== before[c]))
+        : UPDATE;
+    const updated = await query.affected(this.db, this.dialect, args);
+    if (updated !== 1n) return false;
+    this.#held.set(item.id, row);
+    return true;
   }
 
   async addDependency(id: string, dependsOn: string): Promise<void> {

@@ -136,6 +136,26 @@ describe('MemoryStore', () => {
   });
 });
 
+describe('MemoryStore actors', () => {
+  it('lists what is stored after a write and after a rollback (the sorted list is kept between writes)', async () => {
+    const { store, run } = await setup();
+    const statuses = async () =>
+      (await store.read.actors.list()).map((a) => `${a.id}:${a.status}`).join(' ');
+    expect(await statuses()).toBe('ann:available bob:available');
+    await run((c) => c.tx.actors.setStatus('bob', 'away'));
+    expect(await statuses()).toBe('ann:available bob:away');
+    await expect(
+      run(async (c) => {
+        await c.tx.actors.setStatus('ann', 'offline');
+        expect(await statuses()).toBe('ann:offline bob:away');
+        throw new Error('rolled back');
+      }),
+    ).rejects.toThrow('rolled back');
+    expect(await statuses()).toBe('ann:available bob:away');
+    expect(await store.read.actors.list({ status: 'away' })).toMatchObject([{ id: 'bob' }]);
+  });
+});
+
 describe('MemoryStore transactions', () => {
   it('run one at a time, in the order they were asked for', async () => {
     const { store } = await setup();

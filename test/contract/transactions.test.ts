@@ -234,6 +234,35 @@ for (const dialect of DIALECTS) {
       expect(await t.store.read.work.get(item.id)).toEqual(item);
     });
 
+    it('writes every change of an item read for update, and a priority rewritten in between', async () => {
+      const item = queuedItem();
+      await t.store.transaction(async (tx) => {
+        await tx.work.insert(item);
+        tx.events.append(createdEvent(item));
+      });
+      // An update sets only the columns that changed since the read; each step must still land.
+      const { result } = await t.store.transaction(async (tx) => {
+        const read = (await tx.work.getForUpdate(item.id)) as WorkItem;
+        const paused: WorkItem = { ...pausedAs(read, 2), title: 'Renamed', value: 7 };
+        expect(await tx.work.update(paused)).toBe(true);
+        // A stale version fails even though the columns it names are unchanged.
+        expect(await tx.work.update({ ...paused, title: 'Stale' })).toBe(false);
+        await tx.work.setPriority(item.id, 123.5);
+        const queued: WorkItem = {
+          ...paused,
+          state: 'queued',
+          ownerId: null,
+          offeredTo: null,
+          leaseExpiresAt: null,
+          version: 3,
+          priority: 123.5,
+        };
+        expect(await tx.work.update(queued)).toBe(true);
+        return queued;
+      });
+      expect(await t.store.read.work.get(item.id)).toEqual(result);
+    });
+
     it('continues the chain without a gap after rolled-back transactions', async () => {
       const before = await t.store.read.events.head();
       for (let i = 0; i < 3; i += 1) {

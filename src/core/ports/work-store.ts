@@ -33,6 +33,12 @@ export interface QueueRef extends WorkQueue {
   offset: number;
 }
 
+/** How many items an actor holds and how many are offered to it. */
+export interface ActorLoadCount {
+  held: number;
+  offered: number;
+}
+
 /** Reads of work items, outside or inside a transaction. */
 export interface WorkReader {
   /** The item with its dependencies, or null. */
@@ -45,6 +51,11 @@ export interface WorkReader {
   countHeldBy(actorId: string): Promise<number>;
   /** Number of items currently offered to an actor. */
   countOfferedTo(actorId: string): Promise<number>;
+  /**
+   * What an actor holds (assigned or in progress) and is offered, in one read: its load, as
+   * claims and offers weigh it against its capacity.
+   */
+  countLoad(actorId: string): Promise<ActorLoadCount>;
   /** Number of items of a type that are not yet done, failed or cancelled. */
   countOpenOfType(typeId: string): Promise<number>;
   /** 1 + the number of queued items of the same type and stage ahead of this one. */

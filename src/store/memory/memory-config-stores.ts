@@ -71,9 +71,16 @@ export class MemoryWorkTypeStore implements WorkTypeStore {
 
 export class MemoryActorStore implements ActorStore {
   readonly #rows: JournaledMap<Actor>;
+  /** Every actor in id order, kept until the next write: push offers list them on every call. */
+  #sorted: Actor[] | null = null;
 
   constructor(journal: Journal) {
     this.#rows = new JournaledMap(journal);
+  }
+
+  /** Forgets the sorted list after a rollback restored older rows. */
+  invalidate(): void {
+    this.#sorted = null;
   }
 
   get(id: string): Promise<Actor | null> {
@@ -87,15 +94,18 @@ export class MemoryActorStore implements ActorStore {
   list(
     filter: { kind?: Actor['kind'] | undefined; status?: ActorStatus | undefined } = {},
   ): Promise<Actor[]> {
-    const rows = [...this.#rows.values()].filter(
-      (a) =>
-        (filter.kind === undefined || a.kind === filter.kind) &&
-        (filter.status === undefined || a.status === filter.status),
+    this.#sorted ??= [...this.#rows.values()].sort(byId);
+    return Promise.resolve(
+      this.#sorted.filter(
+        (a) =>
+          (filter.kind === undefined || a.kind === filter.kind) &&
+          (filter.status === undefined || a.status === filter.status),
+      ),
     );
-    return Promise.resolve(rows.sort(byId));
   }
 
   upsert(actor: Actor): Promise<void> {
+    this.#sorted = null;
     const existing = this.#rows.get(actor.id);
     // As in SQL: status and heartbeat survive a replace of the configured fields.
     this.#rows.set(
@@ -108,19 +118,26 @@ export class MemoryActorStore implements ActorStore {
   }
 
   remove(id: string): Promise<void> {
+    this.#sorted = null;
     this.#rows.delete(id);
     return Promise.resolve();
   }
 
   setStatus(id: string, status: ActorStatus): Promise<void> {
     const actor = this.#rows.get(id);
-    if (actor !== undefined) this.#rows.set(id, { ...actor, status });
+    if (actor !== undefined) {
+      this.#sorted = null;
+      this.#rows.set(id, { ...actor, status });
+    }
     return Promise.resolve();
   }
 
   heartbeat(id: string, at: string): Promise<void> {
     const actor = this.#rows.get(id);
-    if (actor !== undefined) this.#rows.set(id, { ...actor, lastHeartbeatAt: at });
+    if (actor !== undefined) {
+      this.#sorted = null;
+      this.#rows.set(id, { ...actor, lastHeartbeatAt: at });
+    }
     return Promise.resolve();
   }
 }

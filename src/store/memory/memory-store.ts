@@ -1,3 +1,4 @@
+import { isoAt } from '../../core/iso-time.js';
 import type { Clock } from '../../core/clock.js';
 import type { NewEvent, StoredEvent } from '../../core/events.js';
 import { GENESIS_HASH, hashEvent } from '../../core/hash-chain.js';
@@ -37,6 +38,7 @@ export class MemoryStore implements Store {
   readonly #tx: TxStores;
   readonly #log = new MemoryEventLog();
   readonly #workTypes: MemoryWorkTypeStore;
+  readonly #actors: MemoryActorStore;
   readonly #chain: boolean;
   readonly #retain: boolean;
   #pending: NewEvent[] = [];
@@ -53,9 +55,10 @@ export class MemoryStore implements Store {
     this.#chain = options.chain ?? true;
     this.#retain = options.retainEvents ?? true;
     this.#workTypes = new MemoryWorkTypeStore(this.#journal);
+    this.#actors = new MemoryActorStore(this.#journal);
     const stores = {
       work: new MemoryWorkStore(this.#journal),
-      actors: new MemoryActorStore(this.#journal),
+      actors: this.#actors,
       domains: new MemoryDomainStore(this.#journal),
       workTypes: this.#workTypes,
       tokens: new MemoryTokenStore(this.#journal),
@@ -91,12 +94,13 @@ export class MemoryStore implements Store {
     } catch (error) {
       this.#journal.rollback();
       this.#workTypes.invalidate();
+      this.#actors.invalidate();
       throw error;
     }
   }
 
   #commitEvents(): StoredEvent[] {
-    const time = this.clock.now().toISOString();
+    const time = isoAt(this.clock.now().getTime());
     const events = this.#pending.map((event): StoredEvent => {
       const stored: StoredEvent = {
         seq: ++this.#seq,

@@ -1,12 +1,13 @@
+import { copyWorkItem } from '../../core/copy-work-item.js';
 import { TERMINAL_STATES, type WorkItem } from '../../core/model.js';
 import {
-  queueKey,
+  type ActorLoadCount,
   type QueueRef,
   type WorkFilter,
   type WorkStore,
 } from '../../core/ports/work-store.js';
 import type { Journal } from './journal.js';
-import { QueueIndex, type QueueEntry } from './queue-index.js';
+import { QueueIndex } from './queue-index.js';
 
 const HELD_STATES = new Set<WorkItem['state']>(['assigned', 'in_progress']);
 const LEASED_STATES = new Set<WorkItem['state']>(['offered', 'assigned', 'in_progress']);
@@ -26,7 +27,8 @@ function addTo(index: Map<string, Set<string>>, key: string, id: string): void {
  */
 export class MemoryWorkStore implements WorkStore {
   readonly #items = new Map<string, WorkItem>();
-  readonly #queues = new Map<string, QueueIndex>();
+  /** By type, then stage (null without stages): no key strings built per lookup. */
+  readonly #queues = new Map<string, Map<string | null, QueueIndex<WorkItem>>>();
   readonly #held = new Map<string, Set<string>>();
   readonly #offered = new Map<string, Set<string>>();
   readonly #leased = new Set<string>();
@@ -71,6 +73,13 @@ export class MemoryWorkStore implements WorkStore {
     return Promise.resolve(this.#offered.get(actorId)?.size ?? 0);
   }
 
+  countLoad(actorId: string): Promise<ActorLoadCount> {
+    return Promise.resolve({
+      held: this.#held.get(actorId)?.size ?? 0,
+      offered: this.#offered.get(actorId)?.size ?? 0,
+    });
+  }
+
   countOpenOfType(typeId: string): Promise<number> {
     let n = 0;
     for (const item of this.#items.values()) {
@@ -95,8 +104,12 @@ export class MemoryWorkStore implements WorkStore {
     return Promise.resolve(due.slice(0, limit));
   }
 
+  #queue(typeId: string, stageId: string | null): QueueIndex<WorkItem> | undefined {
+    return this.#queues.get(typeId)?.get(stageId);
+  }
+
   rankInQueue(item: WorkItem): Promise<number> {
-    const queue = this.#queues.get(queueKey(item.typeId, item.stageId));
+    const queue = this.#queue(item.typeId, item.stageId);
     return Promise.resolve(1 + (queue?.position(item) ?? 0));
   }
 
@@ -105,8 +118,7 @@ export class MemoryWorkStore implements WorkStore {
     let best: WorkItem | null = null;
     let bestRank = 0;
     for (const { typeId, stageId, offset } of queues) {
-      for (const entry of this.#queues.get(queueKey(typeId, stageId))?.entries ?? []) {
-        const item = this.#items.get(entry.id) as WorkItem;
+      for (const item of this.#queue(typeId, stageId)?.entries ?? []) {
         // Work this actor failed or declined before waits for someone else.
         if (item.failedBy.includes(actorId) || item.declinedBy.includes(actorId)) continue;
         const rank = item.priority + offset;
@@ -142,14 +154,20 @@ export class MemoryWorkStore implements WorkStore {
     const ids = [...(this.#held.get(actorId) ?? [])];
     for (const id of ids) {
       const item = this.#items.get(id) as WorkItem;
-      this.#write({ ...item, leaseExpiresAt: until } as WorkItem);
+      const renewed = copyWorkItem(item);
+      renewed.leaseExpiresAt = until;
+      this.#write(renewed as WorkItem);
     }
     return Promise.resolve(ids.length);
   }
 
   setPriority(id: string, priority: number): Promise<void> {
     const item = this.#items.get(id);
-    if (item !== undefined) this.#write({ ...item, priority });
+    if (item !== undefined) {
+      const rescored = copyWorkItem(item);
+      rescored.priority = priority;
+      this.#write(rescored as WorkItem);
+    }
     return Promise.resolve();
   }
 
@@ -166,9 +184,12 @@ export class MemoryWorkStore implements WorkStore {
     const stored = this.#items.get(item.id);
     if (stored?.version !== item.version - 1) return Promise.resolve(false);
     // Dependencies are not a column of the item: they change only through addDependency.
-    this.#write(
-      item.dependsOn === stored.dependsOn ? item : { ...item, dependsOn: stored.dependsOn },
-    );
+    if (item.dependsOn === stored.dependsOn) this.#write(item);
+    else {
+      const kept = copyWorkItem(item);
+      kept.dependsOn = stored.dependsOn;
+      this.#write(kept as WorkItem);
+    }
     return Promise.resolve(true);
   }
 
@@ -208,10 +229,12 @@ export class MemoryWorkStore implements WorkStore {
 
   #index(item: WorkItem): void {
     if (item.state === 'queued') {
-      const key = queueKey(item.typeId, item.stageId);
-      let queue = this.#queues.get(key);
-      if (queue === undefined) this.#queues.set(key, (queue = new QueueIndex()));
-      queue.insert(entryOf(item));
+      let stages = this.#queues.get(item.typeId);
+      if (stages === undefined)
+        this.#queues.set(item.typeId, (stages = new Map<string | null, QueueIndex<WorkItem>>()));
+      let queue = stages.get(item.stageId);
+      if (queue === undefined) stages.set(item.stageId, (queue = new QueueIndex()));
+      queue.insert(item);
     }
     if (HELD_STATES.has(item.state) && item.ownerId !== null)
       addTo(this.#held, item.ownerId, item.id);
@@ -220,12 +243,9 @@ export class MemoryWorkStore implements WorkStore {
   }
 
   #unindex(item: WorkItem): void {
-    if (item.state === 'queued')
-      this.#queues.get(queueKey(item.typeId, item.stageId))?.remove(entryOf(item));
+    if (item.state === 'queued') this.#queue(item.typeId, item.stageId)?.remove(item);
     if (item.ownerId !== null) this.#held.get(item.ownerId)?.delete(item.id);
     if (item.offeredTo !== null) this.#offered.get(item.offeredTo)?.delete(item.id);
     this.#leased.delete(item.id);
   }
 }
-
-const entryOf = (item: WorkItem): QueueEntry => ({ id: item.id, priority: item.priority });

@@ -10,10 +10,11 @@ const before = (a: QueueEntry, b: QueueEntry) =>
 
 /**
  * The queued items of one work type in claim order, kept sorted: a claim reads the head, a
- * transition inserts or removes one entry (binary search, then one array move).
+ * transition inserts or removes one entry (binary search, then one array move). Entries are the
+ * items themselves (never changed in place), so reading a head allocates and looks up nothing.
  */
-export class QueueIndex {
-  readonly entries: QueueEntry[] = [];
+export class QueueIndex<E extends QueueEntry = QueueEntry> {
+  readonly entries: E[] = [];
 
   get size(): number {
     return this.entries.length;
@@ -31,7 +32,7 @@ export class QueueIndex {
     return lo;
   }
 
-  insert(entry: QueueEntry): void {
+  insert(entry: E): void {
     this.entries.splice(this.position(entry), 0, entry);
   }
 
