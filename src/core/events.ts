@@ -167,6 +167,7 @@ export interface EventMap {
     details: Record<string, unknown>;
     receivers: string[];
     routes: string[];
+    group: string;
     silencedBy: string | null;
   };
   'monitoring.exception.acknowledged': { comment: string };

@@ -45,8 +45,13 @@ interface ExceptionBase {
   lastSeenAt: string;
   /** Receivers the routing tree picked, in match order. */
   receivers: readonly string[];
-  /** The matched routes, as paths from the root (`root`, `root.0`, `root.0.1`). */
+  /** The matched routes, as paths in the configuration (`route`, `route.routes.0`). */
   routes: readonly string[];
+  /**
+   * The aggregation group it belongs to on its first route, as Alertmanager keys groups: the
+   * route's key and the values of its `group_by` labels (`{}/{domain="ops"}:{work_type="x"}`).
+   */
+  group: string;
   escalations: readonly EscalationState[];
   /** The silence that mutes it, if one did when it last changed. */
   silencedBy: string | null;

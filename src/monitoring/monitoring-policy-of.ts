@@ -9,11 +9,17 @@ import {
   type Receiver,
 } from './monitoring-policy.js';
 import { compileRouting } from './routing/compile-routing.js';
+import { groupKey } from './routing/group-key.js';
 import { inhibitionsOf } from './routing/inhibition.js';
 import { matchRoutes } from './routing/match-routes.js';
 
 /** Without a `route`, every exception goes to the owners of its domain, at once. */
-const DEFAULT_ROUTE = { receivers: [DOMAIN_OWNERS], routes: ['route'], groupWaitSeconds: 0 };
+const DEFAULT_ROUTE = {
+  receivers: [DOMAIN_OWNERS],
+  routes: ['route'],
+  group: '{}:{}',
+  groupWaitSeconds: 0,
+};
 
 /**
  * The policy the applied configuration sets: its routing tree (Alertmanager's semantics), its
@@ -42,7 +48,9 @@ export function monitoringPolicyOf(config: RoutingConfig | undefined): Monitorin
     route(labels: Labels) {
       if (routing.tree === null) return DEFAULT_ROUTE;
       const matched = matchRoutes(routing.tree, labels);
+      const first = matched[0];
       return {
+        group: first === undefined ? '{}:{}' : groupKey(first, labels),
         receivers: [...new Set(matched.map((route) => route.receiver))],
         routes: matched.map((route) => route.path),
         // The first notification waits as long as the first matched route's group asks.

@@ -28,8 +28,10 @@ export interface Receiver {
 export interface RouteMatch {
   /** Receivers in match order, without repeats. */
   receivers: string[];
-  /** The matched routes, as paths from the root. */
+  /** The matched routes, as paths in the configuration. */
   routes: string[];
+  /** The aggregation group on the first matched route (Alertmanager's group key). */
+  group: string;
   /** Seconds to wait before the first notification, so related exceptions arrive together. */
   groupWaitSeconds: number;
 }

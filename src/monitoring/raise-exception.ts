@@ -44,6 +44,7 @@ export async function raiseException(
     lastSeenAt: at,
     receivers: match.receivers,
     routes: match.routes,
+    group: match.group,
     escalations: match.receivers.map((receiver) => ({
       receiver,
       step: 0,
@@ -70,6 +71,7 @@ export async function raiseException(
       details: signal.details,
       receivers: match.receivers,
       routes: match.routes,
+      group: match.group,
       silencedBy: null,
     }),
   );

@@ -135,6 +135,7 @@ export interface ExceptionsTable {
   resolution: string | null;
   receivers: string;
   routes: string;
+  group_key: string;
   escalations: string;
   silenced_by: string | null;
   next_escalation_at: string | null;

@@ -24,6 +24,7 @@ function toException(row: Selectable<ExceptionsTable>): ExceptionRecord {
     lastSeenAt: row.last_seen_at,
     receivers: parseJson<string[]>(row.receivers),
     routes: parseJson<string[]>(row.routes),
+    group: row.group_key,
     escalations: parseJson<EscalationState[]>(row.escalations),
     silencedBy: row.silenced_by,
     version: row.version,
@@ -60,6 +61,7 @@ function toRow(e: ExceptionRecord): Selectable<ExceptionsTable> {
     resolution: e.resolution,
     receivers: toJson(e.receivers),
     routes: toJson(e.routes),
+    group_key: e.group,
     escalations: toJson(e.escalations),
     silenced_by: e.silencedBy,
     next_escalation_at: nextEscalationAt(e),
@@ -129,6 +131,7 @@ export class SqlExceptionStore implements ExceptionStore {
     if (filter.alertname !== undefined) query = query.where('alertname', '=', filter.alertname);
     if (filter.severity !== undefined) query = query.where('severity', '=', filter.severity);
     if (filter.source !== undefined) query = query.where('source', '=', filter.source);
+    if (filter.group !== undefined) query = query.where('group_key', '=', filter.group);
     if (filter.after !== undefined) query = query.where('id', '>', filter.after);
     return (await query.execute()).map(toException);
   }

@@ -22,7 +22,7 @@ beforeAll(async () => {
           escalation: { steps: [{ notify: ['@domain-owners'], escalate_after: '15m' }] },
         },
       ],
-      route: { receiver: 'support-oncall', group_wait: '0s' },
+      route: { receiver: 'support-oncall', group_wait: '0s', group_by: ['domain'] },
     },
   });
   expect(applied.statusCode, applied.body).toBe(200);
@@ -47,6 +47,7 @@ describe('exceptions over HTTP', () => {
       source: 'manual',
       labels: { alertname: 'CustomerEscalation', severity: 'warning', domain: 'support' },
       receivers: ['support-oncall'],
+      group: '{}:{domain="support"}',
       escalations: [{ receiver: 'support-oncall', step: 0, notified: ['hana'] }],
     });
     const again = await raise({ domain: 'support', customer: 'acme' });
@@ -69,6 +70,15 @@ describe('exceptions over HTTP', () => {
       }),
     );
     expect(listed.items.map((e) => e.id)).toEqual([exception.id]);
+    // Grouped as Alertmanager groups: by the route's group_by labels.
+    const other = json<ExceptionRecord>(await raise({ domain: 'billing', customer: 'acme' }));
+    expect(other.group).toBe('{}:{domain="billing"}');
+    const group = json<{ items: ExceptionRecord[] }>(
+      await fx.call('GET', `/v1/exceptions?group=${encodeURIComponent(exception.group)}`, {
+        as: 'viewer',
+      }),
+    );
+    expect(group.items.map((e) => e.id)).toEqual([exception.id]);
 
     const acked = await fx.call('POST', `/v1/exceptions/${exception.id}/acknowledge`, {
       as: 'operator',

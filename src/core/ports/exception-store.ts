@@ -14,6 +14,8 @@ export interface ExceptionFilter {
   alertname?: string | undefined;
   severity?: Severity | undefined;
   source?: string | undefined;
+  /** The aggregation group (see ExceptionRecord.group). */
+  group?: string | undefined;
   /** Items whose id sorts after this one (ids are time-ordered). */
   after?: string | undefined;
   limit: number;

@@ -42,6 +42,7 @@ export class MemoryExceptionStore implements ExceptionStore {
         (filter.alertname === undefined || e.labels.alertname === filter.alertname) &&
         (filter.severity === undefined || e.labels.severity === filter.severity) &&
         (filter.source === undefined || e.source === filter.source) &&
+        (filter.group === undefined || e.group === filter.group) &&
         (filter.after === undefined || e.id > filter.after),
     );
     return Promise.resolve(rows.sort(byId).slice(0, filter.limit));

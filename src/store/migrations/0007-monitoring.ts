@@ -23,6 +23,7 @@ export const migration0007Monitoring: Migration = {
       .addColumn('resolution', 'text')
       .addColumn('receivers', 'text', (c) => c.notNull())
       .addColumn('routes', 'text', (c) => c.notNull())
+      .addColumn('group_key', 'text', (c) => c.notNull())
       .addColumn('escalations', 'text', (c) => c.notNull())
       .addColumn('silenced_by', 'text')
       // The earliest escalation step due, while the exception is open; null otherwise.
@@ -41,6 +42,11 @@ export const migration0007Monitoring: Migration = {
       .createIndex('exceptions_state')
       .on('exceptions')
       .columns(['state', 'id'])
+      .execute();
+    await db.schema
+      .createIndex('exceptions_group')
+      .on('exceptions')
+      .columns(['group_key', 'id'])
       .execute();
     await db.schema
       .createIndex('exceptions_escalation')

@@ -15,6 +15,7 @@ interface ListOptions {
   active?: boolean;
   alertname?: string;
   severity?: Severity;
+  group?: string;
   after?: string;
   limit: number;
 }
@@ -41,6 +42,7 @@ export function exceptionCommand(program: Command, ctx: CliContext): Command {
     .option('--active', 'only open or acknowledged ones')
     .option('--alertname <name>', 'only this kind (WorkStalled, SlaAtRisk, …)')
     .addOption(new Option('--severity <severity>', 'only this severity').choices(SEVERITIES))
+    .option('--group <key>', 'only this aggregation group (as `exception show` prints it)')
     .option('--after <id>', 'cursor: list after this id')
     .option('--limit <n>', 'at most this many', parsePositiveInt, 100)
     .action(async (options: ListOptions) => {
@@ -50,6 +52,7 @@ export function exceptionCommand(program: Command, ctx: CliContext): Command {
           active: options.active,
           alertname: options.alertname,
           severity: options.severity,
+          group: options.group,
           after: options.after,
           limit: options.limit,
         }),
@@ -93,6 +96,7 @@ export function exceptionCommand(program: Command, ctx: CliContext): Command {
           ['opened', detail.openedAt],
           ['last seen', detail.lastSeenAt],
           ['receivers', `${detail.receivers.join(', ')} (routes ${detail.routes.join(', ')})`],
+          ['group', detail.group],
           ...detail.escalations.map((e): [string, string] => [
             `escalation ${e.receiver}`,
             `step ${e.step + 1}${e.loop > 0 ? ` (pass ${e.loop + 1})` : ''}: ${e.notified.join(', ') || 'nobody yet'}; next ${e.nextAt ?? 'none'}`,

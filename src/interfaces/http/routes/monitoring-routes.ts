@@ -33,6 +33,11 @@ export const exceptionSchema = z.object({
     .array(z.string())
     .readonly()
     .describe('the matched routes, as paths in the configuration'),
+  group: z
+    .string()
+    .describe(
+      "its aggregation group on the first matched route, keyed as Alertmanager keys groups: the route's key and its group_by labels",
+    ),
   escalations: z
     .array(
       z.object({
@@ -96,6 +101,7 @@ export const monitoringRoutes =
             alertname: z.string().optional().describe('the kind of problem, e.g. WorkStalled'),
             severity: z.enum(SEVERITIES).optional(),
             source: z.string().optional(),
+            group: z.string().optional().describe('only this aggregation group (see `group`)'),
             after: z.string().optional().describe('cursor: the nextCursor of the previous page'),
             limit: limitParam,
           }),
