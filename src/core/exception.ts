@@ -128,3 +128,33 @@ export interface InboxNotification {
   createdAt: string;
   readAt: string | null;
 }
+
+export const DELIVERY_STATUSES = ['pending', 'delivered', 'failed'] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+
+/**
+ * One notification posted to a receiver's webhook: written with the change it reports (an
+ * outbox), sent and retried afterwards; its attempts are the delivery log.
+ */
+export interface WebhookDelivery {
+  id: string;
+  exceptionId: string;
+  receiver: string;
+  url: string;
+  format: 'json' | 'slack';
+  /** The environment variable holding the HMAC key it is signed with. */
+  secretEnv: string;
+  /** What it reports: the exception opened, escalated a step, or resolved. */
+  event: 'opened' | 'escalated' | 'resolved';
+  /** The body, fixed when written, so every retry sends (and signs) the same bytes. */
+  body: string;
+  status: DeliveryStatus;
+  attempts: number;
+  /** When the next attempt is due, while pending. */
+  nextAttemptAt: string | null;
+  /** The HTTP status of the last attempt, if it got one. */
+  lastStatus: number | null;
+  lastError: string | null;
+  createdAt: string;
+  deliveredAt: string | null;
+}

@@ -125,6 +125,12 @@ export const orgConfigSchema = z
           message: `duplicate receiver '${receiver.name}'`,
         });
       declared.add(receiver.name);
+      if (receiver.escalation === undefined && (receiver.webhooks ?? []).length === 0)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['receivers', index],
+          message: 'a receiver needs an escalation (who is told) or webhooks (where it is posted)',
+        });
       receiver.escalation?.steps.forEach((step, s) => {
         step.notify.forEach((target, t) => {
           if (target !== DOMAIN_OWNERS_TARGET && !actorIds.has(target))

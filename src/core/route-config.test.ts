@@ -202,7 +202,13 @@ describe('routing in the organization file', () => {
   it('takes route, inhibit_rules and time_intervals beside the other keys', () => {
     const parsed = orgConfigSchema.parse({
       ...org,
-      receivers: [{ name: 'ops' }, { name: 'x-oncall' }],
+      receivers: [
+        {
+          name: 'ops',
+          escalation: { steps: [{ notify: ['@domain-owners'], escalate_after: '1h' }] },
+        },
+        { name: 'x-oncall', webhooks: [{ url: 'https://example.com/x', secret_env: 'X_KEY' }] },
+      ],
       route: { receiver: 'ops', routes: [{ matchers: ['domain="x"'], receiver: 'x-oncall' }] },
       inhibit_rules: [{ source_matchers: ['a="1"'], target_matchers: ['a="2"'] }],
     });
@@ -224,7 +230,12 @@ describe('routing in the organization file', () => {
     expect(
       issues(orgConfigSchema, {
         ...org,
-        receivers: [{ name: 'x' }],
+        receivers: [
+          {
+            name: 'x',
+            escalation: { steps: [{ notify: ['@domain-owners'], escalate_after: '1h' }] },
+          },
+        ],
         route: { routes: [{ receiver: 'x' }] },
       }),
     ).toEqual(['route.receiver: the root route must name a default receiver']);
@@ -266,6 +277,7 @@ describe('routing in the organization file', () => {
       "route.receiver: undefined receiver 'nobody'",
       "receivers.0.escalation.steps.0.notify.0: unknown actor 'ghost' (name an actor id or @domain-owners)",
       "receivers.1.name: duplicate receiver 'r'",
+      'receivers.1: a receiver needs an escalation (who is told) or webhooks (where it is posted)',
     ]);
   });
 });

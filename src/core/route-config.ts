@@ -140,8 +140,23 @@ const escalationStepSchema = z.strictObject({
  * a PagerDuty-style escalation policy. Routes name receivers; a route may also name an actor
  * id or `@domain-owners` directly, which is told once.
  */
+/**
+ * An outbound webhook of a receiver: a POST of each notification, signed with HMAC-SHA256 under
+ * the key held in the environment variable `secret_env` (never in the file), retried with
+ * backoff. `format: slack` sends a Slack-compatible `{ "text": … }` body.
+ */
+const webhookConfigSchema = z.strictObject({
+  url: z.url({ protocol: /^https?$/, error: 'an http(s) URL' }),
+  format: z.enum(['json', 'slack']).optional(),
+  send_resolved: z.boolean().optional(),
+  secret_env: z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'the name of an environment variable holding the key'),
+});
+
 export const receiverConfigSchema = z.strictObject({
   name: z.string().min(1),
+  webhooks: z.array(webhookConfigSchema).optional(),
   escalation: z
     .strictObject({
       steps: z.array(escalationStepSchema).min(1),

@@ -3,6 +3,7 @@ import { notFound } from '../core/errors.js';
 import { newEvent } from '../core/events.js';
 import { newId } from '../core/ids.js';
 import { principalName } from '../core/principal.js';
+import { enqueueWebhooks } from './enqueue-webhooks.js';
 import { changedConcurrently, illegalExceptionTransition } from './exception-errors.js';
 import type { MonitoringContext } from './monitoring-context.js';
 
@@ -65,6 +66,8 @@ export async function resolveException(
   };
   await write(ctx, updated);
   ctx.tx.events.append(newEvent('monitoring.exception.resolved', by, id, { resolution, reason }));
+  for (const name of exception.receivers)
+    await enqueueWebhooks(ctx, updated, ctx.policy.receiver(name), 'resolved', 0);
   for (const escalation of exception.escalations)
     for (const actorId of escalation.notified)
       await ctx.tx.exceptions.notify({

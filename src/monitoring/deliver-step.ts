@@ -3,6 +3,7 @@ import { newEvent } from '../core/events.js';
 import { newId } from '../core/ids.js';
 import { principalName } from '../core/principal.js';
 import type { MonitoringContext } from './monitoring-context.js';
+import { enqueueWebhooks } from './enqueue-webhooks.js';
 import { DOMAIN_OWNERS, type Receiver } from './monitoring-policy.js';
 
 /** The step after (step, loop) in a receiver's policy, or null once it is exhausted. */
@@ -74,6 +75,8 @@ export async function deliverStep(
 ): Promise<EscalationState> {
   const now = ctx.clock.now();
   const at = now.toISOString();
+  const first = from.step === 0 && from.loop === 0;
+  await enqueueWebhooks(ctx, exception, receiver, first ? 'opened' : 'escalated', from.step);
   let position: { step: number; loop: number } | null = from;
   while (position !== null) {
     const { step, loop } = position;

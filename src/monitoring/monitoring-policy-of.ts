@@ -34,12 +34,17 @@ export function monitoringPolicyOf(config: RoutingConfig | undefined): Monitorin
       {
         name: r.name,
         repeat: r.escalation?.repeat ?? 0,
-        steps: (r.escalation?.steps ?? [{ notify: [r.name], escalate_after: '4h' }]).map(
-          (step) => ({
-            notify: step.notify,
-            escalateAfterSeconds: (parsePrometheusDuration(step.escalate_after) ?? 0) / 1000,
-          }),
-        ),
+        // A receiver without escalation is a channel: its webhooks alone.
+        steps: (r.escalation?.steps ?? []).map((step) => ({
+          notify: step.notify,
+          escalateAfterSeconds: (parsePrometheusDuration(step.escalate_after) ?? 0) / 1000,
+        })),
+        webhooks: (r.webhooks ?? []).map((w) => ({
+          url: w.url,
+          format: w.format ?? 'json',
+          sendResolved: w.send_resolved ?? true,
+          secretEnv: w.secret_env,
+        })),
       },
     ]),
   );

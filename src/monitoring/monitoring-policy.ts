@@ -17,9 +17,19 @@ export interface EscalationStep {
 }
 
 /** A receiver: an owner (an actor or a team) with a PagerDuty-style escalation policy. */
+/** Where a receiver's notifications are also posted. */
+export interface WebhookTarget {
+  url: string;
+  format: 'json' | 'slack';
+  sendResolved: boolean;
+  /** The environment variable that holds the HMAC key. */
+  secretEnv: string;
+}
+
 export interface Receiver {
   name: string;
   steps: readonly EscalationStep[];
+  webhooks: readonly WebhookTarget[];
   /** Passes through the steps again after the last one (PagerDuty's loops); 0 for none. */
   repeat: number;
 }
@@ -59,6 +69,7 @@ export function singleStepReceiver(name: string): Receiver {
   return {
     name,
     steps: [{ notify: [name], escalateAfterSeconds: DEFAULT_REPEAT_SECONDS }],
+    webhooks: [],
     repeat: 0,
   };
 }

@@ -2,7 +2,13 @@ import { parseDuration } from '../core/duration.js';
 import { DomainError, notFound } from '../core/errors.js';
 import type { Clock } from '../core/clock.js';
 import type { StoredEvent } from '../core/events.js';
-import type { ExceptionRecord, InboxNotification, Silence } from '../core/exception.js';
+import type {
+  DeliveryStatus,
+  ExceptionRecord,
+  InboxNotification,
+  Silence,
+  WebhookDelivery,
+} from '../core/exception.js';
 import { newEvent } from '../core/events.js';
 import { newId } from '../core/ids.js';
 import type { TokenRole } from '../core/model.js';
@@ -32,6 +38,7 @@ import type { Signal } from '../monitoring/signal.js';
 import { validateSilence } from '../monitoring/validate-silence.js';
 import { requireRole, requireSelfOrOperator } from '../supervision/require-role.js';
 import type { EventBus } from './event-bus.js';
+import { MAX_WEBHOOK_ATTEMPTS, postWebhook, webhookBackoffSeconds } from './post-webhook.js';
 
 /** The end of a silence given by its duration; an unreadable one is refused at its field. */
 function silenceEnd(startsAt: string, duration: string | undefined): string {
@@ -74,6 +81,8 @@ export class MonitoringService {
     private readonly store: Store,
     private readonly clock: Clock,
     private readonly bus: EventBus,
+    /** Where webhook keys are read from (`secret_env`), at each attempt. */
+    private readonly env: NodeJS.ProcessEnv = process.env,
     readonly settings: DetectorSettings = DEFAULT_DETECTOR_SETTINGS,
   ) {}
 
@@ -168,6 +177,65 @@ export class MonitoringService {
   ): Promise<Ingested> {
     requireRole(principal, OPERATORS, 'send alerts');
     return this.write(principal, (ctx) => ingestExternal(ctx, source, alerts));
+  }
+
+  // ── webhooks ──────────────────────────────────────────────────────────────────────────
+
+  /**
+   * Posts the webhook deliveries that are due, each signed with its key from the environment,
+   * and records every attempt: delivered on a 2xx answer, else retried with backoff up to
+   * MAX_WEBHOOK_ATTEMPTS, then failed. At least once: a receiver dedups by the
+   * `autonomy-delivery` header.
+   */
+  async deliverWebhooks(limit = 50): Promise<WebhookDelivery[]> {
+    const due = await this.store.read.exceptions.listDeliveriesDue(
+      this.clock.now().toISOString(),
+      limit,
+    );
+    const done: WebhookDelivery[] = [];
+    for (const delivery of due) {
+      const outcome = await postWebhook(delivery, this.env, this.clock.now());
+      const now = this.clock.now();
+      const attempts = delivery.attempts + 1;
+      const recorded: WebhookDelivery = outcome.ok
+        ? {
+            ...delivery,
+            status: 'delivered',
+            attempts,
+            nextAttemptAt: null,
+            lastStatus: outcome.status,
+            lastError: null,
+            deliveredAt: now.toISOString(),
+          }
+        : {
+            ...delivery,
+            status: attempts >= MAX_WEBHOOK_ATTEMPTS ? 'failed' : 'pending',
+            attempts,
+            nextAttemptAt:
+              attempts >= MAX_WEBHOOK_ATTEMPTS
+                ? null
+                : new Date(now.getTime() + webhookBackoffSeconds(attempts) * 1000).toISOString(),
+            lastStatus: outcome.status,
+            lastError: outcome.error,
+          };
+      // An attempt is a delivery-log line, not a decision: no event.
+      await this.store.transaction((tx) => tx.exceptions.recordDelivery(recorded));
+      done.push(recorded);
+    }
+    return done;
+  }
+
+  async listDeliveries(
+    principal: Principal,
+    filter: {
+      status?: DeliveryStatus | undefined;
+      exceptionId?: string | undefined;
+      before?: string | undefined;
+      limit: number;
+    },
+  ): Promise<WebhookDelivery[]> {
+    requireRole(principal, ['admin', 'operator', 'viewer'], 'read webhook deliveries');
+    return this.store.read.exceptions.listDeliveries(filter);
   }
 
   // ── silences ───────────────────────────────────────────────────────────────────────────

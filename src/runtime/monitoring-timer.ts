@@ -18,6 +18,7 @@ export function startMonitoringTimer(
     async () => {
       await cp.monitoring.evaluate();
       while ((await cp.monitoring.escalate()).length > 0);
+      while ((await cp.monitoring.deliverWebhooks()).length > 0);
     },
     onError,
   );

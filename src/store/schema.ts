@@ -165,6 +165,24 @@ export interface NotificationsTable {
   read_at: string | null;
 }
 
+export interface WebhookDeliveriesTable {
+  id: string;
+  exception_id: string;
+  receiver: string;
+  url: string;
+  format: string;
+  secret_env: string;
+  event: string;
+  body: string;
+  status: string;
+  attempts: number;
+  next_attempt_at: string | null;
+  last_status: number | null;
+  last_error: string | null;
+  created_at: string;
+  delivered_at: string | null;
+}
+
 export interface Database {
   organization: OrganizationTable;
   events: EventsTable;
@@ -179,4 +197,5 @@ export interface Database {
   exceptions: ExceptionsTable;
   silences: SilencesTable;
   notifications: NotificationsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
 }

@@ -1,6 +1,8 @@
 import type { Kysely, Selectable } from 'kysely';
 import {
   nextEscalationAt,
+  type DeliveryStatus,
+  type WebhookDelivery,
   type EscalationState,
   type ExceptionRecord,
   type InboxNotification,
@@ -10,7 +12,53 @@ import {
 import type { ExceptionFilter, ExceptionStore } from '../core/ports/exception-store.js';
 import type { Dialect } from '../core/ports/store.js';
 import { parseJson, toJson } from './json-column.js';
-import type { Database, ExceptionsTable, NotificationsTable, SilencesTable } from './schema.js';
+import type {
+  Database,
+  ExceptionsTable,
+  NotificationsTable,
+  SilencesTable,
+  WebhookDeliveriesTable,
+} from './schema.js';
+
+function toDelivery(row: Selectable<WebhookDeliveriesTable>): WebhookDelivery {
+  return {
+    id: row.id,
+    exceptionId: row.exception_id,
+    receiver: row.receiver,
+    url: row.url,
+    format: row.format as WebhookDelivery['format'],
+    secretEnv: row.secret_env,
+    event: row.event as WebhookDelivery['event'],
+    body: row.body,
+    status: row.status as WebhookDelivery['status'],
+    attempts: row.attempts,
+    nextAttemptAt: row.next_attempt_at,
+    lastStatus: row.last_status,
+    lastError: row.last_error,
+    createdAt: row.created_at,
+    deliveredAt: row.delivered_at,
+  };
+}
+
+function deliveryRow(d: WebhookDelivery): Selectable<WebhookDeliveriesTable> {
+  return {
+    id: d.id,
+    exception_id: d.exceptionId,
+    receiver: d.receiver,
+    url: d.url,
+    format: d.format,
+    secret_env: d.secretEnv,
+    event: d.event,
+    body: d.body,
+    status: d.status,
+    attempts: d.attempts,
+    next_attempt_at: d.nextAttemptAt,
+    last_status: d.lastStatus,
+    last_error: d.lastError,
+    created_at: d.createdAt,
+    delivered_at: d.deliveredAt,
+  };
+}
 
 function toException(row: Selectable<ExceptionsTable>): ExceptionRecord {
   const base = {
@@ -247,6 +295,46 @@ export class SqlExceptionStore implements ExceptionStore {
         read_at: n.readAt,
       })
       .execute();
+  }
+
+  async listDeliveries(filter: {
+    status?: DeliveryStatus | undefined;
+    exceptionId?: string | undefined;
+    before?: string | undefined;
+    limit: number;
+  }): Promise<WebhookDelivery[]> {
+    let query = this.db
+      .selectFrom('webhook_deliveries')
+      .selectAll()
+      .orderBy('id', 'desc')
+      .limit(filter.limit);
+    if (filter.status !== undefined) query = query.where('status', '=', filter.status);
+    if (filter.exceptionId !== undefined)
+      query = query.where('exception_id', '=', filter.exceptionId);
+    if (filter.before !== undefined) query = query.where('id', '<', filter.before);
+    return (await query.execute()).map(toDelivery);
+  }
+
+  async listDeliveriesDue(now: string, limit: number): Promise<WebhookDelivery[]> {
+    const rows = await this.db
+      .selectFrom('webhook_deliveries')
+      .selectAll()
+      .where('status', '=', 'pending')
+      .where('next_attempt_at', '<=', now)
+      .orderBy('next_attempt_at')
+      .orderBy('id')
+      .limit(limit)
+      .execute();
+    return rows.map(toDelivery);
+  }
+
+  async enqueueDelivery(d: WebhookDelivery): Promise<void> {
+    await this.db.insertInto('webhook_deliveries').values(deliveryRow(d)).execute();
+  }
+
+  async recordDelivery(d: WebhookDelivery): Promise<void> {
+    const { id: _id, ...row } = deliveryRow(d);
+    await this.db.updateTable('webhook_deliveries').set(row).where('id', '=', d.id).execute();
   }
 
   async markRead(actorId: string, ids: readonly string[], at: string): Promise<number> {

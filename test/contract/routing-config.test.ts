@@ -16,7 +16,12 @@ import { allEvents, orgDocument } from './fixtures.js';
 /* The routing keys of an organization file survive apply and export, in every dialect. */
 
 const ROUTING = {
-  receivers: [{ name: 'ops-leads' }],
+  receivers: [
+    {
+      name: 'ops-leads',
+      escalation: { steps: [{ notify: ['@domain-owners'], escalate_after: '1h' }] },
+    },
+  ],
   route: {
     receiver: 'ops-leads',
     group_by: ['domain'],

@@ -217,6 +217,12 @@ const ROUTES: RouteCase[] = [
     body: () => ({ ids: ['ntf_x'] }),
   },
   {
+    method: 'GET',
+    path: '/v1/webhook-deliveries',
+    access: 'audit',
+    url: () => '/v1/webhook-deliveries',
+  },
+  {
     method: 'POST',
     path: '/v1/alerts/alertmanager',
     access: 'operate',

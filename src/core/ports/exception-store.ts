@@ -1,4 +1,6 @@
 import type {
+  DeliveryStatus,
+  WebhookDelivery,
   ExceptionRecord,
   ExceptionState,
   InboxNotification,
@@ -33,6 +35,15 @@ export interface ExceptionReader {
   getSilence(id: string): Promise<Silence | null>;
   /** Silences not expired by hand whose end is after `now` (active or still to come). */
   listSilences(now: string): Promise<Silence[]>;
+  /** Webhook deliveries, newest first. */
+  listDeliveries(filter: {
+    status?: DeliveryStatus | undefined;
+    exceptionId?: string | undefined;
+    before?: string | undefined;
+    limit: number;
+  }): Promise<WebhookDelivery[]>;
+  /** Pending deliveries whose next attempt is due at or before `now`, oldest due first. */
+  listDeliveriesDue(now: string, limit: number): Promise<WebhookDelivery[]>;
   /** An actor's notifications, newest first. */
   listInbox(
     actorId: string,
@@ -53,6 +64,9 @@ export interface ExceptionStore extends ExceptionReader {
   insertSilence(silence: Silence): Promise<void>;
   expireSilence(id: string, at: string): Promise<boolean>;
   notify(notification: InboxNotification): Promise<void>;
+  enqueueDelivery(delivery: WebhookDelivery): Promise<void>;
+  /** Records an attempt's outcome (status, attempts, next attempt, last status and error). */
+  recordDelivery(delivery: WebhookDelivery): Promise<void>;
   /** Marks an actor's notifications read; returns how many changed. */
   markRead(actorId: string, ids: readonly string[], at: string): Promise<number>;
 }

@@ -1,8 +1,10 @@
 import {
   nextEscalationAt,
+  type DeliveryStatus,
   type ExceptionRecord,
   type InboxNotification,
   type Silence,
+  type WebhookDelivery,
 } from '../../core/exception.js';
 import type { ExceptionFilter, ExceptionStore } from '../../core/ports/exception-store.js';
 import { JournaledMap, type Journal } from './journal.js';
@@ -17,11 +19,13 @@ export class MemoryExceptionStore implements ExceptionStore {
   readonly #exceptions: JournaledMap<ExceptionRecord>;
   readonly #silences: JournaledMap<Silence>;
   readonly #notifications: JournaledMap<InboxNotification>;
+  readonly #deliveries: JournaledMap<WebhookDelivery>;
 
   constructor(journal: Journal) {
     this.#exceptions = new JournaledMap(journal);
     this.#silences = new JournaledMap(journal);
     this.#notifications = new JournaledMap(journal);
+    this.#deliveries = new JournaledMap(journal);
   }
 
   get(id: string): Promise<ExceptionRecord | null> {
@@ -112,6 +116,45 @@ export class MemoryExceptionStore implements ExceptionStore {
 
   notify(notification: InboxNotification): Promise<void> {
     this.#notifications.set(notification.id, notification);
+    return Promise.resolve();
+  }
+
+  listDeliveries(filter: {
+    status?: DeliveryStatus | undefined;
+    exceptionId?: string | undefined;
+    before?: string | undefined;
+    limit: number;
+  }): Promise<WebhookDelivery[]> {
+    const rows = [...this.#deliveries.values()].filter(
+      (d) =>
+        (filter.status === undefined || d.status === filter.status) &&
+        (filter.exceptionId === undefined || d.exceptionId === filter.exceptionId) &&
+        (filter.before === undefined || d.id < filter.before),
+    );
+    return Promise.resolve(rows.sort((a, b) => byId(b, a)).slice(0, filter.limit));
+  }
+
+  listDeliveriesDue(now: string, limit: number): Promise<WebhookDelivery[]> {
+    const due = [...this.#deliveries.values()].filter(
+      (d) => d.status === 'pending' && d.nextAttemptAt !== null && d.nextAttemptAt <= now,
+    );
+    due.sort((a, b) =>
+      a.nextAttemptAt === b.nextAttemptAt
+        ? byId(a, b)
+        : (a.nextAttemptAt ?? '') < (b.nextAttemptAt ?? '')
+          ? -1
+          : 1,
+    );
+    return Promise.resolve(due.slice(0, limit));
+  }
+
+  enqueueDelivery(delivery: WebhookDelivery): Promise<void> {
+    this.#deliveries.set(delivery.id, delivery);
+    return Promise.resolve();
+  }
+
+  recordDelivery(delivery: WebhookDelivery): Promise<void> {
+    this.#deliveries.set(delivery.id, delivery);
     return Promise.resolve();
   }
 

@@ -86,6 +86,31 @@ export const migration0007Monitoring: Migration = {
       .columns(['actor_id', 'id'])
       .execute();
 
+    await db.schema
+      .createTable('webhook_deliveries')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('exception_id', 'text', (c) => c.notNull())
+      .addColumn('receiver', 'text', (c) => c.notNull())
+      .addColumn('url', 'text', (c) => c.notNull())
+      .addColumn('format', 'text', (c) => c.notNull())
+      .addColumn('secret_env', 'text', (c) => c.notNull())
+      .addColumn('event', 'text', (c) => c.notNull())
+      .addColumn('body', 'text', (c) => c.notNull())
+      .addColumn('status', 'text', (c) => c.notNull())
+      .addColumn('attempts', 'integer', (c) => c.notNull())
+      .addColumn('next_attempt_at', 'text')
+      .addColumn('last_status', 'integer')
+      .addColumn('last_error', 'text')
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addColumn('delivered_at', 'text')
+      .execute();
+    await db.schema
+      .createIndex('webhook_deliveries_due')
+      .on('webhook_deliveries')
+      .column('next_attempt_at')
+      .where(sql.ref('status'), '=', 'pending')
+      .execute();
+
     // Open items by deadline: done items keep their due_at forever, so only open ones are indexed.
     await db.schema
       .createIndex('work_items_open_due')
@@ -97,6 +122,7 @@ export const migration0007Monitoring: Migration = {
 
   async down(db: Kysely<unknown>): Promise<void> {
     await db.schema.dropIndex('work_items_open_due').execute();
+    await db.schema.dropTable('webhook_deliveries').execute();
     await db.schema.dropTable('notifications').execute();
     await db.schema.dropTable('silences').execute();
     await db.schema.dropTable('exceptions').execute();

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { EXCEPTION_STATES, SEVERITIES } from '../../../core/exception.js';
+import { DELIVERY_STATUSES, EXCEPTION_STATES, SEVERITIES } from '../../../core/exception.js';
 import type { ControlPlane } from '../../../runtime/control-plane.js';
 import { principalOf } from '../authenticate-request.js';
 import { eventSchema, idParams, isoTime, limitParam, page } from '../schemas.js';
@@ -240,6 +240,55 @@ export const monitoringRoutes =
           resolved: result.resolved.map((e) => e.id),
           unchanged: result.unchanged,
         };
+      },
+    );
+
+    app.get(
+      '/webhook-deliveries',
+      {
+        schema: {
+          tags: ['monitoring'],
+          summary: 'The webhook delivery log, newest first',
+          description:
+            'Every notification posted to a receiver\'s webhook: its body, status (`pending`, `delivered`, `failed` after 8 attempts), attempts, last HTTP status and error, and when the next attempt is due (30 s after the first failure, doubling, at most an hour). Deliveries are signed: header `autonomy-signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">` under the key in the receiver\'s `secret_env`; `autonomy-delivery` carries the delivery id for dedup (at least once).',
+          querystring: z.strictObject({
+            status: z.enum(DELIVERY_STATUSES).optional(),
+            exception: z.string().optional().describe('only deliveries about this exception'),
+            before: z.string().optional().describe('cursor: the nextCursor of the previous page'),
+            limit: limitParam,
+          }),
+          response: {
+            200: page(
+              z.object({
+                id: z.string(),
+                exceptionId: z.string(),
+                receiver: z.string(),
+                url: z.string(),
+                format: z.enum(['json', 'slack']),
+                secretEnv: z.string(),
+                event: z.enum(['opened', 'escalated', 'resolved']),
+                body: z.string(),
+                status: z.enum(DELIVERY_STATUSES),
+                attempts: z.number().int(),
+                nextAttemptAt: z.string().nullable(),
+                lastStatus: z.number().int().nullable(),
+                lastError: z.string().nullable(),
+                createdAt: z.string(),
+                deliveredAt: z.string().nullable(),
+              }),
+            ),
+          },
+        },
+      },
+      async (request) => {
+        const q = request.query;
+        const items = await monitoring.listDeliveries(principalOf(request), {
+          status: q.status,
+          exceptionId: q.exception,
+          before: q.before,
+          limit: q.limit,
+        });
+        return { items, nextCursor: items.length === q.limit ? (items.at(-1)?.id ?? null) : null };
       },
     );
 
