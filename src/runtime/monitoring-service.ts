@@ -3,7 +3,6 @@ import { DomainError, notFound } from '../core/errors.js';
 import type { Clock } from '../core/clock.js';
 import type { StoredEvent } from '../core/events.js';
 import type {
-  DeliveryStatus,
   ExceptionRecord,
   InboxNotification,
   Silence,
@@ -12,7 +11,11 @@ import type {
 import { newEvent } from '../core/events.js';
 import { newId } from '../core/ids.js';
 import type { TokenRole } from '../core/model.js';
-import type { ExceptionFilter } from '../core/ports/exception-store.js';
+import type {
+  DeliveryFilter,
+  ExceptionFilter,
+  InboxFilter,
+} from '../core/ports/exception-store.js';
 import type { Store, TxStores } from '../core/ports/store.js';
 import { principalName, SYSTEM, type Principal } from '../core/principal.js';
 import { advanceEscalations } from '../monitoring/advance-escalations.js';
@@ -33,12 +36,13 @@ import type { MonitoringPolicy } from '../monitoring/monitoring-policy.js';
 import { monitoringPolicyOf } from '../monitoring/monitoring-policy-of.js';
 import type { BacklogSample } from '../monitoring/monitoring-snapshot.js';
 import { raiseException } from '../monitoring/raise-exception.js';
+import { recordWebhookAttempt } from '../monitoring/record-webhook-attempt.js';
 import type { Reconciled } from '../monitoring/reconcile-signals.js';
 import type { Signal } from '../monitoring/signal.js';
 import { validateSilence } from '../monitoring/validate-silence.js';
 import { requireRole, requireSelfOrOperator } from '../supervision/require-role.js';
 import type { EventBus } from './event-bus.js';
-import { MAX_WEBHOOK_ATTEMPTS, postWebhook, webhookBackoffSeconds } from './post-webhook.js';
+import { postWebhook } from './post-webhook.js';
 
 /** The end of a silence given by its duration; an unreadable one is refused at its field. */
 function silenceEnd(startsAt: string, duration: string | undefined): string {
@@ -195,29 +199,7 @@ export class MonitoringService {
     const done: WebhookDelivery[] = [];
     for (const delivery of due) {
       const outcome = await postWebhook(delivery, this.env, this.clock.now());
-      const now = this.clock.now();
-      const attempts = delivery.attempts + 1;
-      const recorded: WebhookDelivery = outcome.ok
-        ? {
-            ...delivery,
-            status: 'delivered',
-            attempts,
-            nextAttemptAt: null,
-            lastStatus: outcome.status,
-            lastError: null,
-            deliveredAt: now.toISOString(),
-          }
-        : {
-            ...delivery,
-            status: attempts >= MAX_WEBHOOK_ATTEMPTS ? 'failed' : 'pending',
-            attempts,
-            nextAttemptAt:
-              attempts >= MAX_WEBHOOK_ATTEMPTS
-                ? null
-                : new Date(now.getTime() + webhookBackoffSeconds(attempts) * 1000).toISOString(),
-            lastStatus: outcome.status,
-            lastError: outcome.error,
-          };
+      const recorded = recordWebhookAttempt(delivery, outcome, this.clock.now());
       // An attempt is a delivery-log line, not a decision: no event.
       await this.store.transaction((tx) => tx.exceptions.recordDelivery(recorded));
       done.push(recorded);
@@ -225,15 +207,7 @@ export class MonitoringService {
     return done;
   }
 
-  async listDeliveries(
-    principal: Principal,
-    filter: {
-      status?: DeliveryStatus | undefined;
-      exceptionId?: string | undefined;
-      before?: string | undefined;
-      limit: number;
-    },
-  ): Promise<WebhookDelivery[]> {
+  async listDeliveries(principal: Principal, filter: DeliveryFilter): Promise<WebhookDelivery[]> {
     requireRole(principal, ['admin', 'operator', 'viewer'], 'read webhook deliveries');
     return this.store.read.exceptions.listDeliveries(filter);
   }
@@ -296,7 +270,7 @@ export class MonitoringService {
   async inbox(
     principal: Principal,
     actorId: string,
-    filter: { unread?: boolean | undefined; before?: string | undefined; limit: number },
+    filter: InboxFilter,
   ): Promise<InboxNotification[]> {
     requireRole(principal, READERS, 'read inboxes');
     requireSelfOrOperator(principal, actorId, 'read inboxes');

@@ -1,14 +1,8 @@
 import { createHmac } from 'node:crypto';
 import type { WebhookDelivery } from '../core/exception.js';
+import type { WebhookOutcome } from '../monitoring/record-webhook-attempt.js';
 
-/** Attempts before a delivery is given up (about 1h of retries in all). */
-export const MAX_WEBHOOK_ATTEMPTS = 8;
 const TIMEOUT_MS = 10_000;
-
-/** Seconds to wait after the `attempts`-th failed attempt: 30 s, doubling, at most an hour. */
-export function webhookBackoffSeconds(attempts: number): number {
-  return Math.min(30 * 2 ** (attempts - 1), 3600);
-}
 
 /**
  * The signature header: `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`, as Stripe signs
@@ -27,7 +21,7 @@ export async function postWebhook(
   delivery: WebhookDelivery,
   env: NodeJS.ProcessEnv,
   now: Date,
-): Promise<PostOutcome> {
+): Promise<WebhookOutcome> {
   const secret = env[delivery.secretEnv];
   if (secret === undefined || secret === '')
     return {

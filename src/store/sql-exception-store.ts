@@ -1,7 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import {
   nextEscalationAt,
-  type DeliveryStatus,
   type WebhookDelivery,
   type EscalationState,
   type ExceptionRecord,
@@ -9,7 +8,12 @@ import {
   type Labels,
   type Silence,
 } from '../core/exception.js';
-import type { ExceptionFilter, ExceptionStore } from '../core/ports/exception-store.js';
+import type {
+  DeliveryFilter,
+  ExceptionFilter,
+  ExceptionStore,
+  InboxFilter,
+} from '../core/ports/exception-store.js';
 import type { Dialect } from '../core/ports/store.js';
 import { parseJson, toJson } from './json-column.js';
 import type {
@@ -265,10 +269,7 @@ export class SqlExceptionStore implements ExceptionStore {
     return Number(result.numUpdatedRows) === 1;
   }
 
-  async listInbox(
-    actorId: string,
-    filter: { unread?: boolean | undefined; before?: string | undefined; limit: number },
-  ): Promise<InboxNotification[]> {
+  async listInbox(actorId: string, filter: InboxFilter): Promise<InboxNotification[]> {
     let query = this.db
       .selectFrom('notifications')
       .selectAll()
@@ -297,12 +298,7 @@ export class SqlExceptionStore implements ExceptionStore {
       .execute();
   }
 
-  async listDeliveries(filter: {
-    status?: DeliveryStatus | undefined;
-    exceptionId?: string | undefined;
-    before?: string | undefined;
-    limit: number;
-  }): Promise<WebhookDelivery[]> {
+  async listDeliveries(filter: DeliveryFilter): Promise<WebhookDelivery[]> {
     let query = this.db
       .selectFrom('webhook_deliveries')
       .selectAll()

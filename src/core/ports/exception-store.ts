@@ -23,6 +23,21 @@ export interface ExceptionFilter {
   limit: number;
 }
 
+export interface DeliveryFilter {
+  status?: DeliveryStatus | undefined;
+  exceptionId?: string | undefined;
+  /** Deliveries whose id sorts before this one (newest first paging). */
+  before?: string | undefined;
+  limit: number;
+}
+
+export interface InboxFilter {
+  unread?: boolean | undefined;
+  /** Notifications whose id sorts before this one (newest first paging). */
+  before?: string | undefined;
+  limit: number;
+}
+
 /** Reads of exceptions, silences and inboxes. */
 export interface ExceptionReader {
   get(id: string): Promise<ExceptionRecord | null>;
@@ -36,19 +51,11 @@ export interface ExceptionReader {
   /** Silences not expired by hand whose end is after `now` (active or still to come). */
   listSilences(now: string): Promise<Silence[]>;
   /** Webhook deliveries, newest first. */
-  listDeliveries(filter: {
-    status?: DeliveryStatus | undefined;
-    exceptionId?: string | undefined;
-    before?: string | undefined;
-    limit: number;
-  }): Promise<WebhookDelivery[]>;
+  listDeliveries(filter: DeliveryFilter): Promise<WebhookDelivery[]>;
   /** Pending deliveries whose next attempt is due at or before `now`, oldest due first. */
   listDeliveriesDue(now: string, limit: number): Promise<WebhookDelivery[]>;
   /** An actor's notifications, newest first. */
-  listInbox(
-    actorId: string,
-    filter: { unread?: boolean | undefined; before?: string | undefined; limit: number },
-  ): Promise<InboxNotification[]>;
+  listInbox(actorId: string, filter: InboxFilter): Promise<InboxNotification[]>;
 }
 
 /** Writes; only inside a transaction, beside the events that record them. */

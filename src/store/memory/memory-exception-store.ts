@@ -1,12 +1,16 @@
 import {
   nextEscalationAt,
-  type DeliveryStatus,
   type ExceptionRecord,
   type InboxNotification,
   type Silence,
   type WebhookDelivery,
 } from '../../core/exception.js';
-import type { ExceptionFilter, ExceptionStore } from '../../core/ports/exception-store.js';
+import type {
+  DeliveryFilter,
+  ExceptionFilter,
+  ExceptionStore,
+  InboxFilter,
+} from '../../core/ports/exception-store.js';
 import { JournaledMap, type Journal } from './journal.js';
 
 const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
@@ -101,10 +105,7 @@ export class MemoryExceptionStore implements ExceptionStore {
     return Promise.resolve(true);
   }
 
-  listInbox(
-    actorId: string,
-    filter: { unread?: boolean | undefined; before?: string | undefined; limit: number },
-  ): Promise<InboxNotification[]> {
+  listInbox(actorId: string, filter: InboxFilter): Promise<InboxNotification[]> {
     const rows = [...this.#notifications.values()].filter(
       (n) =>
         n.actorId === actorId &&
@@ -119,12 +120,7 @@ export class MemoryExceptionStore implements ExceptionStore {
     return Promise.resolve();
   }
 
-  listDeliveries(filter: {
-    status?: DeliveryStatus | undefined;
-    exceptionId?: string | undefined;
-    before?: string | undefined;
-    limit: number;
-  }): Promise<WebhookDelivery[]> {
+  listDeliveries(filter: DeliveryFilter): Promise<WebhookDelivery[]> {
     const rows = [...this.#deliveries.values()].filter(
       (d) =>
         (filter.status === undefined || d.status === filter.status) &&
