@@ -1,16 +1,13 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/interfaces/cli/main.js';
+import { describe, expect, it } from 'vitest';
+import { cliInProcess, testDir } from '../support/cli.js';
 
 /* `autonomy exception`, `silence` and `inbox`, run in-process through main() on a SQLite file. */
 
-const dir = mkdtempSync(join(tmpdir(), 'autonomy-test-exception-'));
+const dir = testDir('exception');
 const db = join(dir, 'autonomy.db');
-afterAll(() => {
-  rmSync(dir, { recursive: true, force: true });
-});
+const cli = (...args: string[]) => cliInProcess('--db', db, ...args);
 
 const ORG = `apiVersion: autonomy/v1
 kind: Organization
@@ -30,23 +27,6 @@ route:
   receiver: platform-oncall
   group_wait: 0s
 `;
-
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(['node', 'autonomy', '--db', db, ...args], {
-    io: {
-      stdout: (text) => {
-        stdout += text;
-      },
-      stderr: (text) => {
-        stderr += text;
-      },
-    },
-    env: { AUTONOMY_LOG_LEVEL: 'warn' },
-  });
-  return { code, stdout, stderr };
-}
 
 describe('autonomy exception, silence and inbox', { timeout: 120_000 }, () => {
   it('evaluates, lists, shows, acknowledges and resolves; silences come and go', async () => {

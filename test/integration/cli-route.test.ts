@@ -1,37 +1,14 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { main } from '../../src/interfaces/cli/main.js';
+import { cliInProcess as cli, ROOT, testDir } from '../support/cli.js';
 
 /* `autonomy route test` and `autonomy route tree`, run in-process through main(). */
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const ALERTMANAGER = join(ROOT, 'examples', 'alertmanager.yml');
 const ORG = join(ROOT, 'examples', 'org.yaml');
-const dir = mkdtempSync(join(tmpdir(), 'autonomy-test-route-'));
-afterAll(() => {
-  rmSync(dir, { recursive: true, force: true });
-});
-
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(['node', 'autonomy', ...args], {
-    io: {
-      stdout: (text) => {
-        stdout += text;
-      },
-      stderr: (text) => {
-        stderr += text;
-      },
-    },
-    env: { AUTONOMY_LOG_LEVEL: 'warn' },
-  });
-  return { code, stdout, stderr };
-}
+const dir = testDir('route');
 
 const file = (name: string, text: string) => {
   const path = join(dir, name);

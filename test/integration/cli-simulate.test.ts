@@ -1,31 +1,12 @@
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { cliProcess, testDir } from '../support/cli.js';
 
 /* `autonomy simulate` as people run it: a separate process reading a scenario file. */
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const BIN = join(ROOT, 'bin', 'autonomy.js');
-const dir = mkdtempSync(join(tmpdir(), 'autonomy-test-simulate-'));
-afterAll(() => {
-  rmSync(dir, { recursive: true, force: true });
-});
-
-function cli(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [BIN, ...args],
-      { cwd: ROOT, timeout: 60_000 },
-      (error, stdout, stderr) => {
-        resolve({ code: error === null ? 0 : (error.code as number | null), stdout, stderr });
-      },
-    );
-  });
-}
+const dir = testDir('simulate');
+const cli = cliProcess;
 
 const SCENARIO = `apiVersion: autonomy/v1
 kind: Scenario
