@@ -121,9 +121,7 @@ export async function transitionWork(
       : await applyAction(ctx, item, 'complete_stage', null, options.reason, { nextStage });
   if (action === 'fail') next = await retryOrGiveUp(ctx, next);
   // Whatever sent it back to the queue, an item still waiting on work goes on to blocked.
-  if (next.state === 'queued' && (await unfinishedDependencies(ctx, next)).length > 0) {
-    next = await applyAction(ctx, next, 'block', null, 'waiting on dependencies');
-  }
+  next = await blockIfWaiting(ctx, next);
   if (next.state === 'done') await unblockDependents(ctx, item.id);
   if (attempt !== undefined) {
     // Last before the events: on PostgreSQL the learned rows of a type are locked from here to
@@ -503,9 +501,14 @@ export async function releaseWork(
 ): Promise<WorkItem> {
   if (!canPerform(item.state, 'release')) throw illegalTransition(item, 'release');
   const next = await applyAction(ctx, item, 'release', null, reason, { decline });
-  return (await unfinishedDependencies(ctx, next)).length > 0
-    ? applyAction(ctx, next, 'block', null, 'waiting on dependencies')
-    : next;
+  return blockIfWaiting(ctx, next);
+}
+
+/** A queued item that still waits on unfinished work is blocked again; any other is left as is. */
+async function blockIfWaiting(ctx: WorkContext, item: WorkItem): Promise<WorkItem> {
+  return item.state === 'queued' && (await unfinishedDependencies(ctx, item)).length > 0
+    ? applyAction(ctx, item, 'block', null, 'waiting on dependencies')
+    : item;
 }
 
 /**
@@ -521,9 +524,7 @@ export async function preemptWork(
 ): Promise<WorkItem> {
   if (!canPerform(item.state, 'preempt')) throw illegalTransition(item, 'preempt');
   const next = await applyAction(ctx, item, 'preempt', null, reason, { preemptedFor: forItemId });
-  return (await unfinishedDependencies(ctx, next)).length > 0
-    ? applyAction(ctx, next, 'block', null, 'waiting on dependencies')
-    : next;
+  return blockIfWaiting(ctx, next);
 }
 
 /** Blocks a queued item that has gained an unfinished dependency. */

@@ -259,6 +259,15 @@ export const page = <T extends z.ZodType>(item: T) =>
       .describe('pass as `after` for the next page; null at the end'),
   });
 
+/** A page of results and the cursor of the next: the last item's, when the page is full. */
+export function cursorPage<T>(items: T[], limit: number, cursorOf: (item: T) => string) {
+  const last = items.at(-1);
+  return {
+    items,
+    nextCursor: items.length === limit && last !== undefined ? cursorOf(last) : null,
+  };
+}
+
 export const idParams = z.strictObject({ id: z.string().min(1).max(200) });
 
 /** Query values that may repeat (`?type=a&type=b`) or be comma-separated (`?type=a,b`). */

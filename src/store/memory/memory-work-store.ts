@@ -13,6 +13,16 @@ const HELD_STATES = new Set<WorkItem['state']>(['assigned', 'in_progress']);
 const LEASED_STATES = new Set<WorkItem['state']>(['offered', 'assigned', 'in_progress']);
 const TERMINAL = new Set<WorkItem['state']>(TERMINAL_STATES);
 
+/** Earliest first by an ISO time of the item, then by id, as the SQL stores order them. */
+const byTimeThenId =
+  (time: (item: WorkItem) => string | null) =>
+  (a: WorkItem, b: WorkItem): number => {
+    const ta = time(a) ?? '';
+    const tb = time(b) ?? '';
+    if (ta !== tb) return ta < tb ? -1 : 1;
+    return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+  };
+
 function addTo(index: Map<string, Set<string>>, key: string, id: string): void {
   let set = index.get(key);
   if (set === undefined) index.set(key, (set = new Set()));
@@ -92,15 +102,7 @@ export class MemoryWorkStore implements WorkStore {
     const due: WorkItem[] = [];
     for (const item of this.#items.values())
       if (!TERMINAL.has(item.state) && item.dueAt !== null && item.dueAt < until) due.push(item);
-    due.sort((a, b) =>
-      a.dueAt === b.dueAt
-        ? a.id < b.id
-          ? -1
-          : 1
-        : (a.dueAt as string) < (b.dueAt as string)
-          ? -1
-          : 1,
-    );
+    due.sort(byTimeThenId((item) => item.dueAt));
     return Promise.resolve(due.slice(0, limit));
   }
 
@@ -138,15 +140,7 @@ export class MemoryWorkStore implements WorkStore {
       const item = this.#items.get(id) as WorkItem;
       if (item.leaseExpiresAt !== null && item.leaseExpiresAt < now) expired.push(item);
     }
-    expired.sort((a, b) =>
-      a.leaseExpiresAt === b.leaseExpiresAt
-        ? a.id < b.id
-          ? -1
-          : 1
-        : (a.leaseExpiresAt as string) < (b.leaseExpiresAt as string)
-          ? -1
-          : 1,
-    );
+    expired.sort(byTimeThenId((item) => item.leaseExpiresAt));
     return Promise.resolve(expired.slice(0, limit));
   }
 

@@ -5,7 +5,7 @@ import type { StoredEvent } from '../../../core/events.js';
 import type { EventFilter } from '../../../core/ports/event-log.js';
 import type { ControlPlane } from '../../../runtime/control-plane.js';
 import { authenticateRequest, principalOf } from '../authenticate-request.js';
-import { eventSchema, isoTime, limitParam, listParam, page } from '../schemas.js';
+import { cursorPage, eventSchema, isoTime, limitParam, listParam, page } from '../schemas.js';
 
 const filterQuery = {
   type: listParam
@@ -54,7 +54,7 @@ export const eventRoutes =
           until: q.until,
           limit: q.limit,
         });
-        return { items, nextCursor: items.length === q.limit ? String(items.at(-1)?.seq) : null };
+        return cursorPage(items, q.limit, (event) => String(event.seq));
       },
     );
 

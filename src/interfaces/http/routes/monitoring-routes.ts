@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { DELIVERY_STATUSES, EXCEPTION_STATES, SEVERITIES } from '../../../core/exception.js';
 import type { ControlPlane } from '../../../runtime/control-plane.js';
 import { principalOf } from '../authenticate-request.js';
-import { eventSchema, idParams, isoTime, limitParam, page } from '../schemas.js';
+import { cursorPage, eventSchema, idParams, isoTime, limitParam, page } from '../schemas.js';
 
 const labelsSchema = z.record(z.string(), z.string()).describe('label name → value');
 
@@ -111,7 +111,7 @@ export const monitoringRoutes =
       async (request) => {
         const q = request.query;
         const items = await monitoring.list(principalOf(request), q);
-        return { items, nextCursor: items.length === q.limit ? (items.at(-1)?.id ?? null) : null };
+        return cursorPage(items, q.limit, (item) => item.id);
       },
     );
 
@@ -288,7 +288,7 @@ export const monitoringRoutes =
           before: q.before,
           limit: q.limit,
         });
-        return { items, nextCursor: items.length === q.limit ? (items.at(-1)?.id ?? null) : null };
+        return cursorPage(items, q.limit, (item) => item.id);
       },
     );
 
@@ -375,7 +375,7 @@ export const monitoringRoutes =
       async (request) => {
         const q = request.query;
         const items = await monitoring.inbox(principalOf(request), request.params.id, q);
-        return { items, nextCursor: items.length === q.limit ? (items.at(-1)?.id ?? null) : null };
+        return cursorPage(items, q.limit, (item) => item.id);
       },
     );
 

@@ -5,6 +5,7 @@ import { PRIORITY_CLASSES, WORK_STATES } from '../../../core/model.js';
 import type { ControlPlane } from '../../../runtime/control-plane.js';
 import { principalOf } from '../authenticate-request.js';
 import {
+  cursorPage,
   eventSchema,
   explanationSchema,
   idParams,
@@ -89,7 +90,7 @@ export const workRoutes =
           after: q.after,
           limit: q.limit,
         });
-        return { items, nextCursor: items.length === q.limit ? (items.at(-1)?.id ?? null) : null };
+        return cursorPage(items, q.limit, (item) => item.id);
       },
     );
 
