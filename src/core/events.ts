@@ -1,4 +1,5 @@
 import type { Labels, Resolution } from './exception.js';
+import type { MetricPoint } from './metric.js';
 import type { ActorStatus, TokenRole, WorkState } from './model.js';
 import type { RoutingConfig } from './route-config.js';
 import type { WorkAction } from './work-transitions.js';
@@ -192,6 +193,11 @@ export interface EventMap {
     comment: string;
   };
   'monitoring.silence.expired': Record<string, never>;
+  /**
+   * A point of a custom series, as reported to `POST /v1/metrics`; performance rolls it up and
+   * monitoring watches the series for anomalies.
+   */
+  'monitoring.metric.recorded': MetricPoint;
 }
 
 export type EventType = keyof EventMap;
