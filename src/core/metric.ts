@@ -38,3 +38,41 @@ export interface MetricSelector {
   name: string;
   labels: MetricLabels;
 }
+
+/**
+ * Where a watched series comes from: `custom` — posted to `POST /v1/metrics`; `builtin` — a
+ * per-minute count monitoring derives from the event log (arrivals, completions, failures per
+ * domain).
+ */
+export type SeriesOrigin = 'custom' | 'builtin';
+
+/** A series as monitoring watches it: its last point and its anomaly detector's state. */
+export interface MetricSeries {
+  /** The name and labels in canonical form: `orders_total{region="eu"}`. */
+  key: string;
+  name: string;
+  kind: MetricKind;
+  labels: MetricLabels;
+  origin: SeriesOrigin;
+  /** Points scored so far. */
+  points: number;
+  lastValue: number;
+  /** When the last point scored was observed; later points only are scored (causal). */
+  lastAt: string;
+  /** The anomaly score of the last point, in [0, 1]. */
+  lastScore: number;
+  /** Points in a row scored below the anomaly threshold (0 right after an anomaly). */
+  quietPoints: number;
+  /** The detector's whole state, plain JSON: bounded in size whatever the series' length. */
+  detector: unknown;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** The canonical key of a series: the name, then the labels sorted by name, PromQL-style. */
+export function seriesKey(name: string, labels: MetricLabels): string {
+  const parts = Object.keys(labels)
+    .sort()
+    .map((label) => `${label}=${JSON.stringify(labels[label])}`);
+  return `${name}{${parts.join(',')}}`;
+}

@@ -28,6 +28,14 @@ export interface DetectorSettings {
   backlogMinShare: number;
   /** A queue is saturated when its oldest item waited this share of its expected duration and nobody eligible has room. */
   saturationWaitShare: number;
+  /**
+   * A metric point scoring at least this is an anomaly. Higher than the threshold that scores
+   * best on NAB (about 0.33): there a missed window costs more than a false alarm, here every
+   * alarm reaches a person.
+   */
+  anomalyThreshold: number;
+  /** An anomaly's exception resolves itself after this many points in a row below the threshold. */
+  anomalyClearPoints: number;
 }
 
 export const DEFAULT_DETECTOR_SETTINGS: DetectorSettings = {
@@ -44,4 +52,6 @@ export const DEFAULT_DETECTOR_SETTINGS: DetectorSettings = {
   backlogMinGrowth: 10,
   backlogMinShare: 0.5,
   saturationWaitShare: 1,
+  anomalyThreshold: 0.5,
+  anomalyClearPoints: 5,
 };

@@ -16,6 +16,8 @@ import type {
   ExceptionFilter,
   InboxFilter,
 } from '../core/ports/exception-store.js';
+import type { MetricSeries } from '../core/metric.js';
+import type { SeriesFilter } from '../core/ports/metric-series-store.js';
 import type { Store, TxStores } from '../core/ports/store.js';
 import { principalName, SYSTEM, type Principal } from '../core/principal.js';
 import { advanceEscalations } from '../monitoring/advance-escalations.js';
@@ -36,6 +38,11 @@ import type { MonitoringPolicy } from '../monitoring/monitoring-policy.js';
 import { monitoringPolicyOf } from '../monitoring/monitoring-policy-of.js';
 import type { BacklogSample } from '../monitoring/monitoring-snapshot.js';
 import { raiseException } from '../monitoring/raise-exception.js';
+import {
+  recordMetricPoints,
+  type NewMetricPoint,
+  type RecordedPoint,
+} from '../monitoring/record-metric-points.js';
 import { recordWebhookAttempt } from '../monitoring/record-webhook-attempt.js';
 import type { Reconciled } from '../monitoring/reconcile-signals.js';
 import type { Signal } from '../monitoring/signal.js';
@@ -181,6 +188,25 @@ export class MonitoringService {
   ): Promise<Ingested> {
     requireRole(principal, OPERATORS, 'send alerts');
     return this.write(principal, (ctx) => ingestExternal(ctx, source, alerts));
+  }
+
+  // ── metric series ─────────────────────────────────────────────────────────────────────
+
+  /**
+   * Records points of custom series, all or none, each scored by its series' anomaly detector
+   * (an anomaly raises a `MetricAnomaly` exception).
+   */
+  async recordMetrics(
+    principal: Principal,
+    points: readonly NewMetricPoint[],
+  ): Promise<RecordedPoint[]> {
+    requireRole(principal, RESPONDERS, 'report metrics');
+    return this.write(principal, (ctx) => recordMetricPoints(ctx, points, this.settings));
+  }
+
+  async listSeries(principal: Principal, filter: SeriesFilter): Promise<MetricSeries[]> {
+    requireRole(principal, READERS, 'read metric series');
+    return this.store.read.metricSeries.list(filter);
   }
 
   // ── webhooks ──────────────────────────────────────────────────────────────────────────

@@ -183,6 +183,22 @@ export interface WebhookDeliveriesTable {
   delivered_at: string | null;
 }
 
+export interface MetricSeriesTable {
+  key: string;
+  name: string;
+  kind: string;
+  labels: string;
+  origin: string;
+  points: number;
+  last_value: number;
+  last_at: string;
+  last_score: number;
+  quiet_points: number;
+  detector: string;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface Database {
   organization: OrganizationTable;
   events: EventsTable;
@@ -198,4 +214,5 @@ export interface Database {
   silences: SilencesTable;
   notifications: NotificationsTable;
   webhook_deliveries: WebhookDeliveriesTable;
+  metric_series: MetricSeriesTable;
 }

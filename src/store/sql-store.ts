@@ -10,6 +10,7 @@ import { SqlEventLog, toEventRow } from './sql-event-log.js';
 import { SqlOrganizationStore } from './sql-organization-store.js';
 import { SqlTokenStore } from './sql-token-store.js';
 import { SqlExceptionStore } from './sql-exception-store.js';
+import { SqlMetricSeriesStore } from './sql-metric-series-store.js';
 import { SqlWorkStatsStore } from './sql-work-stats-store.js';
 import { SqlWorkStore } from './sql-work-store.js';
 import { closeDatabase } from './open-database.js';
@@ -105,6 +106,7 @@ export class SqlStore implements Store {
       organization: new SqlOrganizationStore(readDb),
       workStats: new SqlWorkStatsStore(readDb, dialect),
       exceptions: new SqlExceptionStore(readDb, dialect),
+      metricSeries: new SqlMetricSeriesStore(readDb, dialect),
       events: new SqlEventLog(readDb),
     };
   }
@@ -159,6 +161,7 @@ export class SqlStore implements Store {
       organization: new SqlOrganizationStore(conn),
       workStats: new SqlWorkStatsStore(conn, this.dialect),
       exceptions: new SqlExceptionStore(conn, this.dialect),
+      metricSeries: new SqlMetricSeriesStore(conn, this.dialect),
       events: { append: (event) => pending.push(event) },
     });
     const events = pending.length === 0 ? [] : await this.appendChained(conn, pending);

@@ -3,6 +3,7 @@ import type { ActorReader, ActorStore } from './actor-store.js';
 import type { DomainReader, DomainStore, WorkTypeReader, WorkTypeStore } from './config-store.js';
 import type { EventAppender, EventLog } from './event-log.js';
 import type { ExceptionReader, ExceptionStore } from './exception-store.js';
+import type { MetricSeriesReader, MetricSeriesStore } from './metric-series-store.js';
 import type { OrganizationReader, OrganizationStore } from './organization-store.js';
 import type { TokenReader, TokenStore } from './token-store.js';
 import type { WorkStatsReader, WorkStatsStore } from './work-stats-store.js';
@@ -20,6 +21,8 @@ export interface TxStores {
   workStats: WorkStatsStore;
   /** Monitoring's exceptions, silences and inboxes. */
   exceptions: ExceptionStore;
+  /** The metric series monitoring watches for anomalies. */
+  metricSeries: MetricSeriesStore;
   events: EventAppender;
 }
 
@@ -33,6 +36,7 @@ export interface ReadStores {
   organization: OrganizationReader;
   workStats: WorkStatsReader;
   exceptions: ExceptionReader;
+  metricSeries: MetricSeriesReader;
   events: EventLog;
 }
 

@@ -14,6 +14,7 @@ import type { RuntimeConfig } from '../../runtime/runtime-config.js';
 import { authenticateRequest } from './authenticate-request.js';
 import { sendProblem } from './problem.js';
 import { eventRoutes } from './routes/event-routes.js';
+import { metricRoutes } from './routes/metric-routes.js';
 import { monitoringRoutes } from './routes/monitoring-routes.js';
 import { organizationRoutes } from './routes/organization-routes.js';
 import { tokenRoutes } from './routes/token-routes.js';
@@ -127,6 +128,7 @@ export async function buildServer(
       await v1.register(tokenRoutes(cp));
       await v1.register(eventRoutes(cp));
       await v1.register(monitoringRoutes(cp));
+      await v1.register(metricRoutes(cp));
     },
     { prefix: '/v1' },
   );
