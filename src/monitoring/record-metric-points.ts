@@ -154,9 +154,12 @@ export async function recordMetricPoints(
       labels,
       at,
     };
-    ctx.tx.events.append(
-      newEvent('monitoring.metric.recorded', principalName(ctx.principal), key, metricPoint),
-    );
+    // A built-in point is a count of events already in the log: recording it again would count
+    // it twice wherever the log is rolled up.
+    if (origin === 'custom')
+      ctx.tx.events.append(
+        newEvent('monitoring.metric.recorded', principalName(ctx.principal), key, metricPoint),
+      );
     const verdict = watch.score({ value: point.value, at });
     const signal = anomalySignal(watch.series, verdict);
     let exceptionId: string | null = null;

@@ -16,11 +16,18 @@ import type {
   ExceptionFilter,
   InboxFilter,
 } from '../core/ports/exception-store.js';
-import type { MetricSeries } from '../core/metric.js';
+import { seriesKey, type MetricSeries } from '../core/metric.js';
 import type { SeriesFilter } from '../core/ports/metric-series-store.js';
 import type { Store, TxStores } from '../core/ports/store.js';
 import { principalName, SYSTEM, type Principal } from '../core/principal.js';
 import { advanceEscalations } from '../monitoring/advance-escalations.js';
+import {
+  BUILTIN_EVENT_TYPES,
+  BUILTIN_SERIES,
+  builtinSeriesPoints,
+  countBuiltinEvents,
+  firstOpenMinute,
+} from '../monitoring/builtin-series-points.js';
 import { acknowledgeException, resolveException } from '../monitoring/close-exception.js';
 import { collectSnapshot } from '../monitoring/collect-snapshot.js';
 import {
@@ -61,6 +68,8 @@ function silenceEnd(startsAt: string, duration: string | undefined): string {
   return new Date(Date.parse(startsAt) + seconds * 1000).toISOString();
 }
 
+const MINUTE = 60_000;
+
 const READERS: readonly TokenRole[] = ['admin', 'operator', 'agent', 'viewer'];
 const RESPONDERS: readonly TokenRole[] = ['admin', 'operator', 'agent'];
 const OPERATORS: readonly TokenRole[] = ['admin', 'operator'];
@@ -87,6 +96,8 @@ export class MonitoringService {
   /** Backlog samples of earlier evaluations: derived, rebuilt by sampling again after a restart. */
   #history: BacklogSample[] = [];
   #policy: { revision: number; policy: MonitoringPolicy } | null = null;
+  /** The last minute the built-in series were brought up to (derived: redone after a restart). */
+  #builtinMinute = 0;
 
   constructor(
     private readonly store: Store,
@@ -130,6 +141,54 @@ export class MonitoringService {
     );
     this.#history = [...snapshot.backlog];
     return this.write(SYSTEM, (ctx) => evaluateDetectors(ctx, snapshot, this.settings));
+  }
+
+  /**
+   * Scores the built-in series (per domain: items arrived, completed and failed each minute) for
+   * every minute closed since they were last scored, up to an hour back. Cheap between minutes:
+   * it reads the log only when a minute has closed.
+   */
+  async observeBuiltinSeries(): Promise<RecordedPoint[]> {
+    const lastClosed = Math.floor(this.clock.now().getTime() / MINUTE) * MINUTE - MINUTE;
+    if (lastClosed <= this.#builtinMinute) return [];
+    const read = this.store.read;
+    const domains = (await read.domains.list()).map((d) => d.id);
+    const domainOfType = new Map((await read.workTypes.list()).map((t) => [t.id, t.domainId]));
+    const stored = new Map<string, MetricSeries>();
+    for (let after: string | undefined; ;) {
+      const page = await read.metricSeries.list({ origin: 'builtin', after, limit: 1000 });
+      for (const series of page) stored.set(series.key, series);
+      if (page.length < 1000) break;
+      after = page.at(-1)?.key;
+    }
+    let from = lastClosed;
+    for (const domain of domains)
+      for (const name of Object.values(BUILTIN_SERIES))
+        from = Math.min(from, firstOpenMinute(stored.get(seriesKey(name, { domain })), lastClosed));
+    const counts = new Map<string, number>();
+    const since = new Date(from).toISOString();
+    const until = new Date(lastClosed + MINUTE).toISOString();
+    for (let afterSeq = 0; ;) {
+      const page = await read.events.list({
+        types: BUILTIN_EVENT_TYPES,
+        since,
+        until,
+        afterSeq,
+        limit: 5000,
+      });
+      countBuiltinEvents(counts, page, domainOfType);
+      if (page.length < 5000) break;
+      afterSeq = page.at(-1)?.seq ?? afterSeq;
+    }
+    const points = builtinSeriesPoints(counts, domains, stored, lastClosed);
+    const recorded =
+      points.length === 0
+        ? []
+        : await this.write(SYSTEM, (ctx) =>
+            recordMetricPoints(ctx, points, this.settings, 'builtin'),
+          );
+    this.#builtinMinute = lastClosed;
+    return recorded;
   }
 
   /** Runs the escalation steps that are due; returns the exceptions that moved. */

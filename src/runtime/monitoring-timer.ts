@@ -17,6 +17,7 @@ export function startMonitoringTimer(
     intervalMs,
     async () => {
       await cp.monitoring.evaluate();
+      await cp.monitoring.observeBuiltinSeries();
       while ((await cp.monitoring.escalate()).length > 0);
       while ((await cp.monitoring.deliverWebhooks()).length > 0);
     },

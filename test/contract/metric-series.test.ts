@@ -132,10 +132,68 @@ for (const dialect of DIALECTS) {
       expect(await cp.monitoring.listSeries(SYSTEM, { name: 'revenue', limit: 1 })).toEqual([]);
     });
 
+    it('watches arrivals per domain and minute, and raises a burst as an anomaly', async () => {
+      const arrivals = async (n: number) => {
+        for (let k = 0; k < n; k++) await cp.createWork(SYSTEM, { typeId: 'ticket', title: 't' });
+      };
+      clock.set(new Date(START + 2000 * MINUTE + 5_000).toISOString());
+      for (let minute = 0; minute < 200; minute++) {
+        await arrivals(minute % 3);
+        clock.advance(MINUTE);
+        // Every half hour is enough: each pass catches up on the minutes closed since the last.
+        if (minute % 30 === 29) expect(await cp.monitoring.observeBuiltinSeries()).not.toEqual([]);
+      }
+      await cp.monitoring.observeBuiltinSeries();
+      const arrived = 'work_arrived_total{domain="ops"}';
+      const [series] = await cp.monitoring.listSeries(SYSTEM, {
+        name: 'work_arrived_total',
+        limit: 1,
+      });
+      expect(series).toMatchObject({
+        key: arrived,
+        origin: 'builtin',
+        kind: 'counter',
+        // Watched from the first pass on, which scored only the minute just closed: 200 - 29.
+        points: 171,
+      });
+      // The last closed minute had 199 % 3 = 1 arrival.
+      expect(series?.lastValue).toBe(1);
+      expect(await cp.monitoring.observeBuiltinSeries()).toEqual([]);
+
+      await arrivals(40);
+      clock.advance(MINUTE);
+      const [burst] = (await cp.monitoring.observeBuiltinSeries()).filter(
+        (p) => p.series === arrived,
+      );
+      expect(burst?.score).toBeGreaterThanOrEqual(DEFAULT_DETECTOR_SETTINGS.anomalyThreshold);
+      const anomalies = await cp.monitoring.list(SYSTEM, {
+        alertname: 'MetricAnomaly',
+        active: true,
+        limit: 10,
+      });
+      expect(anomalies.map((e) => e.labels)).toEqual([
+        {
+          alertname: 'MetricAnomaly',
+          severity: 'warning',
+          metric: 'work_arrived_total',
+          domain: 'ops',
+        },
+      ]);
+      // Built-in points count events already in the log: they are not logged again.
+      const logged = await cp.listEvents(SYSTEM, {
+        types: ['monitoring.metric.recorded'],
+        subject: arrived,
+        limit: 1,
+      });
+      expect(logged).toEqual([]);
+    });
+
     it('lets a viewer read series but not report them', async () => {
       const viewer = { kind: 'token', tokenId: 't', role: 'viewer', actorId: null } as const;
       await expectDomainError(cp.monitoring.recordMetrics(viewer, [point(999, 1)]), 'forbidden');
-      expect(await cp.monitoring.listSeries(viewer, { limit: 10 })).toHaveLength(1);
+      expect(await cp.monitoring.listSeries(viewer, { origin: 'custom', limit: 10 })).toHaveLength(
+        1,
+      );
     });
   });
 }
