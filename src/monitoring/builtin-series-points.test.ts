@@ -67,7 +67,7 @@ describe('builtinSeriesPoints', () => {
       ]),
       T0 + MINUTE,
     );
-    expect(points.map((p) => `${p.name} ${p.at.slice(11, 16)} ${p.value}`)).toEqual([
+    expect(points.map((p) => `${p.name} ${p.at?.slice(11, 16) ?? ''} ${p.value}`)).toEqual([
       'work_arrived_total 10:00 2',
       'work_arrived_total 10:01 0',
       'work_completed_total 10:00 0',

@@ -11,8 +11,10 @@ import type { MonitoringContext } from './monitoring-context.js';
 import type { MonitoringSnapshot } from './monitoring-snapshot.js';
 import { reconcileSignals, type Reconciled } from './reconcile-signals.js';
 import type { Signal } from './signal.js';
+import { NO_WAKE, type Wake } from './wake.js';
 
-type Detector = (snapshot: MonitoringSnapshot, settings: DetectorSettings) => Signal[];
+/** A detector: what holds in the snapshot; clock-driven ones also say when to look again. */
+type Detector = (snapshot: MonitoringSnapshot, settings: DetectorSettings, wake: Wake) => Signal[];
 
 /** Every built-in detector, by the name its exceptions' source carries (`detector:<name>`). */
 export const DETECTORS: Readonly<Record<string, Detector>> = {
@@ -36,9 +38,14 @@ export async function evaluateDetectors(
   ctx: MonitoringContext,
   snapshot: MonitoringSnapshot,
   settings: DetectorSettings,
+  wake: Wake = NO_WAKE,
 ): Promise<Record<string, Reconciled>> {
   const bySource: Record<string, Reconciled> = {};
   for (const [name, detect] of Object.entries(DETECTORS))
-    bySource[name] = await reconcileSignals(ctx, `detector:${name}`, detect(snapshot, settings));
+    bySource[name] = await reconcileSignals(
+      ctx,
+      `detector:${name}`,
+      detect(snapshot, settings, wake),
+    );
   return bySource;
 }

@@ -53,6 +53,7 @@ import {
 import { recordWebhookAttempt } from '../monitoring/record-webhook-attempt.js';
 import type { Reconciled } from '../monitoring/reconcile-signals.js';
 import type { Signal } from '../monitoring/signal.js';
+import { earliestWake } from '../monitoring/wake.js';
 import { validateSilence } from '../monitoring/validate-silence.js';
 import { requireRole, requireSelfOrOperator } from '../supervision/require-role.js';
 import type { EventBus } from './event-bus.js';
@@ -98,6 +99,8 @@ export class MonitoringService {
   #policy: { revision: number; policy: MonitoringPolicy } | null = null;
   /** The last minute the built-in series were brought up to (derived: redone after a restart). */
   #builtinMinute = 0;
+  /** When the last evaluation's verdicts would next change with no new event (see Wake). */
+  #wakeAt: number | null = null;
 
   constructor(
     private readonly store: Store,
@@ -140,7 +143,35 @@ export class MonitoringService {
       this.#history,
     );
     this.#history = [...snapshot.backlog];
-    return this.write(SYSTEM, (ctx) => evaluateDetectors(ctx, snapshot, this.settings));
+    const earliest = earliestWake(snapshot.now.getTime());
+    const result = await this.write(SYSTEM, (ctx) =>
+      evaluateDetectors(ctx, snapshot, this.settings, earliest.wake),
+    );
+    this.#wakeAt = earliest.at;
+    return result;
+  }
+
+  /**
+   * When the detectors should look again even if nothing happens (an item's silence reaches its
+   * limit, a deadline comes within reach), as of the last evaluation; null when nothing is due.
+   */
+  get wakeAt(): Date | null {
+    return this.#wakeAt === null ? null : new Date(this.#wakeAt);
+  }
+
+  /**
+   * When monitoring has something to do next with no new event: the detectors' next moment to
+   * look (see `wakeAt`) or the next escalation step due, whichever comes first.
+   */
+  async nextDue(): Promise<Date | null> {
+    const escalation = await this.store.read.exceptions.nextEscalationDue();
+    const now = this.clock.now().getTime();
+    // A step still due after escalating waits on something else (a silence, the group's wait):
+    // the periodic tick looks at it again, not a loop.
+    const times = [this.#wakeAt, escalation === null ? null : Date.parse(escalation)].filter(
+      (t): t is number => t !== null && t > now,
+    );
+    return times.length === 0 ? null : new Date(Math.min(...times));
   }
 
   /**

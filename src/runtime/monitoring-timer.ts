@@ -1,11 +1,23 @@
 import type { ControlPlane } from './control-plane.js';
-import { startPeriodic } from './start-periodic.js';
+import { startScheduled } from './start-scheduled.js';
 
 /**
- * Monitoring's clock-driven work, every `intervalMs`: run the detectors (raise what holds now,
- * resolve what cleared), then the escalation steps that are due. Everything it decides is in the
- * store, so a restarted node carries on where this one stopped; only the backlog samples the
- * growth detector compares start again. Returns a function that stops the timer and waits for a
+ * Events after which the event-driven detectors (retries exhausted, deadlock, saturation,
+ * failure spikes) may see something new, and after which the clock-driven ones learn new
+ * moments to look again (an item assigned starts its stall clock).
+ */
+const WATCHED = /^coordination\.(work|actor)\./;
+
+/** How soon after a watched event the detectors run, at the soonest. */
+export const REACT_MS = 50;
+
+/**
+ * Monitoring's own work: run the detectors (raise what holds now, resolve what cleared), score
+ * the built-in series, then the escalation steps and webhook deliveries that are due. It runs
+ * every `intervalMs` at the latest; sooner at the moment the last evaluation said a condition
+ * would start (a silence reaching its limit, a deadline coming within reach), and shortly after
+ * coordination changes something. Everything it decides is in the store, so a restarted node
+ * carries on where this one stopped. Returns a function that stops the timer and waits for a
  * run in progress.
  */
 export function startMonitoringTimer(
@@ -13,14 +25,22 @@ export function startMonitoringTimer(
   intervalMs: number,
   onError: (error: unknown) => void,
 ): () => Promise<void> {
-  return startPeriodic(
+  const scheduled = startScheduled(
     intervalMs,
     async () => {
       await cp.monitoring.evaluate();
       await cp.monitoring.observeBuiltinSeries();
       while ((await cp.monitoring.escalate()).length > 0);
       while ((await cp.monitoring.deliverWebhooks()).length > 0);
+      return cp.monitoring.nextDue();
     },
     onError,
   );
+  const unsubscribe = cp.bus.subscribe((events) => {
+    if (events.some((event) => WATCHED.test(event.type))) scheduled.poke(REACT_MS);
+  });
+  return async () => {
+    unsubscribe();
+    await scheduled.stop();
+  };
 }

@@ -200,6 +200,18 @@ export class SqlExceptionStore implements ExceptionStore {
     return rows.map(toException);
   }
 
+  async nextEscalationDue(): Promise<string | null> {
+    const row = await this.db
+      .selectFrom('exceptions')
+      .select('next_escalation_at')
+      .where('state', '=', 'open')
+      .where('next_escalation_at', 'is not', null)
+      .orderBy('next_escalation_at')
+      .limit(1)
+      .executeTakeFirst();
+    return row?.next_escalation_at ?? null;
+  }
+
   async insert(e: ExceptionRecord): Promise<void> {
     await this.db.insertInto('exceptions').values(toRow(e)).execute();
   }

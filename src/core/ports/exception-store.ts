@@ -47,6 +47,8 @@ export interface ExceptionReader {
   list(filter: ExceptionFilter): Promise<ExceptionRecord[]>;
   /** Open (unacknowledged) exceptions whose next escalation step is due at or before `now`. */
   listEscalationDue(now: string, limit: number): Promise<ExceptionRecord[]>;
+  /** The earliest escalation step due of any open exception, or null when none is. */
+  nextEscalationDue(): Promise<string | null>;
   getSilence(id: string): Promise<Silence | null>;
   /** Silences not expired by hand whose end is after `now` (active or still to come). */
   listSilences(now: string): Promise<Silence[]>;

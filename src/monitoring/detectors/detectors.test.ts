@@ -1,8 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { Actor, WorkItem, WorkType } from '../../core/model.js';
 import type { WorkStats } from '../../core/ports/work-stats-store.js';
-import { DEFAULT_DETECTOR_SETTINGS as SETTINGS } from '../detector-settings.js';
+import {
+  DEFAULT_DETECTOR_SETTINGS as SETTINGS,
+  type DetectorSettings,
+} from '../detector-settings.js';
 import { statsKey, type MonitoringSnapshot } from '../monitoring-snapshot.js';
+import type { Signal } from '../signal.js';
+import { earliestWake, NO_WAKE, type Wake } from '../wake.js';
 import { detectBacklogGrowth } from './backlog-growth.js';
 import { detectDependencyDeadlock } from './dependency-deadlock.js';
 import { detectFailureSpike } from './failure-spike.js';
@@ -329,5 +334,48 @@ describe('backlog growth', () => {
     expect(
       detectBacklogGrowth(snapshot(10, { backlog: [sample(0, 0), sample(10, 100)] }), SETTINGS),
     ).toEqual([]);
+  });
+});
+
+describe('the moment to look again', () => {
+  type Detect = (s: MonitoringSnapshot, settings: DetectorSettings, wake: Wake) => Signal[];
+
+  /** The earliest wake a detector names, and that it fires then and not a millisecond before. */
+  function expectFlipAt(detect: Detect, s: MonitoringSnapshot): number {
+    const earliest = earliestWake(s.now.getTime());
+    expect(detect(s, SETTINGS, earliest.wake)).toEqual([]);
+    const wakeAt = earliest.at;
+    if (wakeAt === null) throw new Error('no wake named');
+    expect(detect({ ...s, now: new Date(wakeAt - 1) }, SETTINGS, NO_WAKE)).toEqual([]);
+    expect(detect({ ...s, now: new Date(wakeAt) }, SETTINGS, NO_WAKE)).not.toEqual([]);
+    return wakeAt;
+  }
+
+  it('names when a quiet holder becomes a stall', () => {
+    const actors = new Map([['bot', actor('bot', { lastHeartbeatAt: at(0) })]]);
+    const wakeAt = expectFlipAt(
+      detectStalledWork,
+      snapshot(1, { held: [held('w1', 'bot', 0)], actors }),
+    );
+    expect(wakeAt).toBe(T0 + 5 * 60_000 + 1);
+  });
+
+  it('names when a silent agent is lost', () => {
+    const actors = new Map([['bot', actor('bot', { lastHeartbeatAt: at(0) })]]);
+    expectFlipAt(detectHeartbeatLost, snapshot(1, { held: [held('w1', 'bot', 0)], actors }));
+  });
+
+  it('names when the remaining work stops fitting before the deadline, queued or in progress', () => {
+    const queued = expectFlipAt(
+      detectSlaRisk,
+      snapshot(0, { dueSoon: [item('w1', { dueAt: at(30) })] }),
+    );
+    // 20 minutes of work due at 30: at risk from the 10th minute on.
+    expect(queued).toBe(T0 + 10 * 60_000 + 1);
+    const started = { ...held('w1', 'bot', 0), dueAt: at(25) } as WorkItem;
+    // Started at 0 with 20 minutes expected: the prediction holds until it overruns at 25.
+    expect(expectFlipAt(detectSlaRisk, snapshot(10, { dueSoon: [started] }))).toBe(
+      T0 + 25 * 60_000 + 1,
+    );
   });
 });

@@ -2,6 +2,7 @@ import { formatDuration } from '../../core/duration.js';
 import type { DetectorSettings } from '../detector-settings.js';
 import type { MonitoringSnapshot } from '../monitoring-snapshot.js';
 import type { Signal } from '../signal.js';
+import { NO_WAKE, type Wake } from '../wake.js';
 
 /**
  * An actor that sends heartbeats, holds work and has gone silent: it has probably crashed or
@@ -11,6 +12,7 @@ import type { Signal } from '../signal.js';
 export function detectHeartbeatLost(
   snapshot: MonitoringSnapshot,
   settings: DetectorSettings,
+  wake: Wake = NO_WAKE,
 ): Signal[] {
   const signals: Signal[] = [];
   for (const actor of snapshot.actors.values()) {
@@ -18,7 +20,10 @@ export function detectHeartbeatLost(
     const held = snapshot.heldBy.get(actor.id) ?? 0;
     if (held === 0) continue;
     const silentSeconds = (snapshot.now.getTime() - Date.parse(actor.lastHeartbeatAt)) / 1000;
-    if (silentSeconds <= settings.heartbeatTimeoutSeconds) continue;
+    if (silentSeconds <= settings.heartbeatTimeoutSeconds) {
+      wake(Date.parse(actor.lastHeartbeatAt) + settings.heartbeatTimeoutSeconds * 1000 + 1);
+      continue;
+    }
     signals.push({
       labels: {
         alertname: 'HeartbeatLost',

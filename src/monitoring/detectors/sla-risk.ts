@@ -2,6 +2,7 @@ import { stageRequirements } from '../../coordination/stage-requirements.js';
 import { formatDuration } from '../../core/duration.js';
 import type { MonitoringSnapshot } from '../monitoring-snapshot.js';
 import type { Signal } from '../signal.js';
+import { NO_WAKE, type Wake } from '../wake.js';
 import { expectedSeconds } from './expected-seconds.js';
 
 /**
@@ -10,7 +11,11 @@ import { expectedSeconds } from './expected-seconds.js';
  * stages for staged work); queued work cannot finish sooner than its whole remaining duration.
  * Past the deadline, the breach itself is raised (critical).
  */
-export function detectSlaRisk(snapshot: MonitoringSnapshot): Signal[] {
+export function detectSlaRisk(
+  snapshot: MonitoringSnapshot,
+  _settings?: unknown,
+  wake: Wake = NO_WAKE,
+): Signal[] {
   const now = snapshot.now.getTime();
   const signals: Signal[] = [];
   for (const item of snapshot.dueSoon) {
@@ -29,6 +34,12 @@ export function detectSlaRisk(snapshot: MonitoringSnapshot): Signal[] {
         : 0;
     const remaining = Math.max(0, step.seconds - elapsed) + later;
     const predicted = now + remaining * 1000;
+    // At risk once the predicted end passes the deadline: for work not started, the whole
+    // remaining duration before it; in progress, the current step's prediction holds still
+    // until the step overruns, then only the later stages stand before the deadline. A risk
+    // becomes a breach the moment the deadline passes.
+    wake(due - (later + (item.state === 'in_progress' ? 0 : step.seconds)) * 1000 + 1);
+    wake(due + 1);
     const labels = {
       alertname: now > due ? 'SlaBreached' : 'SlaAtRisk',
       severity: now > due ? ('critical' as const) : ('warning' as const),

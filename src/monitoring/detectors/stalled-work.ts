@@ -2,6 +2,7 @@ import { formatDuration } from '../../core/duration.js';
 import type { DetectorSettings } from '../detector-settings.js';
 import type { MonitoringSnapshot } from '../monitoring-snapshot.js';
 import type { Signal } from '../signal.js';
+import { NO_WAKE, type Wake } from '../wake.js';
 import { expectedSeconds } from './expected-seconds.js';
 
 const ms = (iso: string) => Date.parse(iso);
@@ -14,6 +15,7 @@ const ms = (iso: string) => Date.parse(iso);
 export function detectStalledWork(
   snapshot: MonitoringSnapshot,
   settings: DetectorSettings,
+  wake: Wake = NO_WAKE,
 ): Signal[] {
   const now = snapshot.now.getTime();
   const signals: Signal[] = [];
@@ -43,7 +45,13 @@ export function detectStalledWork(
       reason = `no sign of life from ${actor.id} for ${formatDuration(Math.round(quietSeconds))} (limit ${formatDuration(Math.round(quietLimit))}, ${Math.round(settings.stallQuietShare * 100)}% of the expected ${formatDuration(Math.round(expected.seconds))}, ${basis})`;
     else if (item.state === 'in_progress' && runningSeconds > overrunLimit)
       reason = `in progress for ${formatDuration(Math.round(runningSeconds))}, over ${settings.overrunFactor}× the expected ${formatDuration(Math.round(expected.seconds))} (${basis})`;
-    if (reason === null) continue;
+    if (reason === null) {
+      // Limits are exceeded strictly: the first millisecond past each.
+      wake(since + quietLimit * 1000 + 1);
+      if (item.state === 'in_progress' && item.startedAt !== null)
+        wake(ms(item.startedAt) + overrunLimit * 1000 + 1);
+      continue;
+    }
     signals.push({
       labels: {
         alertname: 'WorkStalled',

@@ -64,6 +64,15 @@ export class MemoryExceptionStore implements ExceptionStore {
     return Promise.resolve(due.slice(0, limit).map((x) => x.e));
   }
 
+  nextEscalationDue(): Promise<string | null> {
+    let earliest: string | null = null;
+    for (const e of this.#exceptions.values()) {
+      const at = nextEscalationAt(e);
+      if (at !== null && (earliest === null || at < earliest)) earliest = at;
+    }
+    return Promise.resolve(earliest);
+  }
+
   insert(exception: ExceptionRecord): Promise<void> {
     if (this.#exceptions.get(exception.id) !== undefined)
       return Promise.reject(new Error(`exception ${exception.id} exists`));
