@@ -12,6 +12,7 @@ const BENCHMARKS: Readonly<Record<string, () => Promise<Benchmark>>> = {
   coordination: async () => (await import('./coordination.bench.js')).runCoordinationBenchmark,
   http: async () => (await import('./http.bench.js')).runHttpBenchmark,
   nab: async () => (await import('./nab.bench.js')).runNabBenchmark,
+  detect: async () => (await import('./detect.bench.js')).runDetectBenchmark,
 };
 
 export async function main(argv: readonly string[]): Promise<number> {

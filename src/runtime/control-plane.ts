@@ -52,6 +52,10 @@ import type { MigrationReport } from '../store/migrate.js';
 import { openStore } from '../store/open-store.js';
 import { SqlStore, type CommitCounts } from '../store/sql-store.js';
 import { EventBus } from './event-bus.js';
+import {
+  DEFAULT_DETECTOR_SETTINGS,
+  type DetectorSettings,
+} from '../monitoring/detector-settings.js';
 import { MonitoringService } from './monitoring-service.js';
 import { DEFAULT_OFFER_SECONDS, type RuntimeConfig } from './runtime-config.js';
 
@@ -80,14 +84,19 @@ export class ControlPlane {
     readonly location: string,
     /** What opening the store migrated. */
     readonly migrations: MigrationReport,
+    detectorSettings: DetectorSettings = DEFAULT_DETECTOR_SETTINGS,
   ) {
-    this.monitoring = new MonitoringService(store, clock, this.bus);
+    this.monitoring = new MonitoringService(store, clock, this.bus, process.env, detectorSettings);
   }
 
   static async open(
     config: Pick<RuntimeConfig, 'databaseUrl' | 'leaseSeconds'> &
       Partial<Pick<RuntimeConfig, 'offerSeconds'>>,
-    options: { clock?: Clock } = {},
+    options: {
+      clock?: Clock;
+      /** How sensitive the detectors are (the defaults suit most organizations). */
+      detectorSettings?: Partial<DetectorSettings>;
+    } = {},
   ): Promise<ControlPlane> {
     const clock = options.clock ?? systemClock;
     const { store, location, migrations } = await openStore(config.databaseUrl, clock);
@@ -100,6 +109,7 @@ export class ControlPlane {
       },
       location,
       migrations ?? { applied: [], current: [] },
+      { ...DEFAULT_DETECTOR_SETTINGS, ...options.detectorSettings },
     );
   }
 

@@ -103,3 +103,41 @@ describe('npm run bench -- http (a short run)', () => {
     expect(results.runs[0]?.phases).toHaveLength(3);
   });
 });
+
+/**
+ * The detection benchmark runs the engine live and waits for the owner's notifications; a short
+ * run keeps its story (a silent agent, a metric jump) in step with the detectors and the timer.
+ * Every sample must be notified; timings are not asserted.
+ */
+describe('npm run bench -- detect (a short run)', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'autonomy-bench-smoke-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('notifies the owner of every stall and every metric jump', async () => {
+    const { stdout, stderr } = await new Promise<{ stdout: string; stderr: string }>((resolve) => {
+      execFile(
+        process.execPath,
+        ['bin/bench.js', 'detect', '--samples', '3', '--gap-ms', '20', '--skip-baseline'],
+        { env: { ...process.env, BENCH_RESULTS_DIR: dir }, timeout: 60_000 },
+        (_error, out, err) => {
+          resolve({ stdout: out, stderr: err });
+        },
+      );
+    });
+    expect(stderr).toBe('');
+    expect(stdout).toMatch(/stall → owner notified\s+3/);
+    const results = JSON.parse(await readFile(join(dir, 'detect.json'), 'utf8')) as {
+      stall: { samples: number };
+      jump: { samples: number };
+      throughput: { inMemoryPointsPerSecond: number };
+    };
+    expect(results.stall.samples).toBe(3);
+    expect(results.jump.samples).toBe(3);
+    expect(results.throughput.inMemoryPointsPerSecond).toBeGreaterThan(0);
+  });
+});
