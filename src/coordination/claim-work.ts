@@ -7,6 +7,7 @@ import { expectedRemainingSeconds, queueRefs } from './queue-refs.js';
 import { priorityInputOf } from './rescore-work.js';
 import { eligibleQueues, type QueueEligibility } from './eligible-queues.js';
 import { assignWork } from './transition-work.js';
+import { assertMayTake } from './assert-may-take.js';
 import type { WorkContext } from './work-context.js';
 
 /** Why a pull found nothing: what the actor can do about it differs per reason. */
@@ -53,6 +54,7 @@ export async function claimWork(ctx: WorkContext, actorId: string): Promise<Clai
       issues: [{ path: 'actorId', message: 'unknown actor' }],
     });
   }
+  assertMayTake(ctx, actor);
   if (actor.status !== 'available') {
     return {
       claimed: null,

@@ -35,7 +35,10 @@ export type PushDecision = {
 export async function dispatchOffers(ctx: WorkContext, limit: number): Promise<WorkItem[]> {
   // Every push actor is matched (an away or offline one is rejected with its status); only
   // available ones with room bring work up.
-  const actors = (await ctx.tx.actors.list()).filter((a) => a.mode === 'push');
+  // A halted agent is not matched at all: it takes nothing until its halt is lifted.
+  const actors = (await ctx.tx.actors.list()).filter(
+    (a) => a.mode === 'push' && ctx.guard.mayTake(a).allowed,
+  );
   if (!actors.some((a) => a.status === 'available')) return [];
   const types = await ctx.tx.workTypes.list();
   // Every queue there is (one per type, or per stage of a type with stages), with its offset.

@@ -51,6 +51,7 @@ export async function preemptForCritical(
   const eligible: Actor[] = [];
   for (const actor of await ctx.tx.actors.list({ status: 'available' })) {
     if (skillGaps(actor.skills, requiredSkills).length > 0) continue;
+    if (!ctx.guard.mayTake(actor).allowed) continue;
     if (item.failedBy.includes(actor.id) || item.declinedBy.includes(actor.id)) continue;
     const { held, offered } = await ctx.tx.work.countLoad(actor.id);
     // Someone can take it without taking anything back: claims and offers will.

@@ -27,6 +27,7 @@ import { LEARNING } from './estimate-work.js';
 import { priorityKey } from './prioritize.js';
 import { priorityInputOf } from './rescore-work.js';
 import { stageRequirements } from './stage-requirements.js';
+import { assertMayTake } from './assert-may-take.js';
 import type { WorkContext } from './work-context.js';
 
 /** The event each action records. */
@@ -280,6 +281,7 @@ async function checkTarget(
       details: { actorStatus: actor.status },
     });
   }
+  assertMayTake(ctx, actor);
   if (action === 'assign') {
     const load = await ctx.tx.work.countLoad(actorId);
     const held = load.held;

@@ -1,4 +1,4 @@
-import type { WorkItem } from '../core/model.js';
+import type { Actor, WorkItem } from '../core/model.js';
 import type { Principal } from '../core/principal.js';
 import type { WorkAction } from '../core/work-transitions.js';
 
@@ -19,8 +19,16 @@ export type GuardDecision = { allowed: true } | { allowed: false; reason: string
  * never decides authority itself.
  */
 export interface WorkGuard {
+  /** May this principal make this request? */
   check(principal: Principal, request: WorkRequest): GuardDecision;
+  /**
+   * May this actor take work now (claim it, be offered or assigned it, receive it in place of
+   * preempted work)? Whoever asks: a halted agent takes nothing, even from an operator.
+   */
+  mayTake(actor: Actor): GuardDecision;
 }
 
+const ALLOWED: GuardDecision = { allowed: true };
+
 /** Allows everything: the engine's own decisions and tests of coordination alone. */
-export const allowAllWorkGuard: WorkGuard = { check: () => ({ allowed: true }) };
+export const allowAllWorkGuard: WorkGuard = { check: () => ALLOWED, mayTake: () => ALLOWED };

@@ -1,4 +1,5 @@
 import type { Labels, Resolution } from './exception.js';
+import type { HaltScope } from './halt.js';
 import type { MetricPoint } from './metric.js';
 import type { ActorStatus, TokenRole, WorkState } from './model.js';
 import type { RoutingConfig } from './route-config.js';
@@ -198,6 +199,9 @@ export interface EventMap {
    * monitoring watches the series for anomalies.
    */
   'monitoring.metric.recorded': MetricPoint;
+  /** A person stopped agents; the work they held or were offered went back to the queue. */
+  'supervision.halt.applied': { scope: HaltScope; reason: string; requeued: string[] };
+  'supervision.halt.lifted': { scope: HaltScope; reason: string };
 }
 
 export type EventType = keyof EventMap;

@@ -1,3 +1,4 @@
+import { haltCovering } from '../core/halt.js';
 import type { EscalationState, ExceptionRecord } from '../core/exception.js';
 import { newEvent } from '../core/events.js';
 import { newId } from '../core/ids.js';
@@ -23,9 +24,9 @@ interface Targets {
 }
 
 /**
- * Who a step's targets are now. Only someone who can act is told: an offline person or agent
- * is passed over (and the step with nobody left is passed over too), as is anyone the
- * organization no longer has.
+ * Who a step's targets are now. Only someone who can act is told: an offline person or agent,
+ * or a halted agent, is passed over (and the step with nobody left is passed over too), as is
+ * anyone the organization no longer has.
  */
 async function resolveTargets(
   ctx: MonitoringContext,
@@ -52,10 +53,12 @@ async function resolveTargets(
     else names.push(...domain.owners);
   }
   const reached: string[] = [];
+  const halts = await ctx.tx.halts.listActive();
   for (const actorId of new Set(names)) {
     const actor = await ctx.tx.actors.get(actorId);
     if (actor === null) skipped.push({ actorId, reason: 'no such actor' });
     else if (actor.status === 'offline') skipped.push({ actorId, reason: 'offline' });
+    else if (haltCovering(halts, actor) !== null) skipped.push({ actorId, reason: 'halted' });
     else reached.push(actorId);
   }
   return { reached, skipped };

@@ -18,6 +18,7 @@ import { systemClock, type Clock } from '../core/clock.js';
 import { DomainError, notFound } from '../core/errors.js';
 import type { StoredEvent } from '../core/events.js';
 import type { ChainVerification } from '../core/hash-chain.js';
+import type { Halt, HaltScope } from '../core/halt.js';
 import type {
   Actor,
   ActorStatus,
@@ -46,6 +47,8 @@ import {
   type IssuedToken,
 } from '../supervision/api-tokens.js';
 import { requireRole, requireSelfOrOperator } from '../supervision/require-role.js';
+import { haltAgents, liftHalt } from '../supervision/halt-agents.js';
+import { haltAwareGuard, refuseHaltedPrincipal } from '../supervision/halt-aware-guard.js';
 import { roleWorkGuard } from '../supervision/role-work-guard.js';
 import { verifyAuditLog } from '../supervision/verify-audit-log.js';
 import type { MigrationReport } from '../store/migrate.js';
@@ -136,12 +139,17 @@ export class ControlPlane {
     return result;
   }
 
-  private workContext(tx: TxStores, principal: Principal): WorkContext {
+  /**
+   * What a coordination use case runs with. The halts in force are read in the transaction: a
+   * halted agent's own requests are refused here, and no halted agent is given work.
+   */
+  private async workContext(tx: TxStores, principal: Principal): Promise<WorkContext> {
+    const halts = await refuseHaltedPrincipal(tx, principal);
     return {
       tx,
       clock: this.clock,
       principal,
-      guard: roleWorkGuard,
+      guard: haltAwareGuard(roleWorkGuard, halts),
       leaseSeconds: this.config.leaseSeconds,
       offerSeconds: this.config.offerSeconds,
     };
@@ -210,9 +218,9 @@ export class ControlPlane {
   async createWork(principal: Principal, input: NewWork): Promise<WorkItem> {
     requireRole(principal, WRITERS, 'create work');
     return this.write(async (tx) => {
-      const item = await createWork(this.workContext(tx, principal), input);
+      const item = await createWork(await this.workContext(tx, principal), input);
       if (item.priorityClass !== 'critical' || item.state !== 'queued') return item;
-      const outcome = await preemptForCritical(this.workContext(tx, SYSTEM), item.id);
+      const outcome = await preemptForCritical(await this.workContext(tx, SYSTEM), item.id);
       return outcome.preempted === null ? item : outcome.item;
     });
   }
@@ -224,12 +232,16 @@ export class ControlPlane {
     options: TransitionOptions = {},
   ): Promise<WorkItem> {
     requireRole(principal, WRITERS, `${action} work`);
-    return this.write((tx) => transitionWork(this.workContext(tx, principal), id, action, options));
+    return this.write(async (tx) =>
+      transitionWork(await this.workContext(tx, principal), id, action, options),
+    );
   }
 
   async addDependency(principal: Principal, id: string, dependsOn: string): Promise<WorkItem> {
     requireRole(principal, WRITERS, 'change dependencies');
-    return this.write((tx) => addDependency(this.workContext(tx, principal), id, dependsOn));
+    return this.write(async (tx) =>
+      addDependency(await this.workContext(tx, principal), id, dependsOn),
+    );
   }
 
   /**
@@ -244,7 +256,7 @@ export class ControlPlane {
         issues: [{ path: 'actorId', message: 'required unless the token is bound to an actor' }],
       });
     }
-    return this.write((tx) => claimWork(this.workContext(tx, principal), actor));
+    return this.write(async (tx) => claimWork(await this.workContext(tx, principal), actor));
   }
 
   async explainWork(principal: Principal, id: string): Promise<WorkExplanation> {
@@ -256,7 +268,7 @@ export class ControlPlane {
 
   /** Push: offers queued work to actors in push mode; the runtime's timer calls this. */
   async dispatchOffers(limit = 100): Promise<WorkItem[]> {
-    return this.write((tx) => dispatchOffers(this.workContext(tx, SYSTEM), limit));
+    return this.write(async (tx) => dispatchOffers(await this.workContext(tx, SYSTEM), limit));
   }
 
   /**
@@ -264,12 +276,14 @@ export class ControlPlane {
    * allow preemption; the runtime's timer calls this.
    */
   async preemptForCritical(limit = 100): Promise<string[]> {
-    return this.write((tx) => preemptQueuedCritical(this.workContext(tx, SYSTEM), limit));
+    return this.write(async (tx) =>
+      preemptQueuedCritical(await this.workContext(tx, SYSTEM), limit),
+    );
   }
 
   /** Re-queues items whose lease or offer ran out; the runtime's timer calls this. */
   async expireLeases(limit = 100): Promise<string[]> {
-    return this.write((tx) => expireLeases(this.workContext(tx, SYSTEM), limit));
+    return this.write(async (tx) => expireLeases(await this.workContext(tx, SYSTEM), limit));
   }
 
   async getWork(principal: Principal, id: string): Promise<WorkDetail> {
@@ -305,13 +319,15 @@ export class ControlPlane {
   async setActorStatus(principal: Principal, id: string, status: ActorStatus): Promise<Actor> {
     requireRole(principal, WRITERS, 'change actor status');
     requireSelfOrOperator(principal, id, 'change actor status');
-    return this.write((tx) => setActorStatus(this.workContext(tx, principal), id, status));
+    return this.write(async (tx) =>
+      setActorStatus(await this.workContext(tx, principal), id, status),
+    );
   }
 
   async heartbeat(principal: Principal, id: string): Promise<Actor> {
     requireRole(principal, WRITERS, 'send heartbeats');
     requireSelfOrOperator(principal, id, 'send heartbeats');
-    return this.write((tx) => recordHeartbeat(this.workContext(tx, principal), id));
+    return this.write(async (tx) => recordHeartbeat(await this.workContext(tx, principal), id));
   }
 
   async listDomains(principal: Principal): Promise<Domain[]> {
@@ -344,6 +360,39 @@ export class ControlPlane {
     const type = await this.store.read.workTypes.get(typeId);
     if (type === null) throw notFound('work type', typeId);
     return learnedEstimates(this.store.read.workStats, type);
+  }
+
+  // ── supervision: halts ──────────────────────────────────────────────────────────────────
+
+  /**
+   * Stops agents — one, a domain's, or all — until a person lifts the halt; what they held goes
+   * back to the queue at once. People (admins, operators) halt; agents never do.
+   */
+  async halt(
+    principal: Principal,
+    scope: HaltScope,
+    reason: string,
+  ): Promise<{ halt: Halt; requeued: string[] }> {
+    requireRole(principal, ['admin', 'operator'], 'halt agents');
+    return this.write(async (tx) =>
+      haltAgents(await this.workContext(tx, principal), scope, reason),
+    );
+  }
+
+  async liftHalt(principal: Principal, id: string, reason: string): Promise<Halt> {
+    requireRole(principal, ['admin', 'operator'], 'lift halts');
+    return this.write(async (tx) => liftHalt(await this.workContext(tx, principal), id, reason));
+  }
+
+  /** Halts in force (oldest first), or every halt (newest first, paged by `before`). */
+  async listHalts(
+    principal: Principal,
+    filter: { active?: boolean | undefined; before?: string | undefined; limit: number },
+  ): Promise<Halt[]> {
+    requireRole(principal, READERS, 'read halts');
+    return filter.active === true
+      ? this.store.read.halts.listActive()
+      : this.store.read.halts.list(filter);
   }
 
   // ── access ─────────────────────────────────────────────────────────────────────────────

@@ -55,6 +55,7 @@ import type { Reconciled } from '../monitoring/reconcile-signals.js';
 import type { Signal } from '../monitoring/signal.js';
 import { earliestWake } from '../monitoring/wake.js';
 import { validateSilence } from '../monitoring/validate-silence.js';
+import { refuseHaltedPrincipal } from '../supervision/halt-aware-guard.js';
 import { requireRole, requireSelfOrOperator } from '../supervision/require-role.js';
 import type { EventBus } from './event-bus.js';
 import { postWebhook } from './post-webhook.js';
@@ -125,9 +126,10 @@ export class MonitoringService {
     fn: (ctx: MonitoringContext) => Promise<T>,
   ): Promise<T> {
     const policy = await this.policy();
-    const { result, events } = await this.store.transaction((tx: TxStores) =>
-      fn({ tx, clock: this.clock, principal, policy }),
-    );
+    const { result, events } = await this.store.transaction(async (tx: TxStores) => {
+      await refuseHaltedPrincipal(tx, principal);
+      return fn({ tx, clock: this.clock, principal, policy });
+    });
     this.bus.publish(events);
     return result;
   }

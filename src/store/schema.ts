@@ -199,6 +199,18 @@ export interface MetricSeriesTable {
   updated_at: string;
 }
 
+export interface HaltsTable {
+  id: string;
+  scope_kind: string;
+  scope_id: string;
+  reason: string;
+  halted_by: string;
+  halted_at: string;
+  lifted_at: string | null;
+  lifted_by: string | null;
+  lift_reason: string | null;
+}
+
 export interface Database {
   organization: OrganizationTable;
   events: EventsTable;
@@ -215,4 +227,5 @@ export interface Database {
   notifications: NotificationsTable;
   webhook_deliveries: WebhookDeliveriesTable;
   metric_series: MetricSeriesTable;
+  halts: HaltsTable;
 }

@@ -10,6 +10,7 @@ import { SqlEventLog, toEventRow } from './sql-event-log.js';
 import { SqlOrganizationStore } from './sql-organization-store.js';
 import { SqlTokenStore } from './sql-token-store.js';
 import { SqlExceptionStore } from './sql-exception-store.js';
+import { SqlHaltStore } from './sql-halt-store.js';
 import { SqlMetricSeriesStore } from './sql-metric-series-store.js';
 import { SqlWorkStatsStore } from './sql-work-stats-store.js';
 import { SqlWorkStore } from './sql-work-store.js';
@@ -107,6 +108,7 @@ export class SqlStore implements Store {
       workStats: new SqlWorkStatsStore(readDb, dialect),
       exceptions: new SqlExceptionStore(readDb, dialect),
       metricSeries: new SqlMetricSeriesStore(readDb, dialect),
+      halts: new SqlHaltStore(readDb),
       events: new SqlEventLog(readDb),
     };
   }
@@ -162,6 +164,7 @@ export class SqlStore implements Store {
       workStats: new SqlWorkStatsStore(conn, this.dialect),
       exceptions: new SqlExceptionStore(conn, this.dialect),
       metricSeries: new SqlMetricSeriesStore(conn, this.dialect),
+      halts: new SqlHaltStore(conn),
       events: { append: (event) => pending.push(event) },
     });
     const events = pending.length === 0 ? [] : await this.appendChained(conn, pending);

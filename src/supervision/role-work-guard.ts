@@ -22,6 +22,8 @@ export const roleWorkGuard: WorkGuard = {
         return agentDecision(principal.actorId, request);
     }
   },
+  // Roles say who may ask; whether an actor may take work is for halts (see haltAwareGuard).
+  mayTake: () => ({ allowed: true }),
 };
 
 function agentDecision(self: string | null, request: WorkRequest) {

@@ -229,6 +229,29 @@ const ROUTES: RouteCase[] = [
     url: () => '/v1/alerts/alertmanager',
     body: () => ({ alerts: [] }),
   },
+  {
+    method: 'POST',
+    path: '/v1/metrics',
+    access: 'write',
+    url: () => '/v1/metrics',
+    body: () => ({ points: [{ name: 'probe', kind: 'gauge', value: 1 }] }),
+  },
+  { method: 'GET', path: '/v1/metrics/series', access: 'read', url: () => '/v1/metrics/series' },
+  {
+    method: 'POST',
+    path: '/v1/halts',
+    access: 'operate',
+    url: () => '/v1/halts',
+    body: () => ({ scope: { kind: 'domain', id: 'billing' }, reason: 'r' }),
+  },
+  { method: 'GET', path: '/v1/halts', access: 'read', url: () => '/v1/halts' },
+  {
+    method: 'POST',
+    path: '/v1/halts/{id}/lift',
+    access: 'operate',
+    url: () => '/v1/halts/hlt_x/lift',
+    body: () => ({ reason: 'r' }),
+  },
 ];
 
 const label = (route: RouteCase) => `${route.method} ${route.path}`;

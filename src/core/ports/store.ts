@@ -3,6 +3,7 @@ import type { ActorReader, ActorStore } from './actor-store.js';
 import type { DomainReader, DomainStore, WorkTypeReader, WorkTypeStore } from './config-store.js';
 import type { EventAppender, EventLog } from './event-log.js';
 import type { ExceptionReader, ExceptionStore } from './exception-store.js';
+import type { HaltReader, HaltStore } from './halt-store.js';
 import type { MetricSeriesReader, MetricSeriesStore } from './metric-series-store.js';
 import type { OrganizationReader, OrganizationStore } from './organization-store.js';
 import type { TokenReader, TokenStore } from './token-store.js';
@@ -23,6 +24,8 @@ export interface TxStores {
   exceptions: ExceptionStore;
   /** The metric series monitoring watches for anomalies. */
   metricSeries: MetricSeriesStore;
+  /** Supervision's halts: agents stopped by people. */
+  halts: HaltStore;
   events: EventAppender;
 }
 
@@ -37,6 +40,7 @@ export interface ReadStores {
   workStats: WorkStatsReader;
   exceptions: ExceptionReader;
   metricSeries: MetricSeriesReader;
+  halts: HaltReader;
   events: EventLog;
 }
 

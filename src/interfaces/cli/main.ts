@@ -7,6 +7,7 @@ import { auditCommand } from './commands/audit-command.js';
 import { detectCommand } from './commands/detect-command.js';
 import { eventsCommand } from './commands/events-command.js';
 import { exceptionCommand, inboxCommand, silenceCommand } from './commands/exception-command.js';
+import { haltCommand } from './commands/halt-command.js';
 import { exportCommand } from './commands/export-command.js';
 import { migrateCommand } from './commands/migrate-command.js';
 import { routeCommand } from './commands/route-command.js';
@@ -103,6 +104,7 @@ export async function main(
   auditCommand(program, ctx);
   exceptionCommand(program, ctx);
   silenceCommand(program, ctx);
+  haltCommand(program, ctx);
   inboxCommand(program, ctx);
   simulateCommand(program, ctx);
   routeCommand(program, ctx);

@@ -16,6 +16,7 @@ import { sendProblem } from './problem.js';
 import { eventRoutes } from './routes/event-routes.js';
 import { metricRoutes } from './routes/metric-routes.js';
 import { monitoringRoutes } from './routes/monitoring-routes.js';
+import { supervisionRoutes } from './routes/supervision-routes.js';
 import { organizationRoutes } from './routes/organization-routes.js';
 import { tokenRoutes } from './routes/token-routes.js';
 import { workRoutes } from './routes/work-routes.js';
@@ -75,7 +76,12 @@ export async function buildServer(
         {
           name: 'monitoring',
           description:
-            'Exceptions raised by detectors and integrations, routed to owners and escalated; silences; inboxes',
+            'Exceptions raised by detectors and integrations, routed to owners and escalated; silences; inboxes; metric series watched for anomalies',
+        },
+        {
+          name: 'supervision',
+          description:
+            'What agents may do: halts (one agent, a domain, everything) and their lifting',
         },
         { name: 'events', description: 'The hash-chained event log' },
         { name: 'access', description: 'API tokens' },
@@ -129,6 +135,7 @@ export async function buildServer(
       await v1.register(eventRoutes(cp));
       await v1.register(monitoringRoutes(cp));
       await v1.register(metricRoutes(cp));
+      await v1.register(supervisionRoutes(cp));
     },
     { prefix: '/v1' },
   );

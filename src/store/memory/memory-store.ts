@@ -13,6 +13,7 @@ import {
 } from './memory-config-stores.js';
 import { MemoryEventLog } from './memory-event-log.js';
 import { MemoryExceptionStore } from './memory-exception-store.js';
+import { MemoryHaltStore } from './memory-halt-store.js';
 import { MemoryMetricSeriesStore } from './memory-metric-series-store.js';
 import { MemoryWorkStatsStore } from './memory-work-stats-store.js';
 import { MemoryWorkStore } from './memory-work-store.js';
@@ -67,6 +68,7 @@ export class MemoryStore implements Store {
       workStats: new MemoryWorkStatsStore(this.#journal),
       exceptions: new MemoryExceptionStore(this.#journal),
       metricSeries: new MemoryMetricSeriesStore(this.#journal),
+      halts: new MemoryHaltStore(this.#journal),
     };
     this.read = { ...stores, events: this.#log };
     this.#tx = { ...stores, events: { append: (event) => this.#pending.push(event) } };
