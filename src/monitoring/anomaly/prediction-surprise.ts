@@ -3,7 +3,9 @@
  * value, the same time of day, the same time of week — judged against that predictor's own recent
  * errors. The answer is a conformal p-value: the share of recent points whose error was at least
  * as large, so it means the same on a calm series and a noisy one. A value beyond every recent
- * error gets a p-value below 1/(n+1), shrinking with the square of how far beyond it is.
+ * error gets a p-value below 1/(n+1), shrinking as a power of how far beyond it is: the tail
+ * index measured on the largest recent errors, but never steeper than the square (see
+ * `tailIndex`).
  */
 export interface PredictionSurpriseOptions {
   /** Weight of the newest value in the smoothed level. */
@@ -18,6 +20,10 @@ export interface PredictionSurpriseOptions {
   history: number;
   /** The smallest typical error, as a share of the range seen: below it, error is rounding. */
   errorFloor: number;
+  /** Largest recent errors the tail index is measured on (0: always the square). */
+  tailPoints: number;
+  /** The steepest tail assumed beyond the largest recent error (2: the p-value falls with the square). */
+  maxTailIndex: number;
 }
 
 export const DEFAULT_PREDICTION_SURPRISE_OPTIONS: PredictionSurpriseOptions = {
@@ -27,6 +33,8 @@ export const DEFAULT_PREDICTION_SURPRISE_OPTIONS: PredictionSurpriseOptions = {
   slotMinutes: 5,
   history: 1000,
   errorFloor: 0.01,
+  tailPoints: 50,
+  maxTailIndex: 2,
 };
 
 export const PREDICTORS = ['level', 'last value', 'time of day', 'time of week'] as const;
@@ -79,6 +87,28 @@ export interface Surprise {
   error: number;
 }
 
+/** The flattest tail assumed: below 1 the errors would have no mean. */
+const MIN_TAIL_INDEX = 1;
+
+/**
+ * The tail index α of the recent errors (Hill's estimator on the `points` largest): beyond the
+ * largest error the p-value falls as `(largest / z)^α`. A series whose errors come with a heavy
+ * tail (bursts, spikes of every size) has a small α, so a value a little beyond the largest is
+ * not yet very surprising there; a light tail would make it very surprising, but α is held at
+ * `max` at most — a thousand errors say little about how fast the tail thins beyond them.
+ * Called only when a value beats every recent error, so its sort is rare.
+ */
+export function tailIndex(history: readonly number[], points: number, max: number): number {
+  if (points <= 0 || history.length <= points) return max;
+  const sorted = [...history].sort((a, b) => b - a);
+  const threshold = sorted[points] ?? 0;
+  if (threshold <= 0) return max;
+  let sum = 0;
+  for (let i = 0; i < points; i++) sum += Math.log((sorted[i] ?? threshold) / threshold);
+  if (sum <= 0) return max;
+  return Math.min(max, Math.max(MIN_TAIL_INDEX, points / sum));
+}
+
 export function updatePredictionSurprise(
   state: PredictionSurpriseState,
   timestampMs: number,
@@ -121,7 +151,8 @@ export function updatePredictionSurprise(
         if (past > largest) largest = past;
       }
       p = (above + 1) / (n + 1);
-      if (above === 0 && z > largest && largest > 0) p *= (largest / z) ** 2;
+      if (above === 0 && z > largest && largest > 0)
+        p *= (largest / z) ** tailIndex(history, options.tailPoints, options.maxTailIndex);
       bestZ = z;
       bestError = error;
     }
