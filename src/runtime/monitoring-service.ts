@@ -260,7 +260,7 @@ export class MonitoringService {
   }
 
   /**
-   * Raises an exception from outside (an integration, a person): deduplicated by labels like a
+   * Raises an exception from outside (an integration, a person, an agent): deduplicated by labels like a
    * detector's, resolved by the same source (`resolution: external`) or by hand.
    */
   async raise(
@@ -268,7 +268,7 @@ export class MonitoringService {
     source: string,
     signal: Signal,
   ): Promise<{ exception: ExceptionRecord; opened: boolean }> {
-    requireRole(principal, OPERATORS, 'raise exceptions');
+    requireRole(principal, RESPONDERS, 'raise exceptions');
     return this.write(principal, (ctx) => raiseException(ctx, source, signal));
   }
 

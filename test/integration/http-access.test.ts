@@ -166,7 +166,7 @@ const ROUTES: RouteCase[] = [
   {
     method: 'POST',
     path: '/v1/exceptions',
-    access: 'operate',
+    access: 'write',
     url: () => '/v1/exceptions',
     body: () => ({ labels: { alertname: 'Other' }, summary: 'y' }),
   },

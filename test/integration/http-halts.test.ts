@@ -4,7 +4,6 @@ import {
   createWork,
   expectIssue,
   expectRefusedWithoutChange,
-  HTTP_ORG,
   json,
   openHttpFixture,
   type HttpFixture,
@@ -15,8 +14,6 @@ import {
 let fx: HttpFixture;
 beforeAll(async () => {
   fx = await openHttpFixture();
-  const applied = await fx.call('POST', '/v1/config/apply', { as: 'admin', body: HTTP_ORG });
-  expect(applied.statusCode, applied.body).toBe(200);
 });
 afterAll(async () => {
   await fx.close();

@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   expectIssue,
   expectRefusedWithoutChange,
-  HTTP_ORG,
   json,
   openHttpFixture,
   type HttpFixture,
@@ -13,8 +12,6 @@ import {
 let fx: HttpFixture;
 beforeAll(async () => {
   fx = await openHttpFixture();
-  const applied = await fx.call('POST', '/v1/config/apply', { as: 'admin', body: HTTP_ORG });
-  expect(applied.statusCode, applied.body).toBe(200);
 });
 afterAll(async () => {
   await fx.close();

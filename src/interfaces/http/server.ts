@@ -14,6 +14,7 @@ import type { RuntimeConfig } from '../../runtime/runtime-config.js';
 import { authenticateRequest } from './authenticate-request.js';
 import { sendProblem } from './problem.js';
 import { eventRoutes } from './routes/event-routes.js';
+import { registerMcpRoutes } from '../mcp/mcp-routes.js';
 import { metricRoutes } from './routes/metric-routes.js';
 import { monitoringRoutes } from './routes/monitoring-routes.js';
 import { supervisionRoutes } from './routes/supervision-routes.js';
@@ -139,6 +140,7 @@ export async function buildServer(
     },
     { prefix: '/v1' },
   );
+  registerMcpRoutes(app, cp);
   await app.ready();
   return app;
 }

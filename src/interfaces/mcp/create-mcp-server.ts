@@ -1,0 +1,234 @@
+import { McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { z } from 'zod';
+import { ERROR_TABLE } from '../../core/error-table.js';
+import { DomainError, isDomainError } from '../../core/errors.js';
+import { SEVERITIES } from '../../core/exception.js';
+import { METRIC_KINDS } from '../../core/metric.js';
+import type { Principal } from '../../core/principal.js';
+import type { ControlPlane } from '../../runtime/control-plane.js';
+
+/** An agent's principal: a token bound to one actor. */
+export type AgentPrincipal = Extract<Principal, { kind: 'token' }> & { actorId: string };
+
+/** The principal if it is an agent token bound to an actor; MCP serves agents only. */
+export function asAgent(principal: Principal | null): AgentPrincipal {
+  if (principal?.kind !== 'token' || principal.role !== 'agent' || principal.actorId === null)
+    throw new DomainError(
+      'forbidden',
+      'the MCP server serves agents: use an agent token bound to an actor',
+    );
+  return principal as AgentPrincipal;
+}
+
+/** A tool's answer: the value as structured content and as JSON text for clients without it. */
+const ok = (value: unknown): CallToolResult => ({
+  content: [{ type: 'text', text: JSON.stringify(value) }],
+  structuredContent: { result: value },
+});
+
+/**
+ * A refusal as a typed value the agent can act on (MCP reports tool failures as results, not
+ * protocol errors): the domain code, its JSON-RPC code from the one error table, the message
+ * and the offending fields.
+ */
+function refusal(error: DomainError): CallToolResult {
+  const value = {
+    error: {
+      code: error.code,
+      mcpCode: ERROR_TABLE[error.code].mcpCode,
+      message: error.message,
+      issues: error.issues,
+      ...(Object.keys(error.details).length === 0 ? {} : { details: error.details }),
+    },
+  };
+  return {
+    isError: true,
+    content: [{ type: 'text', text: JSON.stringify(value) }],
+    structuredContent: value,
+  };
+}
+
+/** Runs a tool's use case; a domain error becomes a refusal, anything else stays a failure. */
+async function run(fn: () => Promise<unknown>): Promise<CallToolResult> {
+  try {
+    return ok(await fn());
+  } catch (error) {
+    if (isDomainError(error)) return refusal(error);
+    throw error;
+  }
+}
+
+const WRITE = { readOnlyHint: false, destructiveHint: false, idempotentHint: false } as const;
+const READ = { readOnlyHint: true } as const;
+
+/**
+ * The MCP server for one agent: every tool acts as that agent, through the same control plane
+ * and the same checks (roles, halts) as the HTTP API — the agent can do nothing here it could
+ * not do there. Work items are resources (`work://{id}`); the agent's own held work is listed.
+ */
+export function createMcpServer(cp: ControlPlane, agent: AgentPrincipal): McpServer {
+  const server = new McpServer(
+    { name: 'autonomy', version: '0.1.0' },
+    {
+      instructions: `You act as agent '${agent.actorId}'. Claim work with claim_work, start it, send heartbeats while you work, then complete_work or fail_work. Report problems with raise_exception and business figures with report_metric. A refused call returns { error: { code, message, issues } }.`,
+    },
+  );
+  const self = agent.actorId;
+
+  server.registerTool(
+    'claim_work',
+    {
+      title: 'Claim work',
+      description:
+        'Pull your best queued item (highest priority your skills meet); it is assigned to you with a lease. Returns { claimed, decision } or { claimed: null, reason, message } when there is nothing for you.',
+      inputSchema: {},
+      annotations: WRITE,
+    },
+    () => run(() => cp.claimWork(agent, self)),
+  );
+
+  server.registerTool(
+    'start_work',
+    {
+      title: 'Start work',
+      description: 'Start an item assigned to you (its stall clock and duration start now).',
+      inputSchema: { id: z.string().min(1).describe('work item id') },
+      annotations: WRITE,
+    },
+    ({ id }) => run(() => cp.transitionWork(agent, id, 'start')),
+  );
+
+  server.registerTool(
+    'heartbeat',
+    {
+      title: 'Heartbeat',
+      description:
+        'Say you are alive and working: renews the leases of what you hold. Send one at least every few minutes while working, or your work is judged stalled.',
+      inputSchema: {},
+      annotations: { ...WRITE, idempotentHint: true },
+    },
+    () => run(() => cp.heartbeat(agent, self)),
+  );
+
+  server.registerTool(
+    'complete_work',
+    {
+      title: 'Complete work',
+      description:
+        'Complete an item you hold (in progress). A staged item moves to its next stage.',
+      inputSchema: {
+        id: z.string().min(1).describe('work item id'),
+        reason: z.string().max(2000).optional().describe('what was done, for the record'),
+      },
+      annotations: WRITE,
+    },
+    ({ id, reason }) =>
+      run(() => cp.transitionWork(agent, id, 'complete', reason === undefined ? {} : { reason })),
+  );
+
+  server.registerTool(
+    'fail_work',
+    {
+      title: 'Fail work',
+      description:
+        'Give up on an item you hold: it is retried by someone else while its type allows, else it stays failed and raises an exception.',
+      inputSchema: {
+        id: z.string().min(1).describe('work item id'),
+        reason: z.string().min(1).max(2000).describe('why it failed'),
+      },
+      annotations: { ...WRITE, destructiveHint: true },
+    },
+    ({ id, reason }) => run(() => cp.transitionWork(agent, id, 'fail', { reason })),
+  );
+
+  server.registerTool(
+    'raise_exception',
+    {
+      title: 'Raise an exception',
+      description:
+        'Tell the owners something needs attention: routed and escalated like any detector’s. The same labels raise one exception, however often.',
+      inputSchema: {
+        alertname: z.string().min(1).max(200).describe('what kind of problem, e.g. CustomerAngry'),
+        severity: z.enum(SEVERITIES).default('warning'),
+        summary: z.string().min(1).max(2000).describe('what is wrong and why, in words'),
+        labels: z
+          .record(z.string(), z.string())
+          .optional()
+          .describe('what identifies it, e.g. { domain, work }'),
+        details: z.record(z.string(), z.unknown()).optional(),
+      },
+      annotations: WRITE,
+    },
+    ({ alertname, severity, summary, labels, details }) =>
+      run(async () =>
+        cp.monitoring.raise(agent, 'manual', {
+          labels: { ...labels, alertname, severity },
+          summary,
+          details: details ?? {},
+        }),
+      ),
+  );
+
+  server.registerTool(
+    'report_metric',
+    {
+      title: 'Report a metric',
+      description:
+        'Report a point of a custom series (an outcome the system cannot see itself): a counter increment or a gauge level. Scored for anomalies as it arrives.',
+      inputSchema: {
+        name: z.string().min(1).max(200),
+        kind: z.enum(METRIC_KINDS),
+        value: z.number(),
+        labels: z.record(z.string(), z.string()).optional(),
+        at: z.string().optional().describe('ISO 8601; default now'),
+      },
+      annotations: WRITE,
+    },
+    (point) => run(async () => (await cp.monitoring.recordMetrics(agent, [point]))[0]),
+  );
+
+  server.registerTool(
+    'my_work',
+    {
+      title: 'My work',
+      description: 'The items you hold or are offered, with their state.',
+      inputSchema: {},
+      annotations: READ,
+    },
+    () =>
+      run(async () => [
+        ...(await cp.listWork(agent, { ownerId: self, limit: 200 })),
+        ...(await cp.listWork(agent, { offeredTo: self, limit: 200 })),
+      ]),
+  );
+
+  server.registerResource(
+    'work-item',
+    new ResourceTemplate('work://{id}', {
+      list: async () => ({
+        resources: (await cp.listWork(agent, { ownerId: self, limit: 200 })).map((item) => ({
+          uri: `work://${item.id}`,
+          name: item.title,
+          mimeType: 'application/json',
+        })),
+      }),
+    }),
+    {
+      title: 'Work item',
+      description: 'A work item with its history',
+      mimeType: 'application/json',
+    },
+    async (uri, { id }) => ({
+      contents: [
+        {
+          uri: uri.href,
+          mimeType: 'application/json',
+          text: JSON.stringify(await cp.getWork(agent, String(id))),
+        },
+      ],
+    }),
+  );
+
+  return server;
+}
