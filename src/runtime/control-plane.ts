@@ -53,6 +53,7 @@ import { openStore } from '../store/open-store.js';
 import { SqlStore, type CommitCounts } from '../store/sql-store.js';
 import { EventBus } from './event-bus.js';
 import { MonitoringService } from './monitoring-service.js';
+import { PerformanceService } from './performance-service.js';
 import { DEFAULT_OFFER_SECONDS, type RuntimeConfig } from './runtime-config.js';
 
 export type WorkDetail = WorkItem & {
@@ -71,6 +72,8 @@ export class ControlPlane {
   readonly bus = new EventBus();
   /** Exceptions: detectors, routing, escalation, silences and inboxes. */
   readonly monitoring: MonitoringService;
+  /** Rollups folded from the log, KPIs and the MetricReader. */
+  readonly performance: PerformanceService;
 
   private constructor(
     private readonly store: Store,
@@ -82,6 +85,7 @@ export class ControlPlane {
     readonly migrations: MigrationReport,
   ) {
     this.monitoring = new MonitoringService(store, clock, this.bus);
+    this.performance = new PerformanceService(store, clock, this.bus);
   }
 
   static async open(
@@ -108,6 +112,7 @@ export class ControlPlane {
   }
 
   async close(): Promise<void> {
+    await this.performance.stop();
     await this.store.close();
   }
 

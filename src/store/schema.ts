@@ -183,6 +183,32 @@ export interface WebhookDeliveriesTable {
   delivered_at: string | null;
 }
 
+/** Performance rollups: one row per metric, resolution, bucket, label set and histogram bin. */
+export interface PerfRollupsTable {
+  name: string;
+  resolution: string;
+  bucket: string;
+  labels: string;
+  bin: number;
+  /** Observations (increments, bin counts, gauge points). */
+  n: number;
+  /** Their amounts (a counter's increments, a histogram's values, a gauge's points). */
+  total: number;
+  last_value: number | null;
+  last_at: string | null;
+}
+
+export interface PerfStateTable {
+  kind: string;
+  id: string;
+  state: string;
+}
+
+export interface PerfCheckpointTable {
+  id: number;
+  seq: number;
+}
+
 export interface Database {
   organization: OrganizationTable;
   events: EventsTable;
@@ -198,4 +224,7 @@ export interface Database {
   silences: SilencesTable;
   notifications: NotificationsTable;
   webhook_deliveries: WebhookDeliveriesTable;
+  perf_rollups: PerfRollupsTable;
+  perf_state: PerfStateTable;
+  perf_checkpoint: PerfCheckpointTable;
 }

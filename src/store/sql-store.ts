@@ -10,6 +10,7 @@ import { SqlEventLog, toEventRow } from './sql-event-log.js';
 import { SqlOrganizationStore } from './sql-organization-store.js';
 import { SqlTokenStore } from './sql-token-store.js';
 import { SqlExceptionStore } from './sql-exception-store.js';
+import { SqlRollupStore } from './sql-rollup-store.js';
 import { SqlWorkStatsStore } from './sql-work-stats-store.js';
 import { SqlWorkStore } from './sql-work-store.js';
 import { closeDatabase } from './open-database.js';
@@ -105,6 +106,7 @@ export class SqlStore implements Store {
       organization: new SqlOrganizationStore(readDb),
       workStats: new SqlWorkStatsStore(readDb, dialect),
       exceptions: new SqlExceptionStore(readDb, dialect),
+      rollups: new SqlRollupStore(readDb, dialect),
       events: new SqlEventLog(readDb),
     };
   }
@@ -159,6 +161,7 @@ export class SqlStore implements Store {
       organization: new SqlOrganizationStore(conn),
       workStats: new SqlWorkStatsStore(conn, this.dialect),
       exceptions: new SqlExceptionStore(conn, this.dialect),
+      rollups: new SqlRollupStore(conn, this.dialect),
       events: { append: (event) => pending.push(event) },
     });
     const events = pending.length === 0 ? [] : await this.appendChained(conn, pending);
