@@ -12,6 +12,7 @@ const BENCHMARKS: Readonly<Record<string, () => Promise<Benchmark>>> = {
   coordination: async () => (await import('./coordination.bench.js')).runCoordinationBenchmark,
   http: async () => (await import('./http.bench.js')).runHttpBenchmark,
   nab: async () => (await import('./nab.bench.js')).runNabBenchmark,
+  kpi: async () => (await import('./kpi.bench.js')).runKpiBenchmark,
 };
 
 export async function main(argv: readonly string[]): Promise<number> {

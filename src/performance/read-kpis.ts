@@ -113,7 +113,8 @@ function addRow(a: Aggregate, row: RollupSum): void {
   if (HISTOGRAM_SET.has(row.name)) {
     let h = a.histograms.get(row.name);
     if (h === undefined) a.histograms.set(row.name, (h = { bins: new Map(), count: 0, sum: 0 }));
-    h.bins.set(row.bin, (h.bins.get(row.bin) ?? 0) + row.count);
+    for (const [bin, count] of Object.entries(row.bins ?? {}))
+      h.bins.set(Number(bin), (h.bins.get(Number(bin)) ?? 0) + count);
     h.count += row.count;
     h.sum += row.sum;
   } else {

@@ -105,8 +105,8 @@ export function loadStateRows(state: FoldState, rows: readonly FoldStateRow[]): 
 const ms = (iso: string) => Date.parse(iso);
 const seconds = (from: string, to: string) => (ms(to) - ms(from)) / 1000;
 const labelsOf = (labels: Record<string, string>) => canonicalJson(labels);
-const rowKey = (name: string, resolution: string, bucket: string, labels: string, bin: number) =>
-  [name, resolution, bucket, labels, String(bin)].join('\0');
+const rowKey = (name: string, resolution: string, bucket: string, labels: string) =>
+  [name, resolution, bucket, labels].join('\0');
 
 /**
  * Events that were not caused by an agent or the engine: a person through the CLI, a token not
@@ -265,7 +265,10 @@ export class RollupFold {
         if (item.failures === 0) this.#count('work_completed_first_time_right_total', labels, t);
         this.#observe('lead_time_seconds', typeLabels, t, seconds(item.createdAt, t));
         const start = item.firstStartedAt ?? p.attempt?.startedAt ?? null;
-        if (start !== null) this.#observe('cycle_time_seconds', labels, t, seconds(start, t));
+        // By the completing actor's kind, not the actor: a histogram per actor would multiply the
+        // rows a window reads by the number of actors.
+        if (start !== null)
+          this.#observe('cycle_time_seconds', this.#kindLabels(item, by), t, seconds(start, t));
         this.#cost(item, by, t);
         this.#close(item, typeLabels, t);
         return;
@@ -307,7 +310,7 @@ export class RollupFold {
     const actor = this.state.actors.get(actorId);
     if (started === null || actor === undefined || actor.costPerHour === 0) return;
     const amount = (actor.costPerHour * seconds(started, at)) / 3600;
-    this.#add('work_cost_total', this.#actorLabels(item, actorId), at, 0, 0, amount);
+    this.#add('work_cost_total', this.#actorLabels(item, actorId), at, null, 0, amount);
   }
 
   #close(item: ItemFacts, labels: string, at: string): void {
@@ -324,6 +327,14 @@ export class RollupFold {
 
   #typeLabels(item: ItemFacts): string {
     return labelsOf({ domain: item.domain, work_type: item.typeId });
+  }
+
+  #kindLabels(item: ItemFacts, actorId: string): string {
+    return labelsOf({
+      actor_kind: this.state.actors.get(actorId)?.kind ?? '',
+      domain: item.domain,
+      work_type: item.typeId,
+    });
   }
 
   #actorLabels(item: ItemFacts, actorId: string): string {
@@ -375,14 +386,14 @@ export class RollupFold {
     // Bucketed by when it was observed, which the reporter knows better than the log.
     const at = new Date(point.at).toISOString();
     const labels = labelsOf({ ...point.labels });
-    if (point.kind === 'counter') this.#add(point.name, labels, at, 0, 1, point.value);
+    if (point.kind === 'counter') this.#add(point.name, labels, at, null, 1, point.value);
     else this.#gauge(point.name, labels, at, point.value);
   }
 
   // ── deltas ───────────────────────────────────────────────────────────────────────────
 
   #count(name: CounterName, labels: string, at: string): void {
-    this.#add(name, labels, at, 0, 1, 1);
+    this.#add(name, labels, at, null, 1, 1);
   }
 
   #observe(name: HistogramName, labels: string, at: string, value: number): void {
@@ -396,26 +407,37 @@ export class RollupFold {
     this.#gauge(WIP_GAUGE, labels, at, level);
   }
 
-  #add(name: string, labels: string, at: string, bin: number, count: number, sum: number): void {
+  #add(
+    name: string,
+    labels: string,
+    at: string,
+    bin: number | null,
+    count: number,
+    sum: number,
+  ): void {
     for (const resolution of RESOLUTIONS) {
       const bucket = bucketOf(at, resolution);
-      const key = rowKey(name, resolution, bucket, labels, bin);
-      const delta = this.deltas.get(key);
-      if (delta === undefined)
-        this.deltas.set(key, {
+      const key = rowKey(name, resolution, bucket, labels);
+      let delta = this.deltas.get(key);
+      if (delta === undefined) {
+        delta = {
           name,
           resolution,
           bucket,
           labels,
-          bin,
-          count,
-          sum,
+          bins: bin === null ? null : {},
+          count: 0,
+          sum: 0,
           lastValue: null,
           lastAt: null,
-        });
-      else {
-        delta.count += count;
-        delta.sum += sum;
+        };
+        this.deltas.set(key, delta);
+      }
+      delta.count += count;
+      delta.sum += sum;
+      if (bin !== null && delta.bins !== null) {
+        const bins = delta.bins as Record<string, number>;
+        bins[bin] = (bins[bin] ?? 0) + count;
       }
     }
   }
@@ -423,7 +445,7 @@ export class RollupFold {
   #gauge(name: string, labels: string, at: string, value: number): void {
     for (const resolution of RESOLUTIONS) {
       const bucket = bucketOf(at, resolution);
-      const key = rowKey(name, resolution, bucket, labels, 0);
+      const key = rowKey(name, resolution, bucket, labels);
       const delta = this.deltas.get(key);
       if (delta === undefined)
         this.deltas.set(key, {
@@ -431,7 +453,7 @@ export class RollupFold {
           resolution,
           bucket,
           labels,
-          bin: 0,
+          bins: null,
           count: 1,
           sum: value,
           lastValue: value,

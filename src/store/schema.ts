@@ -183,13 +183,14 @@ export interface WebhookDeliveriesTable {
   delivered_at: string | null;
 }
 
-/** Performance rollups: one row per metric, resolution, bucket, label set and histogram bin. */
+/** Performance rollups: one row per metric, resolution, bucket and label set. */
 export interface PerfRollupsTable {
   name: string;
   resolution: string;
   bucket: string;
   labels: string;
-  bin: number;
+  /** A histogram's bins as JSON (bin → observations); null for counters and gauges. */
+  bins: string | null;
   /** Observations (increments, bin counts, gauge points). */
   n: number;
   /** Their amounts (a counter's increments, a histogram's values, a gauge's points). */

@@ -12,6 +12,9 @@ import type { Dialect } from '../core/ports/store.js';
 import { executeCompiled } from './prepared-query.js';
 import type { Database } from './schema.js';
 
+const keyOf = (r: { name: string; resolution: string; bucket: string; labels: string }) =>
+  `${r.name}\0${r.resolution}\0${r.bucket}\0${r.labels}`;
+
 /** Rows per multi-row statement: 9 parameters each, far below either dialect's limit. */
 const CHUNK = 200;
 
@@ -29,15 +32,17 @@ function upsertRollups(dialect: Dialect, rows: number): string {
     const param = () => (dialect === 'postgres' ? `$${++p}` : '?');
     const tuple = () =>
       dialect === 'postgres'
-        ? `(${param()}, ${param()}, ${param()}, ${param()}, ${param()}::integer, ${param()}::double precision, ${param()}::double precision, ${param()}::double precision, ${param()})`
+        ? `(${param()}, ${param()}, ${param()}, ${param()}, ${param()}::double precision, ${param()}::double precision, ${param()}::double precision, ${param()}, ${param()})`
         : `(${Array.from({ length: 9 }, param).join(', ')})`;
     const values = Array.from({ length: rows }, tuple).join(', ');
     const newer =
       'excluded.last_at is not null and (perf_rollups.last_at is null or excluded.last_at >= perf_rollups.last_at)';
     text =
-      `insert into perf_rollups (name, resolution, bucket, labels, bin, n, total, last_value, last_at) values ${values} ` +
-      'on conflict (name, resolution, bucket, labels, bin) do update set ' +
+      `insert into perf_rollups (name, resolution, bucket, labels, n, total, last_value, last_at, bins) values ${values} ` +
+      'on conflict (name, resolution, bucket, labels) do update set ' +
       'n = perf_rollups.n + excluded.n, total = perf_rollups.total + excluded.total, ' +
+      // Histograms arrive merged with the stored bins already (see add).
+      'bins = excluded.bins, ' +
       `last_value = case when ${newer} then excluded.last_value else perf_rollups.last_value end, ` +
       `last_at = case when ${newer} then excluded.last_at else perf_rollups.last_at end`;
     upsertText.set(key, text);
@@ -97,40 +102,50 @@ export class SqlRollupStore implements RollupStore {
 
   async sum(names: readonly string[], ranges: readonly RollupRange[]): Promise<RollupSum[]> {
     if (names.length === 0) return [];
-    // One query per range, so each reads one contiguous stretch of the key.
+    // One query per range, so each reads one contiguous stretch of the key. Counters sum in
+    // the database; histograms come back a row per bucket, to merge their bins here.
     const merged = new Map<string, RollupSum>();
+    const into = (
+      row: { name: string; labels: string; count: number; sum: number },
+      bins: string | null,
+    ) => {
+      const key = `${row.name}\0${row.labels}`;
+      let found = merged.get(key);
+      if (found === undefined) {
+        found = { name: row.name, labels: row.labels, bins: null, count: 0, sum: 0 };
+        merged.set(key, found);
+      }
+      found.count += row.count;
+      found.sum += row.sum;
+      if (bins !== null) {
+        found.bins ??= {};
+        for (const [bin, count] of Object.entries(JSON.parse(bins) as Record<string, number>))
+          found.bins[bin] = (found.bins[bin] ?? 0) + count;
+      }
+    };
     for (const range of ranges) {
-      const rows = await this.db
+      const inRange = this.db
         .selectFrom('perf_rollups')
-        .select((eb) => [
-          'name',
-          'labels',
-          'bin',
-          eb.fn.sum<number>('n').as('count'),
-          eb.fn.sum<number>('total').as('sum'),
-        ])
         .where('name', 'in', [...names])
         .where('resolution', '=', range.resolution)
         .where('bucket', '>=', range.from)
-        .where('bucket', '<', range.to)
-        .groupBy(['name', 'labels', 'bin'])
+        .where('bucket', '<', range.to);
+      const counters = await inRange
+        .where('bins', 'is', null)
+        .select((eb) => [
+          'name',
+          'labels',
+          eb.fn.sum<number>('n').as('count'),
+          eb.fn.sum<number>('total').as('sum'),
+        ])
+        .groupBy(['name', 'labels'])
         .execute();
-      for (const row of rows) {
-        const key = `${row.name}\0${row.labels}\0${row.bin}`;
-        const found = merged.get(key);
-        if (found === undefined)
-          merged.set(key, {
-            name: row.name,
-            labels: row.labels,
-            bin: row.bin,
-            count: row.count,
-            sum: row.sum,
-          });
-        else {
-          found.count += row.count;
-          found.sum += row.sum;
-        }
-      }
+      for (const row of counters) into(row, null);
+      const histograms = await inRange
+        .where('bins', 'is not', null)
+        .select(['name', 'labels', 'n', 'total', 'bins'])
+        .execute();
+      for (const row of histograms) into({ ...row, count: row.n, sum: row.total }, row.bins);
     }
     return [...merged.values()];
   }
@@ -172,14 +187,13 @@ export class SqlRollupStore implements RollupStore {
       .orderBy('resolution')
       .orderBy('bucket')
       .orderBy('labels')
-      .orderBy('bin')
       .execute();
     return rows.map((r) => ({
       name: r.name,
       resolution: r.resolution as RollupRow['resolution'],
       bucket: r.bucket,
       labels: r.labels,
-      bin: r.bin,
+      bins: r.bins === null ? null : (JSON.parse(r.bins) as Record<string, number>),
       count: r.n,
       sum: r.total,
       lastValue: r.last_value,
@@ -198,26 +212,65 @@ export class SqlRollupStore implements RollupStore {
   }
 
   async add(deltas: readonly RollupDelta[]): Promise<void> {
+    const stored = await this.storedBins(deltas.filter((d) => d.bins !== null));
     for (let i = 0; i < deltas.length; i += CHUNK) {
       const chunk = deltas.slice(i, i + CHUNK);
       const params: unknown[] = [];
-      for (const d of chunk)
+      for (const d of chunk) {
+        let bins: string | null = null;
+        if (d.bins !== null) {
+          const merged = { ...(stored.get(keyOf(d)) ?? {}) };
+          for (const [bin, count] of Object.entries(d.bins))
+            merged[bin] = (merged[bin] ?? 0) + count;
+          bins = JSON.stringify(merged);
+        }
         params.push(
           d.name,
           d.resolution,
           d.bucket,
           d.labels,
-          d.bin,
           d.count,
           d.sum,
           d.lastValue,
           d.lastAt,
+          bins,
         );
+      }
       await executeCompiled(
         this.db,
         CompiledQuery.raw(upsertRollups(this.dialect, chunk.length), params),
       );
     }
+  }
+
+  /** The stored bins of the rows the histogram deltas add to (absent rows are new). */
+  private async storedBins(
+    deltas: readonly RollupDelta[],
+  ): Promise<Map<string, Record<string, number>>> {
+    const found = new Map<string, Record<string, number>>();
+    for (let i = 0; i < deltas.length; i += CHUNK) {
+      const chunk = deltas.slice(i, i + CHUNK);
+      const rows = await this.db
+        .selectFrom('perf_rollups')
+        .select(['name', 'resolution', 'bucket', 'labels', 'bins'])
+        .where((eb) =>
+          eb.or(
+            chunk.map((d) =>
+              eb.and([
+                eb('name', '=', d.name),
+                eb('resolution', '=', d.resolution),
+                eb('bucket', '=', d.bucket),
+                eb('labels', '=', d.labels),
+              ]),
+            ),
+          ),
+        )
+        .execute();
+      for (const row of rows)
+        if (row.bins !== null)
+          found.set(keyOf(row), JSON.parse(row.bins) as Record<string, number>);
+    }
+    return found;
   }
 
   async putStates(rows: readonly FoldStateRow[]): Promise<void> {

@@ -15,9 +15,13 @@ export interface RollupDelta {
   bucket: string;
   /** The label set as canonical JSON (members sorted by name). */
   labels: string;
-  /** A histogram's bin (see performance/log-histogram); 0 for counters and gauges. */
-  bin: number;
-  /** Added to the row's count (a counter's increments, a histogram bin's observations). */
+  /**
+   * A histogram's bins (see performance/log-histogram), bin → observations, added bin by bin;
+   * null for counters and gauges. One row holds a bucket's whole histogram, so a window reads
+   * a row per bucket and label set whatever the spread of the values.
+   */
+  bins: Readonly<Record<string, number>> | null;
+  /** Added to the row's count (a counter's increments, a histogram's observations). */
   count: number;
   /** Added to the row's sum (a counter's amounts, the observed values of a histogram). */
   sum: number;
@@ -33,11 +37,11 @@ export interface RollupRange {
   to: string;
 }
 
-/** Rows of one metric and label set (and bin) summed over ranges of buckets. */
+/** Rows of one metric and label set summed over ranges of buckets (histograms bin by bin). */
 export interface RollupSum {
   name: string;
   labels: string;
-  bin: number;
+  bins: Record<string, number> | null;
   count: number;
   sum: number;
 }
@@ -67,8 +71,8 @@ export interface RollupReader {
   /** Fold state rows of a kind: those with the given ids, or all of them. */
   states(kind: string, ids?: readonly string[]): Promise<FoldStateRow[]>;
   /**
-   * Counts and sums of the named metrics over the ranges, one row per metric, label set and
-   * bin: the cost is the number of stored rows in the ranges, never the number of events.
+   * Counts and sums of the named metrics over the ranges, one row per metric and label set:
+   * the cost is the number of stored rows in the ranges, never the number of events.
    */
   sum(names: readonly string[], ranges: readonly RollupRange[]): Promise<RollupSum[]>;
   /** Each label set's newest gauge value of the named metrics within the ranges. */
@@ -84,7 +88,10 @@ export interface RollupStore extends RollupReader {
    * `from`, because another node folded those events first: the caller then rolls back.
    */
   advance(from: number, to: number): Promise<boolean>;
-  /** Adds deltas to their rows, creating them; a gauge keeps the newer of its two values. */
+  /**
+   * Adds deltas to their rows, creating them: counts and sums add, histograms add bin by bin,
+   * a gauge keeps the newer of its two values.
+   */
   add(deltas: readonly RollupDelta[]): Promise<void>;
   /** Writes fold state rows, replacing those with the same kind and id. */
   putStates(rows: readonly FoldStateRow[]): Promise<void>;

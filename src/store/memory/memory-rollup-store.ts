@@ -9,8 +9,18 @@ import type {
 } from '../../core/ports/rollup-store.js';
 import { JournaledMap, type Journal } from './journal.js';
 
-const rowKey = (d: Pick<RollupDelta, 'name' | 'resolution' | 'bucket' | 'labels' | 'bin'>) =>
-  [d.name, d.resolution, d.bucket, d.labels, String(d.bin)].join('\u0000');
+const rowKey = (d: Pick<RollupDelta, 'name' | 'resolution' | 'bucket' | 'labels'>) =>
+  [d.name, d.resolution, d.bucket, d.labels].join('\u0000');
+
+const addBins = (
+  a: Readonly<Record<string, number>> | null,
+  b: Readonly<Record<string, number>> | null,
+): Record<string, number> | null => {
+  if (a === null && b === null) return null;
+  const sum = { ...(a ?? {}) };
+  for (const [bin, count] of Object.entries(b ?? {})) sum[bin] = (sum[bin] ?? 0) + count;
+  return sum;
+};
 
 const inRanges = (row: RollupRow, names: ReadonlySet<string>, ranges: readonly RollupRange[]) =>
   names.has(row.name) &&
@@ -51,19 +61,20 @@ export class MemoryRollupStore implements RollupStore {
     const merged = new Map<string, RollupSum>();
     for (const row of this.#rows.values()) {
       if (!inRanges(row, wanted, ranges)) continue;
-      const key = `${row.name}\u0000${row.labels}\u0000${row.bin}`;
+      const key = `${row.name}\u0000${row.labels}`;
       const found = merged.get(key);
       if (found === undefined)
         merged.set(key, {
           name: row.name,
           labels: row.labels,
-          bin: row.bin,
+          bins: addBins(row.bins, null),
           count: row.count,
           sum: row.sum,
         });
       else {
         found.count += row.count;
         found.sum += row.sum;
+        found.bins = addBins(found.bins, row.bins);
       }
     }
     return Promise.resolve([...merged.values()]);
@@ -90,7 +101,7 @@ export class MemoryRollupStore implements RollupStore {
   rows(): Promise<RollupRow[]> {
     return Promise.resolve(
       [...this.#rows.values()]
-        .map((r) => ({ ...r }))
+        .map((r) => ({ ...r, bins: addBins(r.bins, null) }))
         .sort((a, b) => (rowKey(a) < rowKey(b) ? -1 : rowKey(a) > rowKey(b) ? 1 : 0)),
     );
   }
@@ -106,7 +117,7 @@ export class MemoryRollupStore implements RollupStore {
       const key = rowKey(d);
       const found = this.#rows.get(key);
       if (found === undefined) {
-        this.#rows.set(key, { ...d });
+        this.#rows.set(key, { ...d, bins: addBins(d.bins, null) });
         continue;
       }
       const newer = d.lastAt !== null && (found.lastAt === null || d.lastAt >= found.lastAt);
@@ -114,6 +125,7 @@ export class MemoryRollupStore implements RollupStore {
         ...found,
         count: found.count + d.count,
         sum: found.sum + d.sum,
+        bins: addBins(found.bins, d.bins),
         lastValue: newer ? d.lastValue : found.lastValue,
         lastAt: newer ? d.lastAt : found.lastAt,
       });

@@ -13,13 +13,14 @@ export const migration0010Performance: Migration = {
       .addColumn('resolution', 'text', (c) => c.notNull())
       .addColumn('bucket', 'text', (c) => c.notNull())
       .addColumn('labels', 'text', (c) => c.notNull())
-      .addColumn('bin', 'integer', (c) => c.notNull())
       .addColumn('n', 'double precision', (c) => c.notNull())
       .addColumn('total', 'double precision', (c) => c.notNull())
       .addColumn('last_value', 'double precision')
       .addColumn('last_at', 'text')
+      // A histogram's bins as JSON (bin → observations); null for counters and gauges.
+      .addColumn('bins', 'text')
       // Queries read one metric's buckets of one resolution in a range: the key's own order.
-      .addPrimaryKeyConstraint('perf_rollups_pk', ['name', 'resolution', 'bucket', 'labels', 'bin'])
+      .addPrimaryKeyConstraint('perf_rollups_pk', ['name', 'resolution', 'bucket', 'labels'])
       .execute();
     await db.schema
       .createTable('perf_state')
