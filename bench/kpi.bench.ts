@@ -258,7 +258,10 @@ function* syntheticLog(total: number, seed: number): Generator<{ at: number; eve
   let arrivals = 0;
   let nextArrival = START;
   while (emitted < total) {
-    if ((arrivals < items || queue.length === 0) && (queue.length === 0 || nextArrival <= (queue.peek()?.at ?? Infinity))) {
+    if (
+      (arrivals < items || queue.length === 0) &&
+      (queue.length === 0 || nextArrival <= (queue.peek()?.at ?? Infinity))
+    ) {
       queue.push(lifecycle(arrivals, nextArrival));
       // One exception per 20 items.
       if (arrivals % 20 === 0) queue.push(exception(arrivals, nextArrival + 1));
@@ -413,7 +416,7 @@ export async function runKpiBenchmark(args: readonly string[]): Promise<number> 
           run: { ...run, dialect },
           times,
           domains: report.rows.length,
-          arrivalsChecked: Number(created.n) === arrivals,
+          arrivalsChecked: created.n === arrivals,
         };
       });
       const ratio = measured.run.eventsPerSecond / without.eventsPerSecond;

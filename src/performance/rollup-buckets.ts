@@ -62,3 +62,11 @@ export function coverWindow(fromMs: number, toMs: number): BucketRange[] {
   }
   return ranges;
 }
+
+/**
+ * The end of a window that should include now: the start of the next minute, since windows are
+ * cut at minutes and the current minute's events would otherwise be left out.
+ */
+export function windowEndingNow(now: Date): string {
+  return new Date(ceilTo(now.getTime() + 1, MINUTE_MS)).toISOString();
+}

@@ -41,7 +41,7 @@ describe('GET /v1/kpis', () => {
     const response = await fx.call('GET', '/v1/kpis?by=domain,actor_kind', { as: 'viewer' });
     expect(response.statusCode, response.body).toBe(200);
     const report = json<Report>(response);
-    expect(report.to).toBe('2026-04-01T08:21:00.000Z');
+    expect(report.to).toBe('2026-04-01T08:22:00.000Z');
     expect(report.by).toEqual(['domain', 'actor_kind']);
     const all = report.rows.filter((r) => r.labels.domain === 'support');
     const agent = all.find((r) => r.labels.actor_kind === 'agent');

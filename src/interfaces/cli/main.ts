@@ -8,6 +8,7 @@ import { detectCommand } from './commands/detect-command.js';
 import { eventsCommand } from './commands/events-command.js';
 import { exceptionCommand, inboxCommand, silenceCommand } from './commands/exception-command.js';
 import { exportCommand } from './commands/export-command.js';
+import { kpiCommand } from './commands/kpi-command.js';
 import { migrateCommand } from './commands/migrate-command.js';
 import { routeCommand } from './commands/route-command.js';
 import { serveCommand } from './commands/serve-command.js';
@@ -107,6 +108,7 @@ export async function main(
   simulateCommand(program, ctx);
   routeCommand(program, ctx);
   detectCommand(program, ctx);
+  kpiCommand(program, ctx);
 
   try {
     await program.parseAsync(argv);

@@ -6,6 +6,7 @@ import {
   KPI_NAMES,
   type BreakdownLabel,
 } from '../../../performance/read-kpis.js';
+import { windowEndingNow } from '../../../performance/rollup-buckets.js';
 import type { ControlPlane } from '../../../runtime/control-plane.js';
 import { principalOf } from '../authenticate-request.js';
 import { isoTime } from '../schemas.js';
@@ -54,7 +55,9 @@ export const performanceRoutes =
             'Durations are in seconds; percentiles are within 2% of the exact nearest-rank value; ratios are null when their denominator is zero. Labels a series does not carry (an exception has no actor) group under the empty value.',
           querystring: z.strictObject({
             from: isoTime.optional().describe('start (inclusive); default: 30 days before `to`'),
-            to: isoTime.optional().describe('end (exclusive); default: now'),
+            to: isoTime
+              .optional()
+              .describe('end (exclusive); default: the end of the current minute'),
             by: byParam,
             domain: z.string().optional().describe('only series of this domain'),
             work_type: z.string().optional().describe('only series of this work type'),
@@ -77,7 +80,7 @@ export const performanceRoutes =
       },
       async (request, reply) => {
         const q = request.query;
-        const to = q.to ?? cp.clock.now().toISOString();
+        const to = q.to ?? windowEndingNow(cp.clock.now());
         const from = q.from ?? new Date(Date.parse(to) - 30 * DAY_MS).toISOString();
         const filter: Record<string, string> = {};
         for (const label of BREAKDOWN_LABELS) {
