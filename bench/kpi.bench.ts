@@ -349,7 +349,8 @@ async function withStore<T>(
       return await fn(store, clock);
     } finally {
       await store.close();
-      rmSync(dir, { recursive: true, force: true });
+      if (process.env.BENCH_KEEP_DB === undefined) rmSync(dir, { recursive: true, force: true });
+      else process.stdout.write(`kept ${join(dir, 'kpi.db')}\n`);
     }
   }
   const database = await createBenchDatabase(options.postgresUrl, 'autonomy_bench_kpi');

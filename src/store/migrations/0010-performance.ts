@@ -1,4 +1,4 @@
-import type { Kysely, Migration } from 'kysely';
+import { sql, SqliteAdapter, type Kysely, type Migration } from 'kysely';
 
 /**
  * Performance feedback: rollups per metric, label set and bucket (minute, hour, day), the fold
@@ -7,6 +7,9 @@ import type { Kysely, Migration } from 'kysely';
  */
 export const migration0010Performance: Migration = {
   async up(db: Kysely<unknown>): Promise<void> {
+    // On SQLite the rows live in their key's b-tree (WITHOUT ROWID): a window's buckets of one
+    // metric are then neighbours on disk, not rows scattered in insertion order.
+    const clustered = db.getExecutor().adapter instanceof SqliteAdapter;
     await db.schema
       .createTable('perf_rollups')
       .addColumn('name', 'text', (c) => c.notNull())
@@ -21,6 +24,7 @@ export const migration0010Performance: Migration = {
       .addColumn('bins', 'text')
       // Queries read one metric's buckets of one resolution in a range: the key's own order.
       .addPrimaryKeyConstraint('perf_rollups_pk', ['name', 'resolution', 'bucket', 'labels'])
+      .$call((table) => (clustered ? table.modifyEnd(sql`without rowid`) : table))
       .execute();
     await db.schema
       .createTable('perf_state')
