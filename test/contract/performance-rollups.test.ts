@@ -8,7 +8,8 @@ import { RELATIVE_ERROR } from '../../src/performance/log-histogram.js';
 import { catchUp, rebuild } from '../../src/performance/project-events.js';
 import { RollupMetricReader } from '../../src/performance/read-kpis.js';
 import type { ControlPlane } from '../../src/runtime/control-plane.js';
-import type { SqlStore } from '../../src/store/sql-store.js';
+import type { Store } from '../../src/core/ports/store.js';
+import { MemoryStore } from '../../src/store/memory/memory-store.js';
 import {
   beforeAllOrFail,
   DIALECTS,
@@ -248,11 +249,16 @@ for (const dialect of DIALECTS) {
       expect(comparable(await rowsOf(cp))).toEqual(incremental);
     });
   });
+}
 
+// The memory store (the simulator's) implements the same port with the same arithmetic.
+for (const dialect of [...DIALECTS, 'memory'] as const) {
   describe(`performance: custom series and the checkpoint [${dialect}]`, () => {
-    let store: SqlStore;
+    let store: Store;
     beforeAllOrFail(async () => {
-      store = (await openTestStore(dialect, new ManualClock('2026-03-02T12:00:00.000Z'))).store;
+      const clock = new ManualClock('2026-03-02T12:00:00.000Z');
+      store =
+        dialect === 'memory' ? new MemoryStore(clock) : (await openTestStore(dialect, clock)).store;
     });
     afterAll(disposeOpened);
 
