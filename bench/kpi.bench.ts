@@ -84,7 +84,10 @@ interface Step {
  * The synthetic log, in time order: the organization first, then items arriving evenly over
  * 30 days, each living through queue, work and an outcome, with an exception now and then.
  */
-function* syntheticLog(total: number, seed: number): Generator<{ at: number; event: NewEvent }> {
+export function* syntheticLog(
+  total: number,
+  seed: number,
+): Generator<{ at: number; event: NewEvent }> {
   const random = seededRandom(seed);
   const types: { id: string; domain: string }[] = [];
   for (const domain of DOMAINS)
