@@ -211,7 +211,13 @@ export class SqlRollupStore implements RollupStore {
     return Number(result.numUpdatedRows) === 1;
   }
 
-  async add(deltas: readonly RollupDelta[]): Promise<void> {
+  async add(unordered: readonly RollupDelta[]): Promise<void> {
+    // In key order, consecutive rows land on the same b-tree pages.
+    const deltas = [...unordered].sort((a, b) => {
+      const x = keyOf(a);
+      const y = keyOf(b);
+      return x < y ? -1 : x > y ? 1 : 0;
+    });
     const stored = await this.storedBins(deltas.filter((d) => d.bins !== null));
     for (let i = 0; i < deltas.length; i += CHUNK) {
       const chunk = deltas.slice(i, i + CHUNK);
