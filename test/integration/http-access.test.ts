@@ -229,6 +229,8 @@ const ROUTES: RouteCase[] = [
     url: () => '/v1/alerts/alertmanager',
     body: () => ({ alerts: [] }),
   },
+  { method: 'GET', path: '/v1/kpis', access: 'read', url: () => '/v1/kpis' },
+  { method: 'POST', path: '/v1/kpis/rebuild', access: 'admin', url: () => '/v1/kpis/rebuild' },
 ];
 
 const label = (route: RouteCase) => `${route.method} ${route.path}`;
