@@ -60,6 +60,7 @@ import {
   type DetectorSettings,
 } from '../monitoring/detector-settings.js';
 import { MonitoringService } from './monitoring-service.js';
+import { PerformanceService } from './performance-service.js';
 import { DEFAULT_OFFER_SECONDS, type RuntimeConfig } from './runtime-config.js';
 
 export type WorkDetail = WorkItem & {
@@ -78,6 +79,8 @@ export class ControlPlane {
   readonly bus = new EventBus();
   /** Exceptions: detectors, routing, escalation, silences and inboxes. */
   readonly monitoring: MonitoringService;
+  /** Rollups folded from the log, KPIs and the MetricReader. */
+  readonly performance: PerformanceService;
 
   private constructor(
     private readonly store: Store,
@@ -90,6 +93,7 @@ export class ControlPlane {
     detectorSettings: DetectorSettings = DEFAULT_DETECTOR_SETTINGS,
   ) {
     this.monitoring = new MonitoringService(store, clock, this.bus, process.env, detectorSettings);
+    this.performance = new PerformanceService(store, clock, this.bus);
   }
 
   static async open(
@@ -121,6 +125,7 @@ export class ControlPlane {
   }
 
   async close(): Promise<void> {
+    await this.performance.stop();
     await this.store.close();
   }
 

@@ -211,6 +211,33 @@ export interface HaltsTable {
   lift_reason: string | null;
 }
 
+/** Performance rollups: one row per metric, resolution, bucket and label set. */
+export interface PerfRollupsTable {
+  name: string;
+  resolution: string;
+  bucket: string;
+  labels: string;
+  /** A histogram's bins as JSON (bin → observations); null for counters and gauges. */
+  bins: string | null;
+  /** Observations (increments, bin counts, gauge points). */
+  n: number;
+  /** Their amounts (a counter's increments, a histogram's values, a gauge's points). */
+  total: number;
+  last_value: number | null;
+  last_at: string | null;
+}
+
+export interface PerfStateTable {
+  kind: string;
+  id: string;
+  state: string;
+}
+
+export interface PerfCheckpointTable {
+  id: number;
+  seq: number;
+}
+
 export interface Database {
   organization: OrganizationTable;
   events: EventsTable;
@@ -228,4 +255,7 @@ export interface Database {
   webhook_deliveries: WebhookDeliveriesTable;
   metric_series: MetricSeriesTable;
   halts: HaltsTable;
+  perf_rollups: PerfRollupsTable;
+  perf_state: PerfStateTable;
+  perf_checkpoint: PerfCheckpointTable;
 }

@@ -12,6 +12,7 @@ import { SqlTokenStore } from './sql-token-store.js';
 import { SqlExceptionStore } from './sql-exception-store.js';
 import { SqlHaltStore } from './sql-halt-store.js';
 import { SqlMetricSeriesStore } from './sql-metric-series-store.js';
+import { SqlRollupStore } from './sql-rollup-store.js';
 import { SqlWorkStatsStore } from './sql-work-stats-store.js';
 import { SqlWorkStore } from './sql-work-store.js';
 import { closeDatabase } from './open-database.js';
@@ -109,6 +110,7 @@ export class SqlStore implements Store {
       exceptions: new SqlExceptionStore(readDb, dialect),
       metricSeries: new SqlMetricSeriesStore(readDb, dialect),
       halts: new SqlHaltStore(readDb),
+      rollups: new SqlRollupStore(readDb, dialect),
       events: new SqlEventLog(readDb),
     };
   }
@@ -165,6 +167,7 @@ export class SqlStore implements Store {
       exceptions: new SqlExceptionStore(conn, this.dialect),
       metricSeries: new SqlMetricSeriesStore(conn, this.dialect),
       halts: new SqlHaltStore(conn),
+      rollups: new SqlRollupStore(conn, this.dialect),
       events: { append: (event) => pending.push(event) },
     });
     const events = pending.length === 0 ? [] : await this.appendChained(conn, pending);

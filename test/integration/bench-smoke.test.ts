@@ -105,6 +105,52 @@ describe('npm run bench -- http (a short run)', () => {
 });
 
 /**
+ * The KPI benchmark generates a synthetic log, ingests it with and without the projector and
+ * queries 30 days by domain; a short run keeps its generator, the projector and the check that
+ * folded arrivals equal the log's in step. Timings are not asserted.
+ */
+describe('npm run bench -- kpi (a short run)', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'autonomy-bench-smoke-kpi-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('ingests with and without rollups, and the folded arrivals match the log', async () => {
+    const { stdout, stderr } = await new Promise<{ stdout: string; stderr: string }>((resolve) => {
+      execFile(
+        process.execPath,
+        [
+          'bin/bench.js',
+          'kpi',
+          '--only',
+          'sqlite',
+          '--events',
+          '2000',
+          '--tx-events',
+          '50',
+          '--queries',
+          '2',
+        ],
+        { env: { ...process.env, BENCH_RESULTS_DIR: dir }, timeout: 60_000 },
+        // A missed target exits 1 after printing everything; only the checks matter here.
+        (_error, out, err) => {
+          resolve({ stdout: out, stderr: err });
+        },
+      );
+    });
+    expect(stderr).not.toMatch(/differ|Error/);
+    expect(stdout).toMatch(/sqlite: 2000 events with rollups/);
+    const results = JSON.parse(await readFile(join(dir, 'kpi.json'), 'utf8')) as {
+      results: { arrivalsChecked: boolean; domains: number }[];
+    };
+    expect(results.results[0]).toMatchObject({ arrivalsChecked: true, domains: 4 });
+  });
+});
+
+/**
  * The detection benchmark runs the engine live and waits for the owner's notifications; a short
  * run keeps its story (a silent agent, a metric jump) in step with the detectors and the timer.
  * Every sample must be notified; timings are not asserted.

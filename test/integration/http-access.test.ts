@@ -252,6 +252,8 @@ const ROUTES: RouteCase[] = [
     url: () => '/v1/halts/hlt_x/lift',
     body: () => ({ reason: 'r' }),
   },
+  { method: 'GET', path: '/v1/kpis', access: 'read', url: () => '/v1/kpis' },
+  { method: 'POST', path: '/v1/kpis/rebuild', access: 'admin', url: () => '/v1/kpis/rebuild' },
 ];
 
 const label = (route: RouteCase) => `${route.method} ${route.path}`;

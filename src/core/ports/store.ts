@@ -6,6 +6,7 @@ import type { ExceptionReader, ExceptionStore } from './exception-store.js';
 import type { HaltReader, HaltStore } from './halt-store.js';
 import type { MetricSeriesReader, MetricSeriesStore } from './metric-series-store.js';
 import type { OrganizationReader, OrganizationStore } from './organization-store.js';
+import type { RollupReader, RollupStore } from './rollup-store.js';
 import type { TokenReader, TokenStore } from './token-store.js';
 import type { WorkStatsReader, WorkStatsStore } from './work-stats-store.js';
 import type { WorkReader, WorkStore } from './work-store.js';
@@ -26,6 +27,8 @@ export interface TxStores {
   metricSeries: MetricSeriesStore;
   /** Supervision's halts: agents stopped by people. */
   halts: HaltStore;
+  /** Performance feedback's rollups, folded from the log after commits. */
+  rollups: RollupStore;
   events: EventAppender;
 }
 
@@ -41,6 +44,7 @@ export interface ReadStores {
   exceptions: ExceptionReader;
   metricSeries: MetricSeriesReader;
   halts: HaltReader;
+  rollups: RollupReader;
   events: EventLog;
 }
 

@@ -10,6 +10,7 @@ import { exceptionCommand, inboxCommand, silenceCommand } from './commands/excep
 import { haltCommand } from './commands/halt-command.js';
 import { mcpCommand } from './commands/mcp-command.js';
 import { exportCommand } from './commands/export-command.js';
+import { kpiCommand } from './commands/kpi-command.js';
 import { migrateCommand } from './commands/migrate-command.js';
 import { routeCommand } from './commands/route-command.js';
 import { serveCommand } from './commands/serve-command.js';
@@ -111,6 +112,7 @@ export async function main(
   simulateCommand(program, ctx);
   routeCommand(program, ctx);
   detectCommand(program, ctx);
+  kpiCommand(program, ctx);
 
   try {
     await program.parseAsync(argv);

@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { DomainError } from '../../core/errors.js';
 import type { ControlPlane } from '../../runtime/control-plane.js';
 import type { RuntimeConfig } from '../../runtime/runtime-config.js';
-import { authenticateRequest } from './authenticate-request.js';
+import { authenticateRequest, principalOf } from './authenticate-request.js';
 import { sendProblem } from './problem.js';
 import { eventRoutes } from './routes/event-routes.js';
 import { registerMcpRoutes } from '../mcp/mcp-routes.js';
@@ -19,6 +19,8 @@ import { metricRoutes } from './routes/metric-routes.js';
 import { monitoringRoutes } from './routes/monitoring-routes.js';
 import { supervisionRoutes } from './routes/supervision-routes.js';
 import { organizationRoutes } from './routes/organization-routes.js';
+import { performanceRoutes } from './routes/performance-routes.js';
+import { prometheusText } from './prometheus-text.js';
 import { tokenRoutes } from './routes/token-routes.js';
 import { workRoutes } from './routes/work-routes.js';
 
@@ -137,9 +139,37 @@ export async function buildServer(
       await v1.register(monitoringRoutes(cp));
       await v1.register(metricRoutes(cp));
       await v1.register(supervisionRoutes(cp));
+      await v1.register(performanceRoutes(cp));
     },
     { prefix: '/v1' },
   );
+  // Prometheus scrapes at the conventional path, with a bearer token like every read.
+  // eslint-disable-next-line @typescript-eslint/require-await -- Fastify plugins are async by contract
+  await app.register(async (scrape) => {
+    scrape.addHook('onRequest', async (request) => {
+      request.principal = await authenticateRequest(cp, request);
+    });
+    scrape.get(
+      '/metrics',
+      {
+        schema: {
+          tags: ['performance'],
+          summary: 'Prometheus exposition of the built-in metrics',
+          description:
+            'Every built-in counter as `autonomy_<name>` (its total since the log began, labelled by domain, work_type, actor and actor_kind where they apply), `autonomy_work_in_progress` now, and the derived KPIs over the last 24 hours per domain as gauges (`autonomy_sla_attainment`, `autonomy_lead_time_p90_seconds`, …). Scrape with `authorization: { credentials: <token> }`.',
+        },
+      },
+      async (request, reply) => {
+        const { text, contentType } = await prometheusText(
+          await cp.performance.exportSeries(principalOf(request)),
+        );
+        return reply
+          .type(contentType)
+          .serializer((body: string) => body)
+          .send(text);
+      },
+    );
+  });
   registerMcpRoutes(app, cp);
   await app.ready();
   return app;

@@ -15,6 +15,7 @@ import { MemoryEventLog } from './memory-event-log.js';
 import { MemoryExceptionStore } from './memory-exception-store.js';
 import { MemoryHaltStore } from './memory-halt-store.js';
 import { MemoryMetricSeriesStore } from './memory-metric-series-store.js';
+import { MemoryRollupStore } from './memory-rollup-store.js';
 import { MemoryWorkStatsStore } from './memory-work-stats-store.js';
 import { MemoryWorkStore } from './memory-work-store.js';
 
@@ -69,6 +70,7 @@ export class MemoryStore implements Store {
       exceptions: new MemoryExceptionStore(this.#journal),
       metricSeries: new MemoryMetricSeriesStore(this.#journal),
       halts: new MemoryHaltStore(this.#journal),
+      rollups: new MemoryRollupStore(this.#journal),
     };
     this.read = { ...stores, events: this.#log };
     this.#tx = { ...stores, events: { append: (event) => this.#pending.push(event) } };

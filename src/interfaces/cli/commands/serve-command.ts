@@ -69,6 +69,9 @@ export function serveCommand(program: Command, ctx: CliContext): Command {
           const stopMonitoring = startMonitoringTimer(cp, config.monitorMs, (error) => {
             server.app.log.error({ err: error }, 'monitoring timer failed');
           });
+          // Rollups follow the log from its checkpoint: what committed while the server was
+          // down is folded now, then every commit shortly after it.
+          cp.performance.start();
           try {
             const docs = `${server.url}/docs`;
             ctx.output(

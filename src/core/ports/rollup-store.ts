@@ -1,0 +1,100 @@
+/**
+ * Performance feedback's rollups: sums per metric, label set and time bucket (minute, hour,
+ * day), kept up to date by folding the event log in sequence order, with the per-item state the
+ * fold needs between events and the sequence number folded so far. Everything here is derived
+ * from the log and can be rebuilt from it.
+ */
+
+/** A bucket resolution; bucket names are ISO 8601 prefixes (`2025-03-01T10:05`, `…T10`, `2025-03-01`). */
+export type RollupResolution = 'minute' | 'hour' | 'day';
+
+/** What one folded batch adds to one rollup row. */
+export interface RollupDelta {
+  name: string;
+  resolution: RollupResolution;
+  bucket: string;
+  /** The label set as canonical JSON (members sorted by name). */
+  labels: string;
+  /**
+   * A histogram's bins (see performance/log-histogram), bin → observations, added bin by bin;
+   * null for counters and gauges. One row holds a bucket's whole histogram, so a window reads
+   * a row per bucket and label set whatever the spread of the values.
+   */
+  bins: Readonly<Record<string, number>> | null;
+  /** Added to the row's count (a counter's increments, a histogram's observations). */
+  count: number;
+  /** Added to the row's sum (a counter's amounts, the observed values of a histogram). */
+  sum: number;
+  /** A gauge's newest value in the batch and when it was observed; null for other kinds. */
+  lastValue: number | null;
+  lastAt: string | null;
+}
+
+/** A range of buckets of one resolution, names from `from` (inclusive) to `to` (exclusive). */
+export interface RollupRange {
+  resolution: RollupResolution;
+  from: string;
+  to: string;
+}
+
+/** Rows of one metric and label set summed over ranges of buckets (histograms bin by bin). */
+export interface RollupSum {
+  name: string;
+  labels: string;
+  bins: Record<string, number> | null;
+  count: number;
+  sum: number;
+}
+
+/** A gauge's newest value for one label set. */
+export interface RollupLast {
+  name: string;
+  labels: string;
+  value: number;
+  at: string;
+}
+
+/** The fold's state of one thing between events: `kind` says what (actor, type, item, …). */
+export interface FoldStateRow {
+  kind: string;
+  id: string;
+  /** JSON the fold wrote. */
+  state: string;
+}
+
+/** A rollup row as stored, for exports and for comparing a rebuild: a delta that added up. */
+export type RollupRow = RollupDelta;
+
+export interface RollupReader {
+  /** The sequence number of the last event folded (0 before any). */
+  checkpoint(): Promise<number>;
+  /** Fold state rows of a kind: those with the given ids, or all of them. */
+  states(kind: string, ids?: readonly string[]): Promise<FoldStateRow[]>;
+  /**
+   * Counts and sums of the named metrics over the ranges, one row per metric and label set:
+   * the cost is the number of stored rows in the ranges, never the number of events.
+   */
+  sum(names: readonly string[], ranges: readonly RollupRange[]): Promise<RollupSum[]>;
+  /** Each label set's newest gauge value of the named metrics within the ranges. */
+  last(names: readonly string[], ranges: readonly RollupRange[]): Promise<RollupLast[]>;
+  /** Every stored rollup row, ordered by its key (for exports and rebuild checks). */
+  rows(): Promise<RollupRow[]>;
+}
+
+/** Rollup writes, inside the projector's transaction. */
+export interface RollupStore extends RollupReader {
+  /**
+   * Moves the checkpoint from `from` to `to`; false (and nothing moved) when it is not at
+   * `from`, because another node folded those events first: the caller then rolls back.
+   */
+  advance(from: number, to: number): Promise<boolean>;
+  /**
+   * Adds deltas to their rows, creating them: counts and sums add, histograms add bin by bin,
+   * a gauge keeps the newer of its two values.
+   */
+  add(deltas: readonly RollupDelta[]): Promise<void>;
+  /** Writes fold state rows, replacing those with the same kind and id. */
+  putStates(rows: readonly FoldStateRow[]): Promise<void>;
+  /** Forgets every rollup, state and the checkpoint, for a rebuild from the log. */
+  reset(): Promise<void>;
+}

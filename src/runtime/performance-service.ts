@@ -1,0 +1,228 @@
+import type { Clock } from '../core/clock.js';
+import { DomainError } from '../core/errors.js';
+import type { MetricLabels, MetricSelector } from '../core/metric.js';
+import type { MetricReader } from '../core/ports/metric-reader.js';
+import type { RollupRow } from '../core/ports/rollup-store.js';
+import type { Store } from '../core/ports/store.js';
+import type { TokenRole } from '../core/model.js';
+import type { Principal } from '../core/principal.js';
+import { COUNTERS, HELP, WIP_GAUGE } from '../performance/builtin-metrics.js';
+import { catchUp, DEFAULT_BATCH, rebuild } from '../performance/project-events.js';
+import {
+  KPI_NAMES,
+  readKpis,
+  RollupMetricReader,
+  type BreakdownLabel,
+  type KpiReport,
+} from '../performance/read-kpis.js';
+import { coverWindow } from '../performance/rollup-buckets.js';
+import { requireRole } from '../supervision/require-role.js';
+import type { EventBus } from './event-bus.js';
+
+const READERS: readonly TokenRole[] = ['admin', 'operator', 'agent', 'viewer'];
+
+export interface KpiQuery {
+  from: string;
+  to: string;
+  by?: readonly BreakdownLabel[];
+  filter?: MetricLabels;
+}
+
+/** One exported series: a counter's total since the log began, or a gauge's value now. */
+export interface ExportedSeries {
+  name: string;
+  help: string;
+  type: 'counter' | 'gauge';
+  samples: { labels: Record<string, string>; value: number }[];
+}
+
+/** KPIs exported to `/metrics` as gauges over the last day, per domain. */
+const EXPORTED_KPIS = KPI_NAMES.filter((k) => !k.endsWith('_total') && k !== WIP_GAUGE);
+
+/**
+ * Performance feedback, assembled: the projector that folds committed events into rollups
+ * (triggered by the event bus, in batches, from its checkpoint), KPI queries over them, and the
+ * MetricReader that SLOs and key results read through. Reached as `ControlPlane.performance`.
+ */
+export class PerformanceService {
+  /** SLOs, key results and dashboards read metric values through this. */
+  readonly metrics: MetricReader;
+  #running: Promise<number> | null = null;
+  #again = false;
+  #unsubscribe: (() => void) | null = null;
+  #stopped = false;
+  #timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+    private readonly bus: EventBus,
+    /** Events folded per transaction. */
+    private readonly batch = DEFAULT_BATCH,
+    /** How long after a commit the fold starts: the commits of that time share one fold. */
+    private readonly delayMs = 200,
+  ) {
+    this.metrics = new RollupMetricReader(store.read.rollups);
+  }
+
+  /**
+   * Folds after every commit from now on (and what the log holds already): the write path
+   * only announces, the fold runs on its own in batches, so many commits share one fold.
+   */
+  start(): void {
+    if (this.#unsubscribe !== null) return;
+    // Commits announce themselves; the fold waits `delayMs` so that many of them share one
+    // fold transaction (one commit) instead of each paying for its own.
+    this.#unsubscribe = this.bus.subscribe(() => {
+      if (this.#timer !== null) return;
+      this.#timer = setTimeout(() => {
+        this.#timer = null;
+        void this.catchUp().catch(() => undefined);
+      }, this.delayMs);
+    });
+    void this.catchUp().catch(() => undefined);
+  }
+
+  /** Stops folding after commits and waits for a fold in progress. */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    if (this.#timer !== null) clearTimeout(this.#timer);
+    this.#timer = null;
+    this.#unsubscribe?.();
+    this.#unsubscribe = null;
+    await this.#running?.catch(() => undefined);
+  }
+
+  /**
+   * Folds whatever the log holds beyond the checkpoint. Calls that arrive while a fold runs
+   * share the next one, so a burst of commits costs one more fold, not one each.
+   */
+  async catchUp(): Promise<number> {
+    if (this.#running !== null) {
+      this.#again = true;
+      return this.#running;
+    }
+    const run = async (): Promise<number> => {
+      let total = 0;
+      do {
+        if (this.#stopped) break;
+        total += await catchUp(this.store, this.batch);
+      } while (this.#takeAgain());
+      return total;
+    };
+    this.#running = run().finally(() => {
+      this.#running = null;
+    });
+    return this.#running;
+  }
+
+  /** Whether commits arrived during the last fold (and forgets it). */
+  #takeAgain(): boolean {
+    const again = this.#again;
+    this.#again = false;
+    return again;
+  }
+
+  /** The last event folded and the newest in the log. */
+  async lag(principal: Principal): Promise<{ folded: number; head: number }> {
+    requireRole(principal, READERS, 'read metrics');
+    const [folded, head] = await Promise.all([
+      this.store.read.rollups.checkpoint(),
+      this.store.read.events.head(),
+    ]);
+    return { folded, head: head?.seq ?? 0 };
+  }
+
+  /** Forgets every rollup and folds the whole log again; returns the events folded. */
+  async rebuild(principal: Principal): Promise<number> {
+    requireRole(principal, ['admin'], 'rebuild metrics');
+    await this.#running?.catch(() => undefined);
+    const run = rebuild(this.store, this.batch);
+    this.#running = run.finally(() => {
+      this.#running = null;
+    });
+    return this.#running;
+  }
+
+  /** Every stored rollup row, for exports and for checking a rebuild. */
+  async rollupRows(principal: Principal): Promise<RollupRow[]> {
+    requireRole(principal, READERS, 'read metrics');
+    return this.store.read.rollups.rows();
+  }
+
+  /** KPIs over a window, with a breakdown; folds what the log holds beyond the checkpoint first. */
+  async kpis(principal: Principal, query: KpiQuery): Promise<KpiReport> {
+    requireRole(principal, READERS, 'read metrics');
+    const from = Date.parse(query.from);
+    const to = Date.parse(query.to);
+    if (!(from < to))
+      throw new DomainError('validation_failed', 'the window is empty', {
+        issues: [{ path: 'to', message: 'must be after from' }],
+      });
+    await this.catchUp();
+    return readKpis(this.store.read.rollups, query);
+  }
+
+  /** One metric's value over a window (see MetricReader). */
+  async value(
+    principal: Principal,
+    selector: MetricSelector,
+    from: string,
+    to: string,
+  ): Promise<number | null> {
+    requireRole(principal, READERS, 'read metrics');
+    await this.catchUp();
+    return this.metrics.value(selector, from, to);
+  }
+
+  /**
+   * What `/metrics` exports: every built-in counter's total since the log began, work in
+   * progress now, and the derived KPIs over the last 24 hours per domain.
+   */
+  async exportSeries(principal: Principal): Promise<ExportedSeries[]> {
+    requireRole(principal, READERS, 'read metrics');
+    await this.catchUp();
+    const now = this.clock.now().getTime();
+    const reader = this.store.read.rollups;
+    const sums = await reader.sum(COUNTERS, coverWindow(0, now + 60_000));
+    const series: ExportedSeries[] = COUNTERS.map((name) => ({
+      name: `autonomy_${name}`,
+      help: HELP[name],
+      type: 'counter',
+      samples: sums
+        .filter((s) => s.name === name)
+        .map((s) => ({ labels: JSON.parse(s.labels) as Record<string, string>, value: s.sum })),
+    }));
+    const levels = (
+      await readKpis(reader, {
+        from: new Date(now - 60_000).toISOString(),
+        to: new Date(now + 60_000).toISOString(),
+        by: ['domain', 'work_type'],
+      })
+    ).rows.filter((r) => r.values[WIP_GAUGE] !== null);
+    series.push({
+      name: `autonomy_${WIP_GAUGE}`,
+      help: HELP[WIP_GAUGE],
+      type: 'gauge',
+      samples: levels.map((r) => ({ labels: r.labels, value: r.values[WIP_GAUGE] ?? 0 })),
+    });
+    const day = await readKpis(reader, {
+      from: new Date(now - 86_400_000).toISOString(),
+      to: new Date(now + 60_000).toISOString(),
+      by: ['domain'],
+    });
+    for (const kpi of EXPORTED_KPIS) {
+      const samples = day.rows.flatMap((r) => {
+        const value = r.values[kpi];
+        return value === null || value === undefined ? [] : [{ labels: r.labels, value }];
+      });
+      series.push({
+        name: `autonomy_${kpi}`,
+        help: `${kpi} over the last 24 hours`,
+        type: 'gauge',
+        samples,
+      });
+    }
+    return series;
+  }
+}
