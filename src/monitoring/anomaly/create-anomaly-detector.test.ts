@@ -78,6 +78,18 @@ describe('createAnomalyDetector', () => {
     expect(max(scores.slice(2200, 2320))).toBeGreaterThan(max(quiet));
   });
 
+  it('judges a point by the point and the window together, where each alone is moderate', () => {
+    // Five hours running one noise unit high: no point is far off, the window only somewhat
+    // unusual; together the point and its window say more than either alone.
+    const values = dailySeries(2500).map((v, i) => (i >= 2000 && i < 2060 ? v + 1 : v));
+    const run = (jointEvidence: boolean) => {
+      const detector = createAnomalyDetector({ jointEvidence });
+      return values.map((v, i) => detector.update(START + i * FIVE_MINUTES, v));
+    };
+    const apart = max(run(false).slice(2000, 2060));
+    expect(max(run(true).slice(2000, 2060))).toBeGreaterThan(apart + 0.1);
+  });
+
   it('holds down the alarms that follow an alarm', () => {
     const values = dailySeries(2000);
     values[1500] = (values[1500] ?? 0) + 12;

@@ -13,6 +13,7 @@ import {
   type ContextNoveltyOptions,
   type ContextNoveltyState,
 } from './context-novelty.js';
+import { fisherCombination } from './fisher-combination.js';
 import {
   createPredictionSurpriseState,
   DEFAULT_PREDICTION_SURPRISE_OPTIONS,
@@ -60,6 +61,11 @@ export interface AnomalyDetectorOptions {
   breakoutEarly: number;
   /** A point scores as a spike only when off its prediction by this share of the range seen. */
   minEffect: number;
+  /**
+   * Also judge a material point by both views at once (Fisher's method on its p-value and the
+   * window's): a value somewhat off its prediction in a stretch already somewhat unusual.
+   */
+  jointEvidence: boolean;
 }
 
 export const DEFAULT_ANOMALY_DETECTOR_OPTIONS: AnomalyDetectorOptions = {
@@ -73,6 +79,7 @@ export const DEFAULT_ANOMALY_DETECTOR_OPTIONS: AnomalyDetectorOptions = {
   holdMargin: 1.1,
   breakoutEarly: 10,
   minEffect: 0.1,
+  jointEvidence: true,
 };
 
 /** Everything the detector knows about one series: plain data, safe to store as JSON. */
@@ -114,6 +121,7 @@ export interface AnomalyDetectorOverrides {
   holdMargin?: number;
   breakoutEarly?: number;
   minEffect?: number;
+  jointEvidence?: boolean;
 }
 
 export function resolveAnomalyDetectorOptions(
@@ -156,6 +164,7 @@ export function createAnomalyDetectorState(options: AnomalyDetectorOptions): Ano
  *   single point reveals;
  * - the range: a value beyond every value seen before (Numenta's "spatial anomaly") scores 0.99.
  *
+ * A material point is also judged by the first two together (Fisher's method on their p-values).
  * The highest view wins; a score not `holdMargin` above every score of the last `holdRows` points
  * is damped, so one event raises one alarm and a slowly rising score does not alarm at each step. Memory is bounded: rings of fixed size and at most
  * `context.capacity` remembered contexts.
@@ -202,8 +211,15 @@ export function createAnomalyDetector(
       }
       const windowScore = logLikelihoodScore(tail);
       // Statistically surprising but immaterial (a tenth of the range) is not worth an alarm.
-      const pointScore = surprise.error >= o.minEffect * range ? logLikelihoodScore(surprise.p) : 0;
-      let score = Math.max(windowScore, pointScore);
+      const material = surprise.error >= o.minEffect * range;
+      const pointScore = material ? logLikelihoodScore(surprise.p) : 0;
+      // Neither view alone may be conclusive when both are moderately surprised: a holiday's
+      // hour off its weekly slot, in a day already off its usual course. The two are not
+      // independent (the point is one of the points averaged), so the joint p-value leans
+      // optimistic; it is therefore taken only for a material point, like the spike.
+      const jointScore =
+        material && o.jointEvidence ? logLikelihoodScore(fisherCombination(surprise.p, tail)) : 0;
+      let score = Math.max(windowScore, pointScore, jointScore);
       s.reason =
         score < 0.3
           ? 'normal'
