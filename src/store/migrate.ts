@@ -7,6 +7,7 @@ import { migration0005Preemption } from './migrations/0005-preemption.js';
 import { migration0006Routing } from './migrations/0006-routing.js';
 import { migration0007Monitoring } from './migrations/0007-monitoring.js';
 import { migration0008PartialIndexes } from './migrations/0008-partial-indexes.js';
+import { migration0011Outcomes } from './migrations/0011-outcomes.js';
 
 /**
  * The one migration set, for both dialects. They run in name order; a migration may arrive with
@@ -22,6 +23,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0006-routing': migration0006Routing,
   '0007-monitoring': migration0007Monitoring,
   '0008-partial-indexes': migration0008PartialIndexes,
+  '0011-outcomes': migration0011Outcomes,
 };
 
 export interface MigrationReport {

@@ -8,6 +8,7 @@ import { SqlActorStore } from './sql-actor-store.js';
 import { SqlDomainStore, SqlWorkTypeStore } from './sql-config-stores.js';
 import { SqlEventLog, toEventRow } from './sql-event-log.js';
 import { SqlOrganizationStore } from './sql-organization-store.js';
+import { SqlOutcomeStore } from './sql-outcome-store.js';
 import { SqlTokenStore } from './sql-token-store.js';
 import { SqlExceptionStore } from './sql-exception-store.js';
 import { SqlWorkStatsStore } from './sql-work-stats-store.js';
@@ -105,6 +106,7 @@ export class SqlStore implements Store {
       organization: new SqlOrganizationStore(readDb),
       workStats: new SqlWorkStatsStore(readDb, dialect),
       exceptions: new SqlExceptionStore(readDb, dialect),
+      outcomes: new SqlOutcomeStore(readDb),
       events: new SqlEventLog(readDb),
     };
   }
@@ -159,6 +161,7 @@ export class SqlStore implements Store {
       organization: new SqlOrganizationStore(conn),
       workStats: new SqlWorkStatsStore(conn, this.dialect),
       exceptions: new SqlExceptionStore(conn, this.dialect),
+      outcomes: new SqlOutcomeStore(conn),
       events: { append: (event) => pending.push(event) },
     });
     const events = pending.length === 0 ? [] : await this.appendChained(conn, pending);

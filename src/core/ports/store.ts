@@ -4,6 +4,7 @@ import type { DomainReader, DomainStore, WorkTypeReader, WorkTypeStore } from '.
 import type { EventAppender, EventLog } from './event-log.js';
 import type { ExceptionReader, ExceptionStore } from './exception-store.js';
 import type { OrganizationReader, OrganizationStore } from './organization-store.js';
+import type { OutcomeReader, OutcomeStore } from './outcome-store.js';
 import type { TokenReader, TokenStore } from './token-store.js';
 import type { WorkStatsReader, WorkStatsStore } from './work-stats-store.js';
 import type { WorkReader, WorkStore } from './work-store.js';
@@ -20,6 +21,8 @@ export interface TxStores {
   workStats: WorkStatsStore;
   /** Monitoring's exceptions, silences and inboxes. */
   exceptions: ExceptionStore;
+  /** Performance's history of key results. */
+  outcomes: OutcomeStore;
   events: EventAppender;
 }
 
@@ -33,6 +36,7 @@ export interface ReadStores {
   organization: OrganizationReader;
   workStats: WorkStatsReader;
   exceptions: ExceptionReader;
+  outcomes: OutcomeReader;
   events: EventLog;
 }
 

@@ -13,6 +13,7 @@ import {
 } from './memory-config-stores.js';
 import { MemoryEventLog } from './memory-event-log.js';
 import { MemoryExceptionStore } from './memory-exception-store.js';
+import { MemoryOutcomeStore } from './memory-outcome-store.js';
 import { MemoryWorkStatsStore } from './memory-work-stats-store.js';
 import { MemoryWorkStore } from './memory-work-store.js';
 
@@ -65,6 +66,7 @@ export class MemoryStore implements Store {
       organization: new MemoryOrganizationStore(this.#journal),
       workStats: new MemoryWorkStatsStore(this.#journal),
       exceptions: new MemoryExceptionStore(this.#journal),
+      outcomes: new MemoryOutcomeStore(this.#journal),
     };
     this.read = { ...stores, events: this.#log };
     this.#tx = { ...stores, events: { append: (event) => this.#pending.push(event) } };
