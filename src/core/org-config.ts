@@ -120,9 +120,7 @@ const slosSchema = z.array(z.unknown()).transform((entries, ctx): OpenSloDocumen
     if (parsed.success) documents.push(parsed.data);
     else
       for (const issue of parsed.error.issues)
-        ctx.addIssue({ ...issue, path: [index, ...issue.path] } as Parameters<
-          typeof ctx.addIssue
-        >[0]);
+        ctx.addIssue({ ...issue, path: [index, ...issue.path] });
   });
   return documents;
 });
@@ -204,7 +202,11 @@ export const orgConfigSchema = z
     unique('workTypes');
     unique('objectives');
     for (const issue of resolveOpenSlo(org.slos ?? []).issues)
-      ctx.addIssue({ code: 'custom', path: ['slos', issue.document, ...issue.path], message: issue.message });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['slos', issue.document, ...issue.path],
+        message: issue.message,
+      });
     const domains = new Set(org.domains.map((d) => d.id));
     const actors = new Map(org.actors.map((a) => [a.id, a]));
     org.domains.forEach((domain, index) => {

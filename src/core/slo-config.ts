@@ -199,7 +199,9 @@ const sloSpecSchema = z
     });
   });
 
-const header = { apiVersion: z.literal('openslo/v1', { error: "apiVersion must be 'openslo/v1'" }) };
+const header = {
+  apiVersion: z.literal('openslo/v1', { error: "apiVersion must be 'openslo/v1'" }),
+};
 
 export const openSloDocumentSchema = z.discriminatedUnion(
   'kind',

@@ -38,7 +38,10 @@ export class SqlOutcomeStore implements OutcomeStore {
     return rows.reverse().map(toSnapshot);
   }
 
-  async latestSnapshot(objectiveId: string, keyResultId: string): Promise<KeyResultSnapshot | null> {
+  async latestSnapshot(
+    objectiveId: string,
+    keyResultId: string,
+  ): Promise<KeyResultSnapshot | null> {
     const row = await this.db
       .selectFrom('key_result_snapshots')
       .selectAll()
