@@ -53,6 +53,8 @@ import { openStore } from '../store/open-store.js';
 import { SqlStore, type CommitCounts } from '../store/sql-store.js';
 import { EventBus } from './event-bus.js';
 import { MonitoringService } from './monitoring-service.js';
+import { PerformanceService } from './performance-service.js';
+import type { MetricReader } from '../core/ports/metric-reader.js';
 import { DEFAULT_OFFER_SECONDS, type RuntimeConfig } from './runtime-config.js';
 
 export type WorkDetail = WorkItem & {
@@ -71,6 +73,8 @@ export class ControlPlane {
   readonly bus = new EventBus();
   /** Exceptions: detectors, routing, escalation, silences and inboxes. */
   readonly monitoring: MonitoringService;
+  /** SLOs and objectives, measured through the metric reader given at open (none: no data). */
+  readonly performance: PerformanceService;
 
   private constructor(
     private readonly store: Store,
@@ -80,14 +84,29 @@ export class ControlPlane {
     readonly location: string,
     /** What opening the store migrated. */
     readonly migrations: MigrationReport,
+    metricReader: MetricReader | null,
   ) {
     this.monitoring = new MonitoringService(store, clock, this.bus);
+    this.performance = new PerformanceService(
+      store,
+      clock,
+      this.bus,
+      this.monitoring,
+      metricReader,
+    );
   }
 
   static async open(
     config: Pick<RuntimeConfig, 'databaseUrl' | 'leaseSeconds'> &
       Partial<Pick<RuntimeConfig, 'offerSeconds'>>,
-    options: { clock?: Clock } = {},
+    options: {
+      clock?: Clock;
+      /**
+       * Where SLOs and key results read metrics; until one is given they all say `no_data`.
+       * A function of the store, so a reader over the store's own rollups can be made here.
+       */
+      metricReader?: MetricReader | ((store: Store) => MetricReader);
+    } = {},
   ): Promise<ControlPlane> {
     const clock = options.clock ?? systemClock;
     const { store, location, migrations } = await openStore(config.databaseUrl, clock);
@@ -100,6 +119,9 @@ export class ControlPlane {
       },
       location,
       migrations ?? { applied: [], current: [] },
+      typeof options.metricReader === 'function'
+        ? options.metricReader(store)
+        : (options.metricReader ?? null),
     );
   }
 

@@ -37,7 +37,7 @@ import { monitoringPolicyOf } from '../monitoring/monitoring-policy-of.js';
 import type { BacklogSample } from '../monitoring/monitoring-snapshot.js';
 import { raiseException } from '../monitoring/raise-exception.js';
 import { recordWebhookAttempt } from '../monitoring/record-webhook-attempt.js';
-import type { Reconciled } from '../monitoring/reconcile-signals.js';
+import { reconcileSignals, type Reconciled } from '../monitoring/reconcile-signals.js';
 import type { Signal } from '../monitoring/signal.js';
 import { validateSilence } from '../monitoring/validate-silence.js';
 import { requireRole, requireSelfOrOperator } from '../supervision/require-role.js';
@@ -123,6 +123,14 @@ export class MonitoringService {
     );
     this.#history = [...snapshot.backlog];
     return this.write(SYSTEM, (ctx) => evaluateDetectors(ctx, snapshot, this.settings));
+  }
+
+  /**
+   * Brings one source's exceptions in line with what it sees now (see reconcileSignals): how
+   * later dimensions (performance's burn-rate alerts) raise and resolve theirs.
+   */
+  async reconcile(source: string, signals: readonly Signal[]): Promise<Reconciled> {
+    return this.write(SYSTEM, (ctx) => reconcileSignals(ctx, source, signals));
   }
 
   /** Runs the escalation steps that are due; returns the exceptions that moved. */

@@ -3,7 +3,8 @@ import { startPeriodic } from './start-periodic.js';
 
 /**
  * Monitoring's clock-driven work, every `intervalMs`: run the detectors (raise what holds now,
- * resolve what cleared), then the escalation steps that are due. Everything it decides is in the
+ * resolve what cleared) and the SLOs' burn-rate alerts (with the key results' hourly
+ * snapshots), then the escalation steps that are due. Everything it decides is in the
  * store, so a restarted node carries on where this one stopped; only the backlog samples the
  * growth detector compares start again. Returns a function that stops the timer and waits for a
  * run in progress.
@@ -17,6 +18,8 @@ export function startMonitoringTimer(
     intervalMs,
     async () => {
       await cp.monitoring.evaluate();
+      // SLO burn rates raise exceptions of their own: before escalation, so theirs start too.
+      await cp.performance.evaluate();
       while ((await cp.monitoring.escalate()).length > 0);
       while ((await cp.monitoring.deliverWebhooks()).length > 0);
     },
