@@ -16,6 +16,7 @@ import { sendProblem } from './problem.js';
 import { eventRoutes } from './routes/event-routes.js';
 import { monitoringRoutes } from './routes/monitoring-routes.js';
 import { organizationRoutes } from './routes/organization-routes.js';
+import { outcomeRoutes } from './routes/outcome-routes.js';
 import { tokenRoutes } from './routes/token-routes.js';
 import { workRoutes } from './routes/work-routes.js';
 
@@ -76,6 +77,11 @@ export async function buildServer(
           description:
             'Exceptions raised by detectors and integrations, routed to owners and escalated; silences; inboxes',
         },
+        {
+          name: 'performance',
+          description:
+            'SLOs (OpenSLO) with error budgets and burn-rate alerts; objectives and key results with progress and forecasts',
+        },
         { name: 'events', description: 'The hash-chained event log' },
         { name: 'access', description: 'API tokens' },
         { name: 'health', description: 'Liveness and readiness' },
@@ -127,6 +133,7 @@ export async function buildServer(
       await v1.register(tokenRoutes(cp));
       await v1.register(eventRoutes(cp));
       await v1.register(monitoringRoutes(cp));
+      await v1.register(outcomeRoutes(cp));
     },
     { prefix: '/v1' },
   );
