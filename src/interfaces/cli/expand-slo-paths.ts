@@ -1,4 +1,4 @@
-import { dirname, join } from 'node:path';
+import { dirname, isAbsolute, join } from 'node:path';
 import { LineCounter, parseAllDocuments } from 'yaml';
 import { DomainError, type FieldIssue } from '../../core/errors.js';
 import {
@@ -55,17 +55,18 @@ async function readOpenSloFile(file: string, issues: FieldIssue[]): Promise<Read
 /**
  * Replaces the paths in an organization's `slos:` by the OpenSLO documents in those files
  * (relative to the organization file), after checking them and the inline ones as one set: an
- * `indicatorRef` may name an SLI of another file. Every problem is reported at once, in the file
- * it is in; the data comes back with the documents inline, as the organization schema takes it.
+ * `indicatorRef` may name an SLI of another file. Every problem is reported, each in the file it
+ * is in; the data comes back with the valid documents inline, as the organization schema takes
+ * it (the others left out, so that its own problems are reported beside these).
  */
 export async function expandSloPaths(
   orgFile: string,
   data: unknown,
   locateInOrg: LocateIssue,
-): Promise<unknown> {
-  if (typeof data !== 'object' || data === null) return data;
+): Promise<{ data: unknown; issues: FieldIssue[] }> {
+  if (typeof data !== 'object' || data === null) return { data, issues: [] };
   const entries = (data as { slos?: unknown }).slos;
-  if (!Array.isArray(entries)) return data;
+  if (!Array.isArray(entries)) return { data, issues: [] };
   const issues: FieldIssue[] = [];
   const documents: ReadDocument[] = [];
   for (const [index, entry] of (entries as unknown[]).entries()) {
@@ -80,7 +81,7 @@ export async function expandSloPaths(
       documents.push({ raw: entry, parsed: parsed.success ? parsed.data : null, locateIssue });
       continue;
     }
-    const file = join(dirname(orgFile), entry);
+    const file = isAbsolute(entry) ? entry : join(dirname(orgFile), entry);
     try {
       documents.push(...(await readOpenSloFile(file, issues)));
     } catch (error) {
@@ -92,11 +93,13 @@ export async function expandSloPaths(
   if (issues.length === 0)
     for (const issue of resolveOpenSlo(valid.map((d) => d.parsed as OpenSloDocument)).issues)
       issues.push((valid[issue.document] as ReadDocument).locateIssue(issue.path, issue.message));
-  if (issues.length > 0) {
-    const count = issues.length === 1 ? '1 problem' : `${issues.length} problems`;
-    throw new DomainError('invalid_config', `the SLOs of ${orgFile} are not valid (${count})`, {
-      issues,
-    });
-  }
-  return { ...(data as Record<string, unknown>), slos: documents.map((d) => d.raw) };
+  // With problems, none go on: the set is checked again as a whole, which would report them
+  // twice, at places of the organization file they are not in.
+  return {
+    data: {
+      ...(data as Record<string, unknown>),
+      slos: issues.length > 0 ? [] : valid.map((d) => d.raw),
+    },
+    issues,
+  };
 }

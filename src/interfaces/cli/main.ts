@@ -9,9 +9,11 @@ import { eventsCommand } from './commands/events-command.js';
 import { exceptionCommand, inboxCommand, silenceCommand } from './commands/exception-command.js';
 import { exportCommand } from './commands/export-command.js';
 import { migrateCommand } from './commands/migrate-command.js';
+import { objectiveCommand } from './commands/objective-command.js';
 import { routeCommand } from './commands/route-command.js';
 import { serveCommand } from './commands/serve-command.js';
 import { simulateCommand } from './commands/simulate-command.js';
+import { sloCommand } from './commands/slo-command.js';
 import { tokenCommand } from './commands/token-command.js';
 import { workCommand } from './commands/work-command.js';
 import { EXIT_OK, EXIT_USAGE } from './exit-codes.js';
@@ -107,6 +109,8 @@ export async function main(
   simulateCommand(program, ctx);
   routeCommand(program, ctx);
   detectCommand(program, ctx);
+  sloCommand(program, ctx);
+  objectiveCommand(program, ctx);
 
   try {
     await program.parseAsync(argv);

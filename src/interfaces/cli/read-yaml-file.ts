@@ -74,13 +74,17 @@ export async function readText(file: string): Promise<string> {
  * Reads, parses and validates a YAML file against a schema (`noun` names what it should be, for
  * messages). Every problem is reported at once, each as `file:line:col: path: message`, the
  * form editors and terminals turn into links. `prepare` may change the data before it is
- * validated (read the files it names), reporting its own problems at their place in the file.
+ * validated (read the files it names); the problems it finds (in this file or those) come back
+ * with the rest, after them.
  */
 export async function readYamlFile<S extends z.ZodType>(
   file: string,
   schema: S,
   noun: string,
-  prepare?: (data: unknown, locateIssue: LocateIssue) => Promise<unknown>,
+  prepare?: (
+    data: unknown,
+    locateIssue: LocateIssue,
+  ) => Promise<{ data: unknown; issues: FieldIssue[] }>,
 ): Promise<z.output<S>> {
   const text = await readText(file);
   const lineCounter = new LineCounter();
@@ -98,16 +102,16 @@ export async function readYamlFile<S extends z.ZodType>(
   }
 
   const raw: unknown = doc.toJS();
-  const data =
+  const { data, issues: prepared } =
     prepare === undefined
-      ? raw
+      ? { data: raw, issues: [] }
       : await prepare(raw, (path, message) => {
           const name = formatIssuePath(path);
           const where = at(locate(doc, path));
           return { path: name === '' ? where : `${where}: ${name}`, message };
         });
   const parsed = schema.safeParse(data);
-  if (!parsed.success) {
+  if (!parsed.success || prepared.length > 0) {
     const located: { offset: number; issue: FieldIssue }[] = [];
     const add = (path: readonly PropertyKey[], message: string) => {
       const offset = locate(doc, path);
@@ -117,11 +121,12 @@ export async function readYamlFile<S extends z.ZodType>(
         issue: { path: name === '' ? at(offset) : `${at(offset)}: ${name}`, message },
       });
     };
-    locatedIssues(parsed.error.issues, data, add);
+    if (!parsed.success) locatedIssues(parsed.error.issues, data, add);
     located.sort((a, b) => a.offset - b.offset);
-    const count = located.length === 1 ? '1 problem' : `${located.length} problems`;
+    const issues = [...located.map((l) => l.issue), ...prepared];
+    const count = issues.length === 1 ? '1 problem' : `${issues.length} problems`;
     throw new DomainError('invalid_config', `${file} is not a valid ${noun} (${count})`, {
-      issues: located.map((l) => l.issue),
+      issues,
     });
   }
   return parsed.data;
