@@ -184,7 +184,7 @@ export const HTTP_OUTCOMES: Pick<OrgConfigInput, 'slos' | 'objectives'> = {
 };
 
 /** Applies HTTP_ORG with HTTP_OUTCOMES. */
-export async function applyOutcomes(fx: HttpFixture): Promise<void> {
+export async function applyOutcomes(fx: { cp: ControlPlane }): Promise<void> {
   const applied = await fx.cp.applyConfig(
     SYSTEM,
     toOrgModel(orgConfigSchema.parse({ ...HTTP_ORG, ...HTTP_OUTCOMES })),
