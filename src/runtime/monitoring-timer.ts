@@ -19,7 +19,12 @@ export function startMonitoringTimer(
     async () => {
       await cp.monitoring.evaluate();
       // SLO burn rates raise exceptions of their own: before escalation, so theirs start too.
-      await cp.performance.evaluate();
+      // A metric reader that fails is reported, and does not hold up the escalations.
+      try {
+        await cp.performance.evaluate();
+      } catch (error) {
+        onError(error);
+      }
       while ((await cp.monitoring.escalate()).length > 0);
       while ((await cp.monitoring.deliverWebhooks()).length > 0);
     },

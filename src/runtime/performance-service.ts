@@ -97,22 +97,16 @@ export class PerformanceService {
       since: kr.periodStart,
     });
     const window = keyResultWindow(kr, now);
-    if (this.reader === null && window !== null)
-      return {
-        ...kr,
-        evaluation: {
-          ...evaluateKeyResult(kr, null, [], now),
-          reason: NO_READER,
-        },
-        ...(withHistory ? { history } : {}),
-      };
     const value =
       window === null || this.reader === null
         ? null
         : await this.reader.value(kr.metric, window.from, window.to);
+    const evaluation = evaluateKeyResult(kr, value, history, now);
     return {
       ...kr,
-      evaluation: evaluateKeyResult(kr, value, history, now),
+      // Without a reader, say so rather than blame the metric.
+      evaluation:
+        this.reader === null && window !== null ? { ...evaluation, reason: NO_READER } : evaluation,
       ...(withHistory ? { history } : {}),
     };
   }
