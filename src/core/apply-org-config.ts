@@ -1,6 +1,7 @@
 import { DomainError } from './errors.js';
 import type { Actor, WorkStage } from './model.js';
 import { diffOrgConfig, type OrgDiff } from './diff-org-config.js';
+import type { ConfigChange } from './events.js';
 import type { OrgModel } from './org-config.js';
 import type { ReadStores, TxStores } from './ports/store.js';
 import type { Clock } from './clock.js';
@@ -34,7 +35,53 @@ export async function loadOrgModel(
     actors: actors.map(({ status: _s, lastHeartbeatAt: _h, ...configured }) => configured),
     workTypes: await stores.workTypes.list(),
     ...(organization.routing === undefined ? {} : { routing: organization.routing }),
+    ...(organization.slos === undefined ? {} : { slos: organization.slos }),
+    ...(organization.objectives === undefined ? {} : { objectives: organization.objectives }),
   };
+}
+
+/** The event of one SLO or objective added, changed or removed: the whole new definition. */
+function appendOutcomeEvent(
+  tx: TxStores,
+  appliedBy: string,
+  desired: OrgModel,
+  change: ConfigChange,
+): void {
+  if (change.kind === 'slo') {
+    const slo = desired.slos?.find((s) => s.name === change.id);
+    if (change.change === 'removed' || slo === undefined)
+      tx.events.append({
+        type: 'core.slo.removed',
+        actor: appliedBy,
+        subject: change.id,
+        payload: {},
+      });
+    else
+      tx.events.append({
+        type: 'core.slo.upserted',
+        actor: appliedBy,
+        subject: slo.name,
+        payload: slo,
+      });
+    return;
+  }
+  const objective = desired.objectives?.find((o) => o.id === change.id);
+  if (change.change === 'removed' || objective === undefined)
+    tx.events.append({
+      type: 'core.objective.removed',
+      actor: appliedBy,
+      subject: change.id,
+      payload: {},
+    });
+  else {
+    const { id, ...rest } = objective;
+    tx.events.append({
+      type: 'core.objective.upserted',
+      actor: appliedBy,
+      subject: id,
+      payload: rest,
+    });
+  }
 }
 
 export interface ApplyResult {
@@ -135,8 +182,13 @@ export async function applyOrgConfig(
   const byId = <T extends { id: string }>(list: readonly T[], id: string) =>
     list.find((e) => e.id === id) as T;
   for (const change of diff.changes) {
-    // The organization record itself is written once below, with the revision and routing.
+    // The organization record itself is written once below, with the revision, routing, SLOs
+    // and objectives.
     if (change.kind === 'organization' || change.kind === 'routing') continue;
+    if (change.kind === 'slo' || change.kind === 'objective') {
+      appendOutcomeEvent(tx, appliedBy, desired, change);
+      continue;
+    }
     if (change.change === 'removed') {
       if (change.kind === 'domain') await tx.domains.remove(change.id);
       if (change.kind === 'actor') await tx.actors.remove(change.id);
@@ -220,6 +272,8 @@ export async function applyOrgConfig(
     appliedAt: clock.now().toISOString(),
     appliedBy,
     ...(desired.routing === undefined ? {} : { routing: desired.routing }),
+    ...(desired.slos === undefined ? {} : { slos: desired.slos }),
+    ...(desired.objectives === undefined ? {} : { objectives: desired.objectives }),
   });
   tx.events.append({
     type: 'core.config.applied',

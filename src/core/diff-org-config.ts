@@ -5,7 +5,7 @@ import type { OrgModel } from './org-config.js';
 export interface OrgDiff {
   /**
    * The organization's own record first (name, description), then domains, actors, work types,
-   * and the routing keys.
+   * the routing keys, SLOs and objectives.
    */
   changes: ConfigChange[];
 }
@@ -75,6 +75,16 @@ export function diffOrgConfig(current: OrgModel | null, desired: OrgModel): OrgD
       ...diffEntries('actor', asEntries(current?.actors ?? []), asEntries(desired.actors)),
       ...diffEntries('workType', asEntries(current?.workTypes ?? []), asEntries(desired.workTypes)),
       ...diffRouting(current, desired),
+      ...diffEntries(
+        'slo',
+        (current?.slos ?? []).map((slo) => ({ ...slo, id: slo.name })),
+        desired.slos?.map((slo) => ({ ...slo, id: slo.name })) ?? [],
+      ),
+      ...diffEntries(
+        'objective',
+        asEntries(current?.objectives ?? []),
+        asEntries(desired.objectives ?? []),
+      ),
     ],
   };
 }

@@ -2,7 +2,10 @@ import type { Labels, Resolution } from './exception.js';
 import type { HaltScope } from './halt.js';
 import type { MetricPoint } from './metric.js';
 import type { ActorStatus, TokenRole, WorkState } from './model.js';
+import type { Objective } from './objective-config.js';
+import type { KeyResultStatus } from './ports/outcome-store.js';
 import type { RoutingConfig } from './route-config.js';
+import type { SloDefinition } from './slo-config.js';
 import type { WorkAction } from './work-transitions.js';
 
 /** Payload of every work state change: enough to replay the item's state and owner. */
@@ -51,8 +54,11 @@ export type OfferDecision =
 
 /** A summary of one applied configuration; the full diff is in the event too. */
 export interface ConfigChange {
-  /** `routing` entries are `route`, `inhibit_rules` and `time_intervals`. */
-  kind: 'organization' | 'domain' | 'actor' | 'workType' | 'routing';
+  /**
+   * `routing` entries are `route`, `inhibit_rules` and `time_intervals`; an `slo` is named by
+   * its OpenSLO `metadata.name`.
+   */
+  kind: 'organization' | 'domain' | 'actor' | 'workType' | 'routing' | 'slo' | 'objective';
   id: string;
   change: 'added' | 'changed' | 'removed';
   fields?: string[];
@@ -104,6 +110,12 @@ export interface EventMap {
   'core.work_type.removed': Record<string, never>;
   /** The exception routing now in force, whole, as written (empty when the file has none). */
   'core.routing.updated': RoutingConfig;
+  /** An SLO as now in force, whole (its OpenSLO documents resolved). */
+  'core.slo.upserted': SloDefinition;
+  'core.slo.removed': Record<string, never>;
+  /** An objective with its key results as now in force. */
+  'core.objective.upserted': Omit<Objective, 'id'>;
+  'core.objective.removed': Record<string, never>;
   'core.token.created': { name: string; role: TokenRole; actorId: string | null };
   'core.token.revoked': Record<string, never>;
   'coordination.actor.status_changed': { from: ActorStatus; to: ActorStatus };
@@ -202,6 +214,19 @@ export interface EventMap {
   /** A person stopped agents; the work they held or were offered went back to the queue. */
   'supervision.halt.applied': { scope: HaltScope; reason: string; requeued: string[] };
   'supervision.halt.lifted': { scope: HaltScope; reason: string };
+  /**
+   * A key result's status moved (on track, at risk, off track, no data), as its hourly
+   * snapshot found it; subject `<objective>/<key result>`.
+   */
+  'performance.key_result.status_changed': {
+    objectiveId: string;
+    keyResultId: string;
+    from: KeyResultStatus | null;
+    to: KeyResultStatus;
+    value: number;
+    progress: number;
+    forecast: number | null;
+  };
 }
 
 export type EventType = keyof EventMap;

@@ -15,6 +15,19 @@ import {
   toRoutingConfig,
   type RoutingConfig,
 } from './route-config.js';
+import {
+  objectiveSchema,
+  toObjective,
+  toObjectiveDocument,
+  type Objective,
+} from './objective-config.js';
+import {
+  openSloDocumentSchema,
+  resolveOpenSlo,
+  toOpenSloDocument,
+  type OpenSloDocument,
+  type SloDefinition,
+} from './slo-config.js';
 
 export const idSchema = z
   .string()
@@ -87,6 +100,32 @@ const workTypeSchema = z.strictObject({
 });
 
 /**
+ * SLOs as OpenSLO documents. In a file they are usually paths (relative to the organization
+ * file) that the file reader replaces by the documents they hold, with their own positions in
+ * messages; what reaches this schema must be documents, inline.
+ */
+const slosSchema = z.array(z.unknown()).transform((entries, ctx): OpenSloDocument[] => {
+  const documents: OpenSloDocument[] = [];
+  entries.forEach((entry, index) => {
+    if (typeof entry === 'string') {
+      ctx.addIssue({
+        code: 'custom',
+        path: [index],
+        message:
+          'a path to an OpenSLO file is read only when applying a file (autonomy apply -f); give the document inline',
+      });
+      return;
+    }
+    const parsed = openSloDocumentSchema.safeParse(entry);
+    if (parsed.success) documents.push(parsed.data);
+    else
+      for (const issue of parsed.error.issues)
+        ctx.addIssue({ ...issue, path: [index, ...issue.path] });
+  });
+  return documents;
+});
+
+/**
  * The organization as code: what `autonomy apply` reads. The file is the whole truth: what it
  * does not list is removed on apply (unless live work still refers to it).
  */
@@ -98,6 +137,10 @@ export const orgConfigSchema = z
     domains: z.array(domainSchema).default([]),
     actors: z.array(actorSchema).default([]),
     workTypes: z.array(workTypeSchema).default([]),
+    /** OpenSLO documents (SLO, SLI, Service): paths in a file, documents once read. */
+    slos: slosSchema.optional(),
+    /** Objectives and their key results. */
+    objectives: z.array(objectiveSchema).optional(),
     /** Exception routing in Alertmanager's syntax: `route`, `inhibit_rules`, `time_intervals`. */
     ...routingConfigShape,
   })
@@ -142,9 +185,9 @@ export const orgConfigSchema = z
         });
       });
     });
-    const unique = (key: 'domains' | 'actors' | 'workTypes') => {
+    const unique = (key: 'domains' | 'actors' | 'workTypes' | 'objectives') => {
       const seen = new Set<string>();
-      org[key].forEach((entry, index) => {
+      (org[key] ?? []).forEach((entry, index) => {
         if (seen.has(entry.id))
           ctx.addIssue({
             code: 'custom',
@@ -157,6 +200,13 @@ export const orgConfigSchema = z
     unique('domains');
     unique('actors');
     unique('workTypes');
+    unique('objectives');
+    for (const issue of resolveOpenSlo(org.slos ?? []).issues)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['slos', issue.document, ...issue.path],
+        message: issue.message,
+      });
     const domains = new Set(org.domains.map((d) => d.id));
     const actors = new Map(org.actors.map((a) => [a.id, a]));
     org.domains.forEach((domain, index) => {
@@ -180,6 +230,14 @@ export const orgConfigSchema = z
           });
         }
       });
+    });
+    (org.objectives ?? []).forEach((objective, index) => {
+      if (objective.owner !== undefined && !actors.has(objective.owner))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['objectives', index, 'owner'],
+          message: `unknown actor '${objective.owner}'`,
+        });
     });
     org.workTypes.forEach((type, index) => {
       if (type.stages !== undefined) {
@@ -224,6 +282,10 @@ export interface OrgModel {
   workTypes: WorkType[];
   /** The routing keys as written (absent when the file has none). */
   routing?: RoutingConfig;
+  /** Service level objectives (absent when the file has none). */
+  slos?: SloDefinition[];
+  /** Objectives and key results (absent when the file has none). */
+  objectives?: Objective[];
 }
 
 export function toOrgModel(config: OrgConfig): OrgModel {
@@ -231,8 +293,12 @@ export function toOrgModel(config: OrgConfig): OrgModel {
     ...(config.receivers === undefined ? {} : { receivers: config.receivers }),
     ...toRoutingConfig(config),
   };
+  const slos = resolveOpenSlo(config.slos ?? []).slos;
+  const objectives = (config.objectives ?? []).map(toObjective);
   return {
     ...(isEmptyRoutingConfig(routing) ? {} : { routing }),
+    ...(slos.length === 0 ? {} : { slos }),
+    ...(objectives.length === 0 ? {} : { objectives }),
     name: config.metadata.name,
     description: config.metadata.description ?? '',
     domains: config.domains.map((d) => ({
@@ -321,5 +387,9 @@ export function toOrgConfigDocument(model: OrgModel): OrgConfigInput {
           }),
     })),
     ...(model.routing === undefined ? {} : model.routing),
+    ...(model.slos === undefined ? {} : { slos: model.slos.map(toOpenSloDocument) }),
+    ...(model.objectives === undefined
+      ? {}
+      : { objectives: model.objectives.map(toObjectiveDocument) }),
   };
 }

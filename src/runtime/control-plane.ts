@@ -60,7 +60,9 @@ import {
   type DetectorSettings,
 } from '../monitoring/detector-settings.js';
 import { MonitoringService } from './monitoring-service.js';
+import { OutcomeService } from './outcome-service.js';
 import { PerformanceService } from './performance-service.js';
+import type { MetricReader } from '../core/ports/metric-reader.js';
 import { DEFAULT_OFFER_SECONDS, type RuntimeConfig } from './runtime-config.js';
 
 export type WorkDetail = WorkItem & {
@@ -81,6 +83,8 @@ export class ControlPlane {
   readonly monitoring: MonitoringService;
   /** Rollups folded from the log, KPIs and the MetricReader. */
   readonly performance: PerformanceService;
+  /** SLOs and objectives, measured through the rollups (or the metric reader given at open). */
+  readonly outcomes: OutcomeService;
 
   private constructor(
     private readonly store: Store,
@@ -91,9 +95,17 @@ export class ControlPlane {
     /** What opening the store migrated. */
     readonly migrations: MigrationReport,
     detectorSettings: DetectorSettings = DEFAULT_DETECTOR_SETTINGS,
+    metricReader: MetricReader | null = null,
   ) {
     this.monitoring = new MonitoringService(store, clock, this.bus, process.env, detectorSettings);
     this.performance = new PerformanceService(store, clock, this.bus);
+    this.outcomes = new OutcomeService(
+      store,
+      clock,
+      this.bus,
+      this.monitoring,
+      metricReader ?? this.performance.foldedMetrics,
+    );
   }
 
   static async open(
@@ -103,6 +115,11 @@ export class ControlPlane {
       clock?: Clock;
       /** How sensitive the detectors are (the defaults suit most organizations). */
       detectorSettings?: Partial<DetectorSettings>;
+      /**
+       * Where SLOs and key results read metrics instead of the store's own rollups (a test's
+       * fixed figures, another system). A function of the store, so one over it can be made.
+       */
+      metricReader?: MetricReader | ((store: Store) => MetricReader);
     } = {},
   ): Promise<ControlPlane> {
     const clock = options.clock ?? systemClock;
@@ -117,6 +134,9 @@ export class ControlPlane {
       location,
       migrations ?? { applied: [], current: [] },
       { ...DEFAULT_DETECTOR_SETTINGS, ...options.detectorSettings },
+      typeof options.metricReader === 'function'
+        ? options.metricReader(store)
+        : (options.metricReader ?? null),
     );
   }
 

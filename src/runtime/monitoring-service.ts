@@ -51,7 +51,7 @@ import {
   type RecordedPoint,
 } from '../monitoring/record-metric-points.js';
 import { recordWebhookAttempt } from '../monitoring/record-webhook-attempt.js';
-import type { Reconciled } from '../monitoring/reconcile-signals.js';
+import { reconcileSignals, type Reconciled } from '../monitoring/reconcile-signals.js';
 import type { Signal } from '../monitoring/signal.js';
 import { earliestWake } from '../monitoring/wake.js';
 import { validateSilence } from '../monitoring/validate-silence.js';
@@ -222,6 +222,14 @@ export class MonitoringService {
           );
     this.#builtinMinute = lastClosed;
     return recorded;
+  }
+
+  /**
+   * Brings one source's exceptions in line with what it sees now (see reconcileSignals): how
+   * later dimensions (performance's burn-rate alerts) raise and resolve theirs.
+   */
+  async reconcile(source: string, signals: readonly Signal[]): Promise<Reconciled> {
+    return this.write(SYSTEM, (ctx) => reconcileSignals(ctx, source, signals));
   }
 
   /** Runs the escalation steps that are due; returns the exceptions that moved. */

@@ -13,7 +13,8 @@ export const REACT_MS = 50;
 
 /**
  * Monitoring's own work: run the detectors (raise what holds now, resolve what cleared), score
- * the built-in series, then the escalation steps and webhook deliveries that are due. It runs
+ * the built-in series, check the SLOs' burn rates (and snapshot the key results hourly), then
+ * run the escalation steps and webhook deliveries that are due. It runs
  * every `intervalMs` at the latest; sooner at the moment the last evaluation said a condition
  * would start (a silence reaching its limit, a deadline coming within reach), and shortly after
  * coordination changes something. Everything it decides is in the store, so a restarted node
@@ -30,6 +31,13 @@ export function startMonitoringTimer(
     async () => {
       await cp.monitoring.evaluate();
       await cp.monitoring.observeBuiltinSeries();
+      // SLO burn rates raise exceptions of their own: before escalation, so theirs start too.
+      // A metric reader that fails is reported, and does not hold up the escalations.
+      try {
+        await cp.outcomes.evaluate();
+      } catch (error) {
+        onError(error);
+      }
       while ((await cp.monitoring.escalate()).length > 0);
       while ((await cp.monitoring.deliverWebhooks()).length > 0);
       return cp.monitoring.nextDue();

@@ -45,8 +45,18 @@ const EXPORTED_KPIS = KPI_NAMES.filter((k) => !k.endsWith('_total') && k !== WIP
  * MetricReader that SLOs and key results read through. Reached as `ControlPlane.performance`.
  */
 export class PerformanceService {
-  /** SLOs, key results and dashboards read metric values through this. */
+  /** Metric values from the rollups as they stand (see `foldedMetrics` for up to date). */
   readonly metrics: MetricReader;
+  /**
+   * Metric values with everything committed folded first: what SLOs and key results read
+   * through, so an alert never lags the log by a fold.
+   */
+  readonly foldedMetrics: MetricReader = {
+    value: async (selector, from, to) => {
+      await this.catchUp();
+      return this.metrics.value(selector, from, to);
+    },
+  };
   #running: Promise<number> | null = null;
   #again = false;
   #unsubscribe: (() => void) | null = null;

@@ -8,8 +8,9 @@ import { migration0006Routing } from './migrations/0006-routing.js';
 import { migration0007Monitoring } from './migrations/0007-monitoring.js';
 import { migration0008PartialIndexes } from './migrations/0008-partial-indexes.js';
 import { migration0009MetricSeries } from './migrations/0009-metric-series.js';
-import { migration0012Halts } from './migrations/0012-halts.js';
 import { migration0010Performance } from './migrations/0010-performance.js';
+import { migration0011Outcomes } from './migrations/0011-outcomes.js';
+import { migration0012Halts } from './migrations/0012-halts.js';
 
 /**
  * The one migration set, for both dialects. They run in name order; a migration may arrive with
@@ -26,8 +27,9 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0007-monitoring': migration0007Monitoring,
   '0008-partial-indexes': migration0008PartialIndexes,
   '0009-metric-series': migration0009MetricSeries,
-  '0012-halts': migration0012Halts,
   '0010-performance': migration0010Performance,
+  '0011-outcomes': migration0011Outcomes,
+  '0012-halts': migration0012Halts,
 };
 
 export interface MigrationReport {

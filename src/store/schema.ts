@@ -114,6 +114,20 @@ export interface OrganizationTable {
   applied_by: string;
   /** The routing keys of the applied file as JSON (route, inhibit_rules, time_intervals). */
   routing: string | null;
+  /** The SLO definitions of the applied file as JSON; null when it has none. */
+  slos: string | null;
+  /** The objectives and key results of the applied file as JSON; null when it has none. */
+  objectives: string | null;
+}
+
+export interface KeyResultSnapshotsTable {
+  objective_id: string;
+  key_result_id: string;
+  at: string;
+  value: number;
+  progress: number;
+  forecast: number | null;
+  status: string;
 }
 
 export interface ExceptionsTable {
@@ -258,4 +272,5 @@ export interface Database {
   perf_rollups: PerfRollupsTable;
   perf_state: PerfStateTable;
   perf_checkpoint: PerfCheckpointTable;
+  key_result_snapshots: KeyResultSnapshotsTable;
 }

@@ -1,6 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { Organization, OrganizationStore } from '../core/ports/organization-store.js';
+import type { Objective } from '../core/objective-config.js';
 import type { RoutingConfig } from '../core/route-config.js';
+import type { SloDefinition } from '../core/slo-config.js';
 import { parseJson, toJson } from './json-column.js';
 import type { Database } from './schema.js';
 
@@ -22,6 +24,10 @@ export class SqlOrganizationStore implements OrganizationStore {
           appliedAt: row.applied_at,
           appliedBy: row.applied_by,
           ...(row.routing === null ? {} : { routing: parseJson<RoutingConfig>(row.routing) }),
+          ...(row.slos === null ? {} : { slos: parseJson<SloDefinition[]>(row.slos) }),
+          ...(row.objectives === null
+            ? {}
+            : { objectives: parseJson<Objective[]>(row.objectives) }),
         };
   }
 
@@ -33,6 +39,8 @@ export class SqlOrganizationStore implements OrganizationStore {
       applied_at: organization.appliedAt,
       applied_by: organization.appliedBy,
       routing: organization.routing === undefined ? null : toJson(organization.routing),
+      slos: organization.slos === undefined ? null : toJson(organization.slos),
+      objectives: organization.objectives === undefined ? null : toJson(organization.objectives),
     };
     await this.db
       .insertInto('organization')

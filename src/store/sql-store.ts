@@ -8,6 +8,7 @@ import { SqlActorStore } from './sql-actor-store.js';
 import { SqlDomainStore, SqlWorkTypeStore } from './sql-config-stores.js';
 import { SqlEventLog, toEventRow } from './sql-event-log.js';
 import { SqlOrganizationStore } from './sql-organization-store.js';
+import { SqlOutcomeStore } from './sql-outcome-store.js';
 import { SqlTokenStore } from './sql-token-store.js';
 import { SqlExceptionStore } from './sql-exception-store.js';
 import { SqlHaltStore } from './sql-halt-store.js';
@@ -111,6 +112,7 @@ export class SqlStore implements Store {
       metricSeries: new SqlMetricSeriesStore(readDb, dialect),
       halts: new SqlHaltStore(readDb),
       rollups: new SqlRollupStore(readDb, dialect),
+      outcomes: new SqlOutcomeStore(readDb),
       events: new SqlEventLog(readDb),
     };
   }
@@ -168,6 +170,7 @@ export class SqlStore implements Store {
       metricSeries: new SqlMetricSeriesStore(conn, this.dialect),
       halts: new SqlHaltStore(conn),
       rollups: new SqlRollupStore(conn, this.dialect),
+      outcomes: new SqlOutcomeStore(conn),
       events: { append: (event) => pending.push(event) },
     });
     const events = pending.length === 0 ? [] : await this.appendChained(conn, pending);

@@ -150,11 +150,14 @@ describe('autonomy CLI', { timeout: 120_000 }, () => {
   it('shows a dry run without applying it, and exports a file that applies as no change', async () => {
     const changed = parse(readFileSync(EXAMPLE, 'utf8')) as {
       actors: { id: string; capacity: number }[];
+      slos: string[];
     };
     const maria = changed.actors.find((a) => a.id === 'maria');
     if (maria === undefined) throw new Error('the example lost maria');
     maria.capacity = 9;
     changed.actors = changed.actors.filter((a) => a.id !== 'lucas');
+    // Its SLO files are named relative to it: from elsewhere, by their whole path.
+    changed.slos = changed.slos.map((path) => join(ROOT, 'examples', path));
     const modified = file('modified.yaml', JSON.stringify(changed));
 
     const dry = await cli('apply', '-f', modified, '--dry-run');

@@ -4,6 +4,7 @@ import {
   createWork,
   expectProblem,
   expectRefusedWithoutChange,
+  applyOutcomes,
   HTTP_ORG,
   json,
   openHttpFixture,
@@ -20,6 +21,7 @@ let revoked = '';
 
 beforeAll(async () => {
   fx = await openHttpFixture();
+  await applyOutcomes(fx);
   ids.work = (await createWork(fx)).id;
   ids.other = (await createWork(fx)).id;
   ids.token = fx.tokens.viewer.id;
@@ -222,6 +224,15 @@ const ROUTES: RouteCase[] = [
     access: 'audit',
     url: () => '/v1/webhook-deliveries',
   },
+  { method: 'GET', path: '/v1/slos', access: 'read', url: () => '/v1/slos' },
+  { method: 'GET', path: '/v1/slos/{name}', access: 'read', url: () => '/v1/slos/replies' },
+  { method: 'GET', path: '/v1/objectives', access: 'read', url: () => '/v1/objectives' },
+  {
+    method: 'GET',
+    path: '/v1/objectives/{id}',
+    access: 'read',
+    url: () => '/v1/objectives/answers',
+  },
   {
     method: 'POST',
     path: '/v1/alerts/alertmanager',
@@ -300,7 +311,7 @@ describe('the route table', () => {
     expect(ROUTES.map(label).sort()).toEqual(documented.sort());
     for (const route of ROUTES) {
       expect(
-        fx.app.hasRoute({ method: route.method, url: route.path.replaceAll('{id}', ':id') }),
+        fx.app.hasRoute({ method: route.method, url: route.path.replace(/\{(\w+)\}/g, ':$1') }),
         label(route),
       ).toBe(true);
     }

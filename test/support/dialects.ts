@@ -6,6 +6,7 @@ import pg from 'pg';
 import type { Kysely } from 'kysely';
 import { beforeAll, beforeEach } from 'vitest';
 import { ManualClock, type Clock } from '../../src/core/clock.js';
+import type { MetricReader } from '../../src/core/ports/metric-reader.js';
 import type { Dialect } from '../../src/core/ports/store.js';
 import { ControlPlane } from '../../src/runtime/control-plane.js';
 import { closeDatabase, openDatabase } from '../../src/store/open-database.js';
@@ -228,14 +229,17 @@ export interface TestControlPlane {
 /** A control plane over a fresh database (migrated), with a 300 s lease and the given clock. */
 export async function openTestControlPlane(
   dialect: TestDialect,
-  options: { clock?: Clock; leaseSeconds?: number } = {},
+  options: { clock?: Clock; leaseSeconds?: number; metricReader?: MetricReader } = {},
 ): Promise<TestControlPlane> {
   const database = await createTestDatabase(dialect);
   const cleanups: (() => Promise<void>)[] = [() => database.drop()];
   try {
     const cp = await ControlPlane.open(
       { databaseUrl: database.url, leaseSeconds: options.leaseSeconds ?? 300 },
-      { clock: options.clock ?? new ManualClock() },
+      {
+        clock: options.clock ?? new ManualClock(),
+        ...(options.metricReader === undefined ? {} : { metricReader: options.metricReader }),
+      },
     );
     cleanups.push(() => cp.close());
     let raw: Kysely<Database> | null = null;

@@ -6,6 +6,7 @@ import { expect } from 'vitest';
 import type { Clock } from '../../src/core/clock.js';
 import type { StoredEvent } from '../../src/core/events.js';
 import type { WorkItem, WorkState } from '../../src/core/model.js';
+import type { MetricReader } from '../../src/core/ports/metric-reader.js';
 import { orgConfigSchema, toOrgModel, type OrgConfigInput } from '../../src/core/org-config.js';
 import { SYSTEM } from '../../src/core/principal.js';
 import { buildServer } from '../../src/interfaces/http/server.js';
@@ -128,8 +129,74 @@ export interface HttpFixture {
   close(): Promise<void>;
 }
 
+/** One SLO (`replies`) and one objective (`answers`) over the support domain. */
+export const HTTP_OUTCOMES: Pick<OrgConfigInput, 'slos' | 'objectives'> = {
+  slos: [
+    {
+      apiVersion: 'openslo/v1',
+      kind: 'SLO',
+      metadata: { name: 'replies' },
+      spec: {
+        service: 'support',
+        indicator: {
+          metadata: { name: 'replies-on-time' },
+          spec: {
+            ratioMetric: {
+              counter: true,
+              good: {
+                metricSource: {
+                  type: 'autonomy',
+                  spec: { query: 'work_completed_within_sla_total{domain="support"}' },
+                },
+              },
+              total: {
+                metricSource: {
+                  type: 'autonomy',
+                  spec: { query: 'work_completed_with_due_total{domain="support"}' },
+                },
+              },
+            },
+          },
+        },
+        timeWindow: [{ duration: '7d', isRolling: true }],
+        budgetingMethod: 'Occurrences',
+        objectives: [{ target: 0.9 }],
+      },
+    },
+  ],
+  objectives: [
+    {
+      id: 'answers',
+      name: 'Answer customers',
+      owner: 'hana',
+      period: { from: '2026-01-01', to: '2026-04-01' },
+      keyResults: [
+        {
+          id: 'replies',
+          name: 'Reply to 900 customers',
+          metric: 'work_completed_total{domain="support"}',
+          start: 0,
+          target: 900,
+        },
+      ],
+    },
+  ],
+};
+
+/** Applies HTTP_ORG with HTTP_OUTCOMES. */
+export async function applyOutcomes(fx: { cp: ControlPlane }): Promise<void> {
+  const applied = await fx.cp.applyConfig(
+    SYSTEM,
+    toOrgModel(orgConfigSchema.parse({ ...HTTP_ORG, ...HTTP_OUTCOMES })),
+    'test',
+  );
+  expect(applied.applied).toBe(true);
+}
+
 export interface HttpFixtureOptions {
   clock?: Clock;
+  /** Where SLOs and key results read metrics (none: they say no_data). */
+  metricReader?: MetricReader;
   bodyLimitBytes?: number;
 }
 
@@ -141,7 +208,10 @@ export async function openHttpFixture(options: HttpFixtureOptions = {}): Promise
   try {
     cp = await ControlPlane.open(
       { databaseUrl: join(dir, 'autonomy.db'), leaseSeconds: 300 },
-      options.clock === undefined ? {} : { clock: options.clock },
+      {
+        ...(options.clock === undefined ? {} : { clock: options.clock }),
+        ...(options.metricReader === undefined ? {} : { metricReader: options.metricReader }),
+      },
     );
     const plane = cp;
     const applied = await plane.applyConfig(

@@ -1,4 +1,6 @@
+import type { Objective } from '../objective-config.js';
 import type { RoutingConfig } from '../route-config.js';
+import type { SloDefinition } from '../slo-config.js';
 
 /** The organization record: its name and which revision of its configuration is applied. */
 export interface Organization {
@@ -9,6 +11,10 @@ export interface Organization {
   appliedBy: string;
   /** Exception routing as the applied file wrote it; absent when it had none. */
   routing?: RoutingConfig;
+  /** Service level objectives as applied; absent when the file had none. */
+  slos?: SloDefinition[];
+  /** Objectives and key results as applied; absent when the file had none. */
+  objectives?: Objective[];
 }
 
 export interface OrganizationReader {

@@ -7,6 +7,7 @@ import type { HaltReader, HaltStore } from './halt-store.js';
 import type { MetricSeriesReader, MetricSeriesStore } from './metric-series-store.js';
 import type { OrganizationReader, OrganizationStore } from './organization-store.js';
 import type { RollupReader, RollupStore } from './rollup-store.js';
+import type { OutcomeReader, OutcomeStore } from './outcome-store.js';
 import type { TokenReader, TokenStore } from './token-store.js';
 import type { WorkStatsReader, WorkStatsStore } from './work-stats-store.js';
 import type { WorkReader, WorkStore } from './work-store.js';
@@ -29,6 +30,8 @@ export interface TxStores {
   halts: HaltStore;
   /** Performance feedback's rollups, folded from the log after commits. */
   rollups: RollupStore;
+  /** Performance's history of key results. */
+  outcomes: OutcomeStore;
   events: EventAppender;
 }
 
@@ -45,6 +48,7 @@ export interface ReadStores {
   metricSeries: MetricSeriesReader;
   halts: HaltReader;
   rollups: RollupReader;
+  outcomes: OutcomeReader;
   events: EventLog;
 }
 

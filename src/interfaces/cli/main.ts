@@ -12,9 +12,11 @@ import { mcpCommand } from './commands/mcp-command.js';
 import { exportCommand } from './commands/export-command.js';
 import { kpiCommand } from './commands/kpi-command.js';
 import { migrateCommand } from './commands/migrate-command.js';
+import { objectiveCommand } from './commands/objective-command.js';
 import { routeCommand } from './commands/route-command.js';
 import { serveCommand } from './commands/serve-command.js';
 import { simulateCommand } from './commands/simulate-command.js';
+import { sloCommand } from './commands/slo-command.js';
 import { tokenCommand } from './commands/token-command.js';
 import { workCommand } from './commands/work-command.js';
 import { EXIT_OK, EXIT_USAGE } from './exit-codes.js';
@@ -113,6 +115,8 @@ export async function main(
   routeCommand(program, ctx);
   detectCommand(program, ctx);
   kpiCommand(program, ctx);
+  sloCommand(program, ctx);
+  objectiveCommand(program, ctx);
 
   try {
     await program.parseAsync(argv);

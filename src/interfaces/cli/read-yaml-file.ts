@@ -8,7 +8,7 @@ import { formatIssuePath } from './format-issue-path.js';
  * Where in the source a path points: the key of the deepest entry that exists, so a bad or
  * missing field is shown at its own line, or at its parent's when it is absent.
  */
-function locate(doc: Document, path: readonly PropertyKey[]): number {
+export function locate(doc: Document, path: readonly PropertyKey[]): number {
   let node: unknown = doc.contents;
   let offset = isNode(node) ? (node.range?.[0] ?? 0) : 0;
   for (const segment of path) {
@@ -31,7 +31,7 @@ function locate(doc: Document, path: readonly PropertyKey[]): number {
   return offset;
 }
 
-function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
+export function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
   let value = data;
   for (const segment of path) {
     if (typeof value !== 'object' || value === null) return undefined;
@@ -40,24 +40,53 @@ function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
   return value;
 }
 
-/**
- * Reads, parses and validates a YAML file against a schema (`noun` names what it should be, for
- * messages). Every problem is reported at once, each as `file:line:col: path: message`, the
- * form editors and terminals turn into links.
- */
-export async function readYamlFile<S extends z.ZodType>(
-  file: string,
-  schema: S,
-  noun: string,
-): Promise<z.output<S>> {
-  let text: string;
+/** A problem at a path of a document, as `file:line:col: path` and the message. */
+export type LocateIssue = (path: readonly PropertyKey[], message: string) => FieldIssue;
+
+/** Zod's issues as located problems: unknown keys one by one, absent fields said so. */
+export function locatedIssues(
+  issues: readonly z.core.$ZodIssue[],
+  data: unknown,
+  locateIssue: (path: readonly PropertyKey[], message: string) => void,
+): void {
+  for (const issue of issues) {
+    // One line per unknown key, at the key itself: usually a typo to fix there.
+    if (issue.code === 'unrecognized_keys')
+      for (const key of issue.keys) locateIssue([...issue.path, key], 'unknown field');
+    // Zod words an absent field as a type mismatch with undefined ("Invalid input" for unions).
+    else if (issue.path.length > 0 && valueAt(data, issue.path) === undefined)
+      locateIssue(issue.path, 'missing required field');
+    else locateIssue(issue.path, issue.message);
+  }
+}
+
+export async function readText(file: string): Promise<string> {
   try {
-    text = await readFile(file, 'utf8');
+    return await readFile(file, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT')
       throw new DomainError('not_found', `file '${file}' does not exist`);
     throw error;
   }
+}
+
+/**
+ * Reads, parses and validates a YAML file against a schema (`noun` names what it should be, for
+ * messages). Every problem is reported at once, each as `file:line:col: path: message`, the
+ * form editors and terminals turn into links. `prepare` may change the data before it is
+ * validated (read the files it names); the problems it finds (in this file or those) come back
+ * with the rest, after them.
+ */
+export async function readYamlFile<S extends z.ZodType>(
+  file: string,
+  schema: S,
+  noun: string,
+  prepare?: (
+    data: unknown,
+    locateIssue: LocateIssue,
+  ) => Promise<{ data: unknown; issues: FieldIssue[] }>,
+): Promise<z.output<S>> {
+  const text = await readText(file);
   const lineCounter = new LineCounter();
   // Plain messages: positions are added below, one line per problem.
   const doc = parseDocument(text, { lineCounter, prettyErrors: false });
@@ -72,9 +101,17 @@ export async function readYamlFile<S extends z.ZodType>(
     });
   }
 
-  const data: unknown = doc.toJS();
+  const raw: unknown = doc.toJS();
+  const { data, issues: prepared } =
+    prepare === undefined
+      ? { data: raw, issues: [] }
+      : await prepare(raw, (path, message) => {
+          const name = formatIssuePath(path);
+          const where = at(locate(doc, path));
+          return { path: name === '' ? where : `${where}: ${name}`, message };
+        });
   const parsed = schema.safeParse(data);
-  if (!parsed.success) {
+  if (!parsed.success || prepared.length > 0) {
     const located: { offset: number; issue: FieldIssue }[] = [];
     const add = (path: readonly PropertyKey[], message: string) => {
       const offset = locate(doc, path);
@@ -84,19 +121,12 @@ export async function readYamlFile<S extends z.ZodType>(
         issue: { path: name === '' ? at(offset) : `${at(offset)}: ${name}`, message },
       });
     };
-    for (const issue of parsed.error.issues) {
-      // One line per unknown key, at the key itself: usually a typo to fix there.
-      if (issue.code === 'unrecognized_keys')
-        for (const key of issue.keys) add([...issue.path, key], 'unknown field');
-      // Zod words an absent field as a type mismatch with undefined ("Invalid input" for unions).
-      else if (issue.path.length > 0 && valueAt(data, issue.path) === undefined)
-        add(issue.path, 'missing required field');
-      else add(issue.path, issue.message);
-    }
+    if (!parsed.success) locatedIssues(parsed.error.issues, data, add);
     located.sort((a, b) => a.offset - b.offset);
-    const count = located.length === 1 ? '1 problem' : `${located.length} problems`;
+    const issues = [...located.map((l) => l.issue), ...prepared];
+    const count = issues.length === 1 ? '1 problem' : `${issues.length} problems`;
     throw new DomainError('invalid_config', `${file} is not a valid ${noun} (${count})`, {
-      issues: located.map((l) => l.issue),
+      issues,
     });
   }
   return parsed.data;

@@ -21,6 +21,7 @@ import { supervisionRoutes } from './routes/supervision-routes.js';
 import { organizationRoutes } from './routes/organization-routes.js';
 import { performanceRoutes } from './routes/performance-routes.js';
 import { prometheusText } from './prometheus-text.js';
+import { outcomeRoutes } from './routes/outcome-routes.js';
 import { tokenRoutes } from './routes/token-routes.js';
 import { workRoutes } from './routes/work-routes.js';
 
@@ -86,6 +87,11 @@ export async function buildServer(
           description:
             'What agents may do: halts (one agent, a domain, everything) and their lifting',
         },
+        {
+          name: 'performance',
+          description:
+            'SLOs (OpenSLO) with error budgets and burn-rate alerts; objectives and key results with progress and forecasts',
+        },
         { name: 'events', description: 'The hash-chained event log' },
         { name: 'access', description: 'API tokens' },
         { name: 'health', description: 'Liveness and readiness' },
@@ -140,6 +146,7 @@ export async function buildServer(
       await v1.register(metricRoutes(cp));
       await v1.register(supervisionRoutes(cp));
       await v1.register(performanceRoutes(cp));
+      await v1.register(outcomeRoutes(cp));
     },
     { prefix: '/v1' },
   );

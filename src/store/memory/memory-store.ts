@@ -16,6 +16,7 @@ import { MemoryExceptionStore } from './memory-exception-store.js';
 import { MemoryHaltStore } from './memory-halt-store.js';
 import { MemoryMetricSeriesStore } from './memory-metric-series-store.js';
 import { MemoryRollupStore } from './memory-rollup-store.js';
+import { MemoryOutcomeStore } from './memory-outcome-store.js';
 import { MemoryWorkStatsStore } from './memory-work-stats-store.js';
 import { MemoryWorkStore } from './memory-work-store.js';
 
@@ -71,6 +72,7 @@ export class MemoryStore implements Store {
       metricSeries: new MemoryMetricSeriesStore(this.#journal),
       halts: new MemoryHaltStore(this.#journal),
       rollups: new MemoryRollupStore(this.#journal),
+      outcomes: new MemoryOutcomeStore(this.#journal),
     };
     this.read = { ...stores, events: this.#log };
     this.#tx = { ...stores, events: { append: (event) => this.#pending.push(event) } };

@@ -12,6 +12,7 @@ import { matchRoutes } from '../../../monitoring/routing/match-routes.js';
 import { compileRouteTree, type RouteNode } from '../../../monitoring/routing/route-tree.js';
 import type { CliContext } from '../cli-context.js';
 import { describeRoute, describeRouteTree, formatRouteTree } from '../format-route-tree.js';
+import { expandSloPaths } from '../expand-slo-paths.js';
 import { readYamlFile } from '../read-yaml-file.js';
 
 interface RouteOptions {
@@ -34,7 +35,12 @@ async function readRoutingFile(file: string): Promise<RoutingConfig> {
     'routing configuration',
   );
   if (ORG_KEYS.some((key) => Object.hasOwn(data, key))) {
-    const routing = toRoutingConfig(await readYamlFile(file, orgConfigSchema, 'organization file'));
+    // The whole file is checked, the SLO files it names too: it must be one that would apply.
+    const routing = toRoutingConfig(
+      await readYamlFile(file, orgConfigSchema, 'organization file', (raw, locateIssue) =>
+        expandSloPaths(file, raw, locateIssue),
+      ),
+    );
     if (routing.route === undefined)
       throw new DomainError('invalid_config', `${file} has no route`, {
         issues: [{ path: 'route', message: 'add a routing tree under `route:`' }],
