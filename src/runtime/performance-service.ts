@@ -21,6 +21,10 @@ import type { EventBus } from './event-bus.js';
 
 const READERS: readonly TokenRole[] = ['admin', 'operator', 'agent', 'viewer'];
 
+const MINUTE_MS = 60_000;
+const upToMinute = (iso: string) =>
+  new Date(Math.ceil(Date.parse(iso) / MINUTE_MS) * MINUTE_MS).toISOString();
+
 export interface KpiQuery {
   from: string;
   to: string;
@@ -49,12 +53,14 @@ export class PerformanceService {
   readonly metrics: MetricReader;
   /**
    * Metric values with everything committed folded first: what SLOs and key results read
-   * through, so an alert never lags the log by a fold.
+   * through, so an alert never lags the log by a fold. Their windows end now, so both bounds
+   * are taken up to the minute (the rollups' grain) rather than down: the current minute's
+   * events count at once, and a window keeps its length.
    */
   readonly foldedMetrics: MetricReader = {
     value: async (selector, from, to) => {
       await this.catchUp();
-      return this.metrics.value(selector, from, to);
+      return this.metrics.value(selector, upToMinute(from), upToMinute(to));
     },
   };
   #running: Promise<number> | null = null;
