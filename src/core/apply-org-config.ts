@@ -34,6 +34,7 @@ export async function loadOrgModel(
     actors: actors.map(({ status: _s, lastHeartbeatAt: _h, ...configured }) => configured),
     workTypes: await stores.workTypes.list(),
     ...(organization.routing === undefined ? {} : { routing: organization.routing }),
+    ...(organization.authority === undefined ? {} : { authority: organization.authority }),
   };
 }
 
@@ -136,7 +137,13 @@ export async function applyOrgConfig(
     list.find((e) => e.id === id) as T;
   for (const change of diff.changes) {
     // The organization record itself is written once below, with the revision and routing.
-    if (change.kind === 'organization' || change.kind === 'routing') continue;
+    if (
+      change.kind === 'organization' ||
+      change.kind === 'routing' ||
+      change.kind === 'action' ||
+      change.kind === 'policy'
+    )
+      continue;
     if (change.change === 'removed') {
       if (change.kind === 'domain') await tx.domains.remove(change.id);
       if (change.kind === 'actor') await tx.actors.remove(change.id);
@@ -212,6 +219,13 @@ export async function applyOrgConfig(
       subject: null,
       payload: desired.routing ?? {},
     });
+  if (diff.changes.some((c) => c.kind === 'action' || c.kind === 'policy'))
+    tx.events.append({
+      type: 'core.authority.updated',
+      actor: appliedBy,
+      subject: null,
+      payload: desired.authority ?? { actions: [], policies: [] },
+    });
   const revision = (organization?.revision ?? 0) + 1;
   await tx.organization.set({
     name: desired.name,
@@ -220,6 +234,7 @@ export async function applyOrgConfig(
     appliedAt: clock.now().toISOString(),
     appliedBy,
     ...(desired.routing === undefined ? {} : { routing: desired.routing }),
+    ...(desired.authority === undefined ? {} : { authority: desired.authority }),
   });
   tx.events.append({
     type: 'core.config.applied',

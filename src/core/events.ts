@@ -1,3 +1,4 @@
+import type { AuthorityConfig } from './authority-config.js';
 import type { Labels, Resolution } from './exception.js';
 import type { HaltScope } from './halt.js';
 import type { MetricPoint } from './metric.js';
@@ -51,8 +52,11 @@ export type OfferDecision =
 
 /** A summary of one applied configuration; the full diff is in the event too. */
 export interface ConfigChange {
-  /** `routing` entries are `route`, `inhibit_rules` and `time_intervals`. */
-  kind: 'organization' | 'domain' | 'actor' | 'workType' | 'routing';
+  /**
+   * `routing` entries are `route`, `inhibit_rules` and `time_intervals`; `action` entries are
+   * custom actions by id, `policy` entries authority policy files by name.
+   */
+  kind: 'organization' | 'domain' | 'actor' | 'workType' | 'routing' | 'action' | 'policy';
   id: string;
   change: 'added' | 'changed' | 'removed';
   fields?: string[];
@@ -104,6 +108,8 @@ export interface EventMap {
   'core.work_type.removed': Record<string, never>;
   /** The exception routing now in force, whole, as written (empty when the file has none). */
   'core.routing.updated': RoutingConfig;
+  /** The custom actions and authority policies now in force, whole (empty: none). */
+  'core.authority.updated': AuthorityConfig;
   'core.token.created': { name: string; role: TokenRole; actorId: string | null };
   'core.token.revoked': Record<string, never>;
   'coordination.actor.status_changed': { from: ActorStatus; to: ActorStatus };

@@ -9,6 +9,7 @@ import { migration0007Monitoring } from './migrations/0007-monitoring.js';
 import { migration0008PartialIndexes } from './migrations/0008-partial-indexes.js';
 import { migration0009MetricSeries } from './migrations/0009-metric-series.js';
 import { migration0012Halts } from './migrations/0012-halts.js';
+import { migration0013Authority } from './migrations/0013-authority.js';
 
 /**
  * The one migration set, for both dialects. They run in name order; a migration may arrive with
@@ -26,6 +27,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0008-partial-indexes': migration0008PartialIndexes,
   '0009-metric-series': migration0009MetricSeries,
   '0012-halts': migration0012Halts,
+  '0013-authority': migration0013Authority,
 };
 
 export interface MigrationReport {

@@ -114,6 +114,8 @@ export interface OrganizationTable {
   applied_by: string;
   /** The routing keys of the applied file as JSON (route, inhibit_rules, time_intervals). */
   routing: string | null;
+  /** Custom actions and authority policies of the applied file as JSON (migration 0013). */
+  authority: string | null;
 }
 
 export interface ExceptionsTable {

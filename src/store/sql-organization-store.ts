@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Organization, OrganizationStore } from '../core/ports/organization-store.js';
+import type { AuthorityConfig } from '../core/authority-config.js';
 import type { RoutingConfig } from '../core/route-config.js';
 import { parseJson, toJson } from './json-column.js';
 import type { Database } from './schema.js';
@@ -22,7 +23,19 @@ export class SqlOrganizationStore implements OrganizationStore {
           appliedAt: row.applied_at,
           appliedBy: row.applied_by,
           ...(row.routing === null ? {} : { routing: parseJson<RoutingConfig>(row.routing) }),
+          ...(row.authority === null
+            ? {}
+            : { authority: parseJson<AuthorityConfig>(row.authority) }),
         };
+  }
+
+  async revision(): Promise<number> {
+    const row = await this.db
+      .selectFrom('organization')
+      .select('revision')
+      .where('id', '=', 1)
+      .executeTakeFirst();
+    return row?.revision ?? 0;
   }
 
   async set(organization: Organization): Promise<void> {
@@ -33,6 +46,7 @@ export class SqlOrganizationStore implements OrganizationStore {
       applied_at: organization.appliedAt,
       applied_by: organization.appliedBy,
       routing: organization.routing === undefined ? null : toJson(organization.routing),
+      authority: organization.authority === undefined ? null : toJson(organization.authority),
     };
     await this.db
       .insertInto('organization')

@@ -1,3 +1,4 @@
+import type { AuthorityConfig } from '../authority-config.js';
 import type { RoutingConfig } from '../route-config.js';
 
 /** The organization record: its name and which revision of its configuration is applied. */
@@ -9,10 +10,17 @@ export interface Organization {
   appliedBy: string;
   /** Exception routing as the applied file wrote it; absent when it had none. */
   routing?: RoutingConfig;
+  /** Custom actions and authority policies as applied; absent when the file had none. */
+  authority?: AuthorityConfig;
 }
 
 export interface OrganizationReader {
   get(): Promise<Organization | null>;
+  /**
+   * The revision in force (0 before any apply): one small read, so what is derived from a
+   * revision (the compiled authority policies) is rebuilt only when it changes.
+   */
+  revision(): Promise<number>;
 }
 
 export interface OrganizationStore extends OrganizationReader {

@@ -14,7 +14,7 @@ import {
 } from '../schemas.js';
 
 const changeSchema = z.object({
-  kind: z.enum(['organization', 'domain', 'actor', 'workType', 'routing']),
+  kind: z.enum(['organization', 'domain', 'actor', 'workType', 'routing', 'action', 'policy']),
   id: z.string(),
   change: z.enum(['added', 'changed', 'removed']),
   fields: z.array(z.string()).optional(),
