@@ -14,6 +14,7 @@ import {
 } from '../coordination/transition-work.js';
 import type { WorkContext } from '../coordination/work-context.js';
 import { applyOrgConfig, loadOrgModel, type ApplyResult } from '../core/apply-org-config.js';
+import type { AuthorityConfig } from '../core/authority-config.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import { DomainError, notFound } from '../core/errors.js';
 import type { StoredEvent } from '../core/events.js';
@@ -66,6 +67,14 @@ import {
 } from '../monitoring/detector-settings.js';
 import { MonitoringService } from './monitoring-service.js';
 import { DEFAULT_OFFER_SECONDS, type RuntimeConfig } from './runtime-config.js';
+
+/**
+ * Checks authority policies against the schema their organization's actions make; throws
+ * `invalid_config` naming file, line and column of each problem. Apply does the same.
+ */
+export function validateAuthority(authority: AuthorityConfig): void {
+  compileAuthority(authority);
+}
 
 /** An authority decision as the API answers it. */
 export type AuthorityCheck = AuthorityDecision & {

@@ -31,7 +31,7 @@ export function authorityWorkGuard(base: WorkGuard, authority: Authority): WorkG
         action: request.operation,
         workItem: request.item.id,
         policies: verdict.policies,
-        errors: verdict.errors,
+        evaluationErrors: verdict.errors,
       };
       return verdict.decision === 'approval_required'
         ? {

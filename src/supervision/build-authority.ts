@@ -2,7 +2,7 @@ import type { CedarValueJson, EntityJson, TypeAndId } from '@cedar-policy/cedar-
 import { isEmptyAuthority, type AuthorityConfig } from '../core/authority-config.js';
 import { isDomainError } from '../core/errors.js';
 import type { Actor, Domain, WorkItem, WorkType } from '../core/model.js';
-import { ENTITY } from './authority-schema.js';
+import { authoritySchema, ENTITY } from './authority-schema.js';
 import { compileAuthority, type CompiledAuthority } from './compile-authority.js';
 import { decideAuthority, type AuthorityDecision } from './decide-authority.js';
 
@@ -80,7 +80,8 @@ export function buildAuthority(
     return {
       revision,
       configured: false,
-      schema: null,
+      // What policies would be written against, so a first policy can be.
+      schema: authoritySchema(config?.actions ?? []),
       decide: () => ({
         decision: 'allow',
         policies: [],

@@ -148,12 +148,16 @@ export function compileAuthority(config: AuthorityConfig): CompiledAuthority {
       continue;
     }
     if (validation.validationErrors.length > 0) {
-      issues.push(
-        ...issuesOf(
-          file,
-          validation.validationErrors.map((e) => e.error),
+      // Cedar numbers a file's policies policy0, policy1…; name them as decisions will.
+      const ids = policiesOf(file, []).map((p) => p.policy.id);
+      const named = validation.validationErrors.map((e) => ({
+        ...e.error,
+        message: e.error.message.replace(
+          /`policy(\d+)`/g,
+          (whole, n: string) => `\`${ids[Number(n)] ?? whole}\``,
         ),
-      );
+      }));
+      issues.push(...issuesOf(file, named));
       continue;
     }
     for (const { policy, text } of policiesOf(file, issues)) {
