@@ -13,6 +13,7 @@ const BENCHMARKS: Readonly<Record<string, () => Promise<Benchmark>>> = {
   http: async () => (await import('./http.bench.js')).runHttpBenchmark,
   nab: async () => (await import('./nab.bench.js')).runNabBenchmark,
   detect: async () => (await import('./detect.bench.js')).runDetectBenchmark,
+  authority: async () => (await import('./authority.bench.js')).runAuthorityBenchmark,
 };
 
 export async function main(argv: readonly string[]): Promise<number> {

@@ -34,11 +34,11 @@ export const WORK_CLASS = 'work';
 export const CONTEXT_TYPES = [
   'String',
   'Long',
-  'Boolean',
+  'Bool',
   'Set<String>',
   'String?',
   'Long?',
-  'Boolean?',
+  'Bool?',
   'Set<String>?',
 ] as const;
 export type ContextType = (typeof CONTEXT_TYPES)[number];

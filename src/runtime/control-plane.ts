@@ -70,10 +70,11 @@ import { DEFAULT_OFFER_SECONDS, type RuntimeConfig } from './runtime-config.js';
 
 /**
  * Checks authority policies against the schema their organization's actions make; throws
- * `invalid_config` naming file, line and column of each problem. Apply does the same.
+ * `invalid_config` naming file (its path from `paths` when given, by index), line and column of
+ * each problem. Apply does the same.
  */
-export function validateAuthority(authority: AuthorityConfig): void {
-  compileAuthority(authority);
+export function validateAuthority(authority: AuthorityConfig, paths?: readonly string[]): void {
+  compileAuthority(authority, paths);
 }
 
 /** An authority decision as the API answers it. */

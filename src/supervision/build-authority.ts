@@ -4,7 +4,11 @@ import { isDomainError } from '../core/errors.js';
 import type { Actor, Domain, WorkItem, WorkType } from '../core/model.js';
 import { authoritySchema, ENTITY } from './authority-schema.js';
 import { compileAuthority, type CompiledAuthority } from './compile-authority.js';
-import { decideAuthority, type AuthorityDecision } from './decide-authority.js';
+import {
+  decideAuthority,
+  type AuthorityDecision,
+  type AuthorityRequest,
+} from './decide-authority.js';
 
 /** What a decision is about: a work item (as it is now, or about to be created) or a domain. */
 export type AuthorityResource =
@@ -26,6 +30,18 @@ export interface Authority {
     resource: AuthorityResource,
     context?: Record<string, CedarValueJson>,
   ): AuthorityDecision;
+  /**
+   * The Cedar request a decision evaluates, or why there is none (which denies); for measuring
+   * the engine alone. Absent when no policies are configured.
+   */
+  request?: (
+    actorId: string,
+    action: string,
+    resource: AuthorityResource,
+    context?: Record<string, CedarValueJson>,
+  ) => AuthorityRequest | string;
+  /** The compiled policies (absent when none are configured or they fail to compile). */
+  compiled?: CompiledAuthority;
 }
 
 const ref = (type: string, id: string): CedarValueJson => ({ __entity: { type, id } });
@@ -107,50 +123,50 @@ export function buildAuthority(
       return entity === undefined ? [] : [entity];
     });
 
+  const request: Authority['request'] = (actorId, action, resource, context = {}) => {
+    const principal = actors.get(actorId);
+    if (principal === undefined) return `actor '${actorId}' is not in the organization`;
+    const entities: EntityJson[] = [principal];
+    const domainIds = principal.parents.map((p) => ('id' in p ? p.id : p.__entity.id));
+    let target: TypeAndId;
+    if (resource.kind === 'domain') {
+      target = { type: ENTITY.domain, id: resource.id };
+      domainIds.push(resource.id);
+    } else {
+      const item = resource.item;
+      const domainId = typeDomain.get(item.typeId);
+      if (domainId === undefined) return `work type '${item.typeId}' is not configured`;
+      target = { type: ENTITY.workItem, id: item.id };
+      domainIds.push(domainId);
+      entities.push({
+        uid: target,
+        attrs: {
+          title: item.title,
+          type: item.typeId,
+          domain: ref(ENTITY.domain, domainId),
+          ...(item.stageId === null ? {} : { stage: item.stageId }),
+          state: item.state,
+          priority: item.priorityClass,
+          attempts: item.attempts,
+          ...(item.ownerId === null ? {} : { owner: ref(ENTITY.actor, item.ownerId) }),
+        },
+        parents: [{ type: ENTITY.domain, id: domainId }],
+      });
+      const owner = item.ownerId === null ? undefined : actors.get(item.ownerId);
+      if (owner !== undefined && item.ownerId !== actorId) entities.push(owner);
+    }
+    entities.push(...domainsOf(domainIds));
+    return { principal: principal.uid as TypeAndId, action, resource: target, context, entities };
+  };
   return {
     revision,
     configured: true,
     schema: compiled.schema,
-    decide(actorId, action, resource, context = {}) {
-      const principal = actors.get(actorId);
-      if (principal === undefined) return deny(`actor '${actorId}' is not in the organization`);
-      const entities: EntityJson[] = [principal];
-      const domainIds = principal.parents.map((p) => ('id' in p ? p.id : p.__entity.id));
-      let target: TypeAndId;
-      if (resource.kind === 'domain') {
-        target = { type: ENTITY.domain, id: resource.id };
-        domainIds.push(resource.id);
-      } else {
-        const item = resource.item;
-        const domainId = typeDomain.get(item.typeId);
-        if (domainId === undefined) return deny(`work type '${item.typeId}' is not configured`);
-        target = { type: ENTITY.workItem, id: item.id };
-        domainIds.push(domainId);
-        entities.push({
-          uid: target,
-          attrs: {
-            title: item.title,
-            type: item.typeId,
-            domain: ref(ENTITY.domain, domainId),
-            ...(item.stageId === null ? {} : { stage: item.stageId }),
-            state: item.state,
-            priority: item.priorityClass,
-            attempts: item.attempts,
-            ...(item.ownerId === null ? {} : { owner: ref(ENTITY.actor, item.ownerId) }),
-          },
-          parents: [{ type: ENTITY.domain, id: domainId }],
-        });
-        const owner = item.ownerId === null ? undefined : actors.get(item.ownerId);
-        if (owner !== undefined && item.ownerId !== actorId) entities.push(owner);
-      }
-      entities.push(...domainsOf(domainIds));
-      return decideAuthority(compiled, {
-        principal: principal.uid as TypeAndId,
-        action,
-        resource: target,
-        context,
-        entities,
-      });
+    compiled,
+    request,
+    decide(actorId, action, resource, context) {
+      const built = request(actorId, action, resource, context);
+      return typeof built === 'string' ? deny(built) : decideAuthority(compiled, built);
     },
   };
 }

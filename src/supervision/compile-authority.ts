@@ -57,19 +57,25 @@ export function lineAndColumn(text: string, byteOffset: number): { line: number;
   };
 }
 
-function issuesOf(file: PolicySource, errors: readonly DetailedError[]): FieldIssue[] {
+/** A policy file, and where it was read from when that differs from its name (for messages). */
+type PolicyFile = PolicySource & { path?: string };
+
+function issuesOf(file: PolicyFile, errors: readonly DetailedError[]): FieldIssue[] {
   return errors.map((error) => {
     const at = error.sourceLocations?.[0];
     const { line, column } = lineAndColumn(file.text, at?.start ?? 0);
     const label = at?.label === undefined || at.label === null ? '' : ` (${at.label})`;
     const help = error.help === null ? '' : `; ${error.help}`;
-    return { path: `${file.name}:${line}:${column}`, message: `${error.message}${label}${help}` };
+    return {
+      path: `${file.path ?? file.name}:${line}:${column}`,
+      message: `${error.message}${label}${help}`,
+    };
   });
 }
 
 /** Each policy of one file, with its id, annotations and place. */
 function policiesOf(
-  file: PolicySource,
+  file: PolicyFile,
   issues: FieldIssue[],
 ): { policy: CompiledPolicy; text: string }[] {
   const parts = policySetTextToParts(file.text);
@@ -87,10 +93,10 @@ function policiesOf(
       file.text,
       Buffer.byteLength(file.text.slice(0, offset)),
     );
-    const at = `${file.name}:${line}:${column}`;
+    const at = `${file.path ?? file.name}:${line}:${column}`;
     const json = policyToJson(text);
     if (json.type === 'failure') {
-      issues.push(...issuesOf({ name: file.name, text }, json.errors));
+      issues.push(...issuesOf({ ...file, text }, json.errors));
       continue;
     }
     const annotations = { ...(json.json.annotations ?? {}) };
@@ -110,7 +116,7 @@ function policiesOf(
         effect,
         annotations,
         approval: effect === 'permit' && mode === APPROVAL_MODE,
-        file: file.name,
+        file: file.path ?? file.name,
         line,
         column,
       },
@@ -119,7 +125,7 @@ function policiesOf(
   }
   if (parts.policy_templates.length > 0)
     issues.push({
-      path: `${file.name}:1:1`,
+      path: `${file.path ?? file.name}:1:1`,
       message: 'policy templates (?principal, ?resource) are not supported: write static policies',
     });
   return found;
@@ -131,7 +137,11 @@ function policiesOf(
  * its file, line and column; with any problem nothing is compiled (DomainError
  * `invalid_config`).
  */
-export function compileAuthority(config: AuthorityConfig): CompiledAuthority {
+export function compileAuthority(
+  config: AuthorityConfig,
+  /** Where each policy file was read from, by index, when it differs from its name. */
+  paths: readonly string[] = [],
+): CompiledAuthority {
   const schema = authoritySchema(config.actions);
   const schemaCheck = checkParseSchema(schema);
   if (schemaCheck.type === 'failure')
@@ -141,7 +151,9 @@ export function compileAuthority(config: AuthorityConfig): CompiledAuthority {
   const issues: FieldIssue[] = [];
   const policies = new Map<string, CompiledPolicy>();
   const texts: Record<string, string> = {};
-  for (const file of config.policies) {
+  for (const [index, source] of config.policies.entries()) {
+    const path = paths[index];
+    const file: PolicyFile = path === undefined ? source : { ...source, path };
     const validation = validate({ schema, policies: { staticPolicies: file.text } });
     if (validation.type === 'failure') {
       issues.push(...issuesOf(file, validation.errors));

@@ -51,10 +51,6 @@ export async function readOrgFile(file: string): Promise<OrgModel> {
   const config = await readYamlFile(file, orgConfigSchema, 'organization file');
   const { policies, paths } = await readPolicies(file, config.policies);
   const model = toOrgModel({ ...config, policies });
-  if (model.authority !== undefined)
-    validateAuthority({
-      actions: model.authority.actions,
-      policies: policies.map((p, i) => ({ name: paths[i] ?? p.name, text: p.text })),
-    });
+  if (model.authority !== undefined) validateAuthority(model.authority, paths);
   return model;
 }
