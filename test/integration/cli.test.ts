@@ -150,7 +150,14 @@ describe('autonomy CLI', { timeout: 120_000 }, () => {
   it('shows a dry run without applying it, and exports a file that applies as no change', async () => {
     const changed = parse(readFileSync(EXAMPLE, 'utf8')) as {
       actors: { id: string; capacity: number }[];
+      policies: (string | { name: string; text: string })[];
     };
+    // Written elsewhere, the copy carries its policy files inline (paths are relative to the file).
+    changed.policies = changed.policies.map((name) =>
+      typeof name === 'string'
+        ? { name, text: readFileSync(join(ROOT, 'examples', name), 'utf8') }
+        : name,
+    );
     const maria = changed.actors.find((a) => a.id === 'maria');
     if (maria === undefined) throw new Error('the example lost maria');
     maria.capacity = 9;
