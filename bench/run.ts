@@ -14,6 +14,7 @@ const BENCHMARKS: Readonly<Record<string, () => Promise<Benchmark>>> = {
   nab: async () => (await import('./nab.bench.js')).runNabBenchmark,
   detect: async () => (await import('./detect.bench.js')).runDetectBenchmark,
   kpi: async () => (await import('./kpi.bench.js')).runKpiBenchmark,
+  authority: async () => (await import('./authority.bench.js')).runAuthorityBenchmark,
 };
 
 export async function main(argv: readonly string[]): Promise<number> {

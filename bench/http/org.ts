@@ -6,7 +6,9 @@
  * - every agent also has level 3 in the skills of the work types the benchmark creates (the
  *   example's agents are specialists; some could take none of them);
  * - every actor pulls: the example's one push actor would be offered items by the server's
- *   coordination timer, and an offered item waits for its answer instead of being claimable.
+ *   coordination timer, and an offered item waits for its answer instead of being claimable;
+ * - no authority policies: the example's keep agents to their own domains, and this benchmark
+ *   measures coordination (`npm run bench -- authority` measures the decisions).
  */
 import { fileURLToPath } from 'node:url';
 import type { SkillLevel } from '../../src/core/model.js';
@@ -32,7 +34,7 @@ export interface BenchOrganization {
 }
 
 export async function benchOrganization(): Promise<BenchOrganization> {
-  const example = await readOrgFile(EXAMPLE_ORG_FILE);
+  const { authority: _policies, ...example } = await readOrgFile(EXAMPLE_ORG_FILE);
   const types = new Map(example.workTypes.map((t) => [t.id, t]));
   const needed: Record<string, SkillLevel> = {};
   for (const [typeId] of WORK_MIX) {

@@ -4,5 +4,10 @@ import type { WorkRequest } from './work-guard.js';
 
 export function assertAllowed(ctx: WorkContext, request: WorkRequest): void {
   const decision = ctx.guard.check(ctx.principal, request);
-  if (!decision.allowed) throw new DomainError('forbidden', decision.reason);
+  if (!decision.allowed)
+    throw new DomainError(
+      decision.code ?? 'forbidden',
+      decision.reason,
+      decision.details === undefined ? {} : { details: decision.details },
+    );
 }

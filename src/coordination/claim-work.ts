@@ -89,6 +89,8 @@ export async function claimWork(ctx: WorkContext, actorId: string): Promise<Clai
       message: `nothing is queued of the ${eligibleTypes.length} work types actor '${actorId}' can take`,
     };
   }
+  // Asked again about the very item the claim would give: authority policies look at it.
+  assertAllowed(ctx, { operation: 'claim', item, targetActorId: actorId });
   const estimate = estimates.get(item.typeId) as Estimate;
   const type = types.find((t) => t.id === item.typeId);
   const blocks = (await ctx.tx.work.dependentsOf(item.id)).length;

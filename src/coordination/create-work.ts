@@ -77,6 +77,8 @@ export async function createWork(ctx: WorkContext, input: NewWork): Promise<Work
   };
   // Set on the new object before anyone else sees it: its inputs are the fields above.
   item.priority = priorityKey(priorityInputOf(item, 0));
+  // Asked again about the item as it would be created: authority policies look at it.
+  assertAllowed(ctx, { operation: 'create', item, targetActorId: null });
   await ctx.tx.work.insert(item);
   // Each prerequisite now blocks one more item, which raises its priority.
   for (const prerequisite of prerequisites) await rescoreWork(ctx, prerequisite);

@@ -2,17 +2,30 @@ import type { Actor, WorkItem } from '../core/model.js';
 import type { Principal } from '../core/principal.js';
 import type { WorkAction } from '../core/work-transitions.js';
 
-export type WorkOperation = WorkAction | 'create' | 'add_dependency';
+/** `claim`: a pull, asked about the item the claim would give. */
+export type WorkOperation = WorkAction | 'create' | 'claim' | 'add_dependency';
 
 export interface WorkRequest {
   operation: WorkOperation;
-  /** The item acted on; null when creating. */
+  /**
+   * The item acted on. Null when the item is not known yet: before a claim picks one, before a
+   * new item is made (each is asked again with the item).
+   */
   item: WorkItem | null;
   /** The actor the work would go to (offer, assign). */
   targetActorId: string | null;
 }
 
-export type GuardDecision = { allowed: true } | { allowed: false; reason: string };
+export type GuardDecision =
+  | { allowed: true }
+  | {
+      allowed: false;
+      reason: string;
+      /** Why, as an error code: refused outright (the default), or allowed only with approval. */
+      code?: 'forbidden' | 'approval_required';
+      /** Facts for the caller, such as the policies that decided. */
+      details?: Record<string, unknown>;
+    };
 
 /**
  * The port through which supervision decides who may do what to work. Coordination asks; it

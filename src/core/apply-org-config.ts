@@ -37,6 +37,7 @@ export async function loadOrgModel(
     ...(organization.routing === undefined ? {} : { routing: organization.routing }),
     ...(organization.slos === undefined ? {} : { slos: organization.slos }),
     ...(organization.objectives === undefined ? {} : { objectives: organization.objectives }),
+    ...(organization.authority === undefined ? {} : { authority: organization.authority }),
   };
 }
 
@@ -182,9 +183,15 @@ export async function applyOrgConfig(
   const byId = <T extends { id: string }>(list: readonly T[], id: string) =>
     list.find((e) => e.id === id) as T;
   for (const change of diff.changes) {
-    // The organization record itself is written once below, with the revision, routing, SLOs
-    // and objectives.
-    if (change.kind === 'organization' || change.kind === 'routing') continue;
+    // The organization record itself is written once below, with the revision, routing, SLOs,
+    // objectives and authority.
+    if (
+      change.kind === 'organization' ||
+      change.kind === 'routing' ||
+      change.kind === 'action' ||
+      change.kind === 'policy'
+    )
+      continue;
     if (change.kind === 'slo' || change.kind === 'objective') {
       appendOutcomeEvent(tx, appliedBy, desired, change);
       continue;
@@ -264,6 +271,13 @@ export async function applyOrgConfig(
       subject: null,
       payload: desired.routing ?? {},
     });
+  if (diff.changes.some((c) => c.kind === 'action' || c.kind === 'policy'))
+    tx.events.append({
+      type: 'core.authority.updated',
+      actor: appliedBy,
+      subject: null,
+      payload: desired.authority ?? { actions: [], policies: [] },
+    });
   const revision = (organization?.revision ?? 0) + 1;
   await tx.organization.set({
     name: desired.name,
@@ -274,6 +288,7 @@ export async function applyOrgConfig(
     ...(desired.routing === undefined ? {} : { routing: desired.routing }),
     ...(desired.slos === undefined ? {} : { slos: desired.slos }),
     ...(desired.objectives === undefined ? {} : { objectives: desired.objectives }),
+    ...(desired.authority === undefined ? {} : { authority: desired.authority }),
   });
   tx.events.append({
     type: 'core.config.applied',

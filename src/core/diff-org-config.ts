@@ -1,11 +1,12 @@
 import { isDeepStrictEqual } from 'node:util';
+import type { PolicySource } from './authority-config.js';
 import type { ConfigChange } from './events.js';
 import type { OrgModel } from './org-config.js';
 
 export interface OrgDiff {
   /**
    * The organization's own record first (name, description), then domains, actors, work types,
-   * the routing keys, SLOs and objectives.
+   * the routing keys, SLOs, objectives, custom actions and policy files.
    */
   changes: ConfigChange[];
 }
@@ -61,6 +62,10 @@ function diffRouting(current: OrgModel | null, desired: OrgModel): ConfigChange[
   return changes;
 }
 
+/** Policy files are compared by name, and changed when their text is. */
+const policyEntries = (policies: readonly PolicySource[]): Entry[] =>
+  policies.map((p) => ({ id: p.name, text: p.text }));
+
 /** What applying `desired` over `current` would change, entry by entry and field by field. */
 export function diffOrgConfig(current: OrgModel | null, desired: OrgModel): OrgDiff {
   const asEntries = (list: readonly { id: string }[]) => list as unknown as Entry[];
@@ -84,6 +89,16 @@ export function diffOrgConfig(current: OrgModel | null, desired: OrgModel): OrgD
         'objective',
         asEntries(current?.objectives ?? []),
         asEntries(desired.objectives ?? []),
+      ),
+      ...diffEntries(
+        'action',
+        asEntries(current?.authority?.actions ?? []),
+        asEntries(desired.authority?.actions ?? []),
+      ),
+      ...diffEntries(
+        'policy',
+        policyEntries(current?.authority?.policies ?? []),
+        policyEntries(desired.authority?.policies ?? []),
       ),
     ],
   };

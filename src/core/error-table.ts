@@ -27,6 +27,7 @@ export const ERROR_TABLE: Record<ErrorCode, ErrorMapping> = {
   capacity_exceeded: { status: 409, title: 'Capacity exceeded', exitCode: 4, mcpCode: -32600 },
   unauthenticated: { status: 401, title: 'Unauthenticated', exitCode: 5, mcpCode: -32001 },
   forbidden: { status: 403, title: 'Forbidden', exitCode: 5, mcpCode: -32001 },
+  approval_required: { status: 403, title: 'Approval required', exitCode: 5, mcpCode: -32001 },
   payload_too_large: { status: 413, title: 'Payload too large', exitCode: 2, mcpCode: -32602 },
   unsupported_media_type: {
     status: 415,

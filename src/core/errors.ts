@@ -14,6 +14,8 @@ export type ErrorCode =
   | 'capacity_exceeded'
   | 'unauthenticated'
   | 'forbidden'
+  /** Authority policies allow the action only with a person's approval. */
+  | 'approval_required'
   | 'payload_too_large'
   | 'unsupported_media_type'
   | 'unavailable'

@@ -1,3 +1,4 @@
+import type { AuthorityConfig } from './authority-config.js';
 import type { Labels, Resolution } from './exception.js';
 import type { HaltScope } from './halt.js';
 import type { MetricPoint } from './metric.js';
@@ -56,9 +57,19 @@ export type OfferDecision =
 export interface ConfigChange {
   /**
    * `routing` entries are `route`, `inhibit_rules` and `time_intervals`; an `slo` is named by
-   * its OpenSLO `metadata.name`.
+   * its OpenSLO `metadata.name`; `action` entries are custom actions by id, `policy` entries
+   * authority policy files by name.
    */
-  kind: 'organization' | 'domain' | 'actor' | 'workType' | 'routing' | 'slo' | 'objective';
+  kind:
+    | 'organization'
+    | 'domain'
+    | 'actor'
+    | 'workType'
+    | 'routing'
+    | 'slo'
+    | 'objective'
+    | 'action'
+    | 'policy';
   id: string;
   change: 'added' | 'changed' | 'removed';
   fields?: string[];
@@ -116,6 +127,8 @@ export interface EventMap {
   /** An objective with its key results as now in force. */
   'core.objective.upserted': Omit<Objective, 'id'>;
   'core.objective.removed': Record<string, never>;
+  /** The custom actions and authority policies now in force, whole (empty: none). */
+  'core.authority.updated': AuthorityConfig;
   'core.token.created': { name: string; role: TokenRole; actorId: string | null };
   'core.token.revoked': Record<string, never>;
   'coordination.actor.status_changed': { from: ActorStatus; to: ActorStatus };

@@ -1,5 +1,13 @@
 import { z } from 'zod';
+import {
+  BUILTIN_ACTIONS,
+  customActionSchema,
+  isEmptyAuthority,
+  policyEntrySchema,
+  type AuthorityConfig,
+} from './authority-config.js';
 import { formatDuration, parseDuration } from './duration.js';
+import { DomainError } from './errors.js';
 import {
   DEFAULT_MAX_ATTEMPTS,
   type Actor,
@@ -141,6 +149,10 @@ export const orgConfigSchema = z
     slos: slosSchema.optional(),
     /** Objectives and their key results. */
     objectives: z.array(objectiveSchema).optional(),
+    /** Custom actions agents take besides the work actions, for authority policies to decide. */
+    actions: z.array(customActionSchema).default([]),
+    /** Cedar policy files deciding what agents may do; none: token roles alone decide. */
+    policies: z.array(policyEntrySchema).default([]),
     /** Exception routing in Alertmanager's syntax: `route`, `inhibit_rules`, `time_intervals`. */
     ...routingConfigShape,
   })
@@ -207,6 +219,29 @@ export const orgConfigSchema = z
         path: ['slos', issue.document, ...issue.path],
         message: issue.message,
       });
+    const actionIds = new Set<string>(BUILTIN_ACTIONS);
+    org.actions.forEach((action, index) => {
+      if (actionIds.has(action.id))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['actions', index, 'id'],
+          message: (BUILTIN_ACTIONS as readonly string[]).includes(action.id)
+            ? `'${action.id}' is a built-in action`
+            : `duplicate action '${action.id}'`,
+        });
+      actionIds.add(action.id);
+    });
+    const policyNames = new Set<string>();
+    org.policies.forEach((entry, index) => {
+      const name = typeof entry === 'string' ? entry : entry.name;
+      if (policyNames.has(name))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['policies', index],
+          message: `policy file '${name}' is listed twice`,
+        });
+      policyNames.add(name);
+    });
     const domains = new Set(org.domains.map((d) => d.id));
     const actors = new Map(org.actors.map((a) => [a.id, a]));
     org.domains.forEach((domain, index) => {
@@ -286,6 +321,37 @@ export interface OrgModel {
   slos?: SloDefinition[];
   /** Objectives and key results (absent when the file has none). */
   objectives?: Objective[];
+  /** Custom actions and authority policies (absent when the file has neither). */
+  authority?: AuthorityConfig;
+}
+
+/**
+ * The authority part of a parsed file. Policy files must have been read by then (the CLI reads
+ * them, relative to the organization file): a path left unread is refused, naming the entry.
+ */
+function toAuthority(config: OrgConfig): AuthorityConfig {
+  const policies = config.policies.map((entry, index) => {
+    if (typeof entry !== 'string') return entry;
+    throw new DomainError('invalid_config', `policy file '${entry}' was not read`, {
+      issues: [
+        {
+          path: `policies.${index}`,
+          message:
+            'a path is read by the CLI (autonomy apply, serve --apply); over HTTP give the policy inline as { name, text }',
+        },
+      ],
+    });
+  });
+  return {
+    actions: config.actions.map((a) => ({
+      id: a.id,
+      description: a.description,
+      class: a.class ?? a.id,
+      appliesTo: [...new Set(a.appliesTo)],
+      context: a.context,
+    })),
+    policies,
+  };
 }
 
 export function toOrgModel(config: OrgConfig): OrgModel {
@@ -295,10 +361,12 @@ export function toOrgModel(config: OrgConfig): OrgModel {
   };
   const slos = resolveOpenSlo(config.slos ?? []).slos;
   const objectives = (config.objectives ?? []).map(toObjective);
+  const authority = toAuthority(config);
   return {
     ...(isEmptyRoutingConfig(routing) ? {} : { routing }),
     ...(slos.length === 0 ? {} : { slos }),
     ...(objectives.length === 0 ? {} : { objectives }),
+    ...(isEmptyAuthority(authority) ? {} : { authority }),
     name: config.metadata.name,
     description: config.metadata.description ?? '',
     domains: config.domains.map((d) => ({
@@ -386,6 +454,19 @@ export function toOrgConfigDocument(model: OrgModel): OrgConfigInput {
             })),
           }),
     })),
+    ...(model.authority === undefined
+      ? {}
+      : {
+          actions: model.authority.actions.map((a) => ({
+            id: a.id,
+            ...(a.description === '' ? {} : { description: a.description }),
+            ...(a.class === a.id ? {} : { class: a.class }),
+            appliesTo: [...a.appliesTo],
+            context: { ...a.context },
+          })),
+          // Inline: the stored text is the truth, wherever the files were read from.
+          policies: model.authority.policies.map((p) => ({ name: p.name, text: p.text })),
+        }),
     ...(model.routing === undefined ? {} : model.routing),
     ...(model.slos === undefined ? {} : { slos: model.slos.map(toOpenSloDocument) }),
     ...(model.objectives === undefined

@@ -14,6 +14,7 @@ import {
 } from '../coordination/transition-work.js';
 import type { WorkContext } from '../coordination/work-context.js';
 import { applyOrgConfig, loadOrgModel, type ApplyResult } from '../core/apply-org-config.js';
+import type { AuthorityConfig } from '../core/authority-config.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import { DomainError, notFound } from '../core/errors.js';
 import type { StoredEvent } from '../core/events.js';
@@ -37,7 +38,7 @@ import {
 } from '../core/org-config.js';
 import type { EventFilter } from '../core/ports/event-log.js';
 import type { Organization } from '../core/ports/organization-store.js';
-import type { Store, TxStores } from '../core/ports/store.js';
+import type { ReadStores, Store, TxStores } from '../core/ports/store.js';
 import type { WorkFilter } from '../core/ports/work-store.js';
 import { principalName, SYSTEM, type Principal } from '../core/principal.js';
 import {
@@ -50,6 +51,11 @@ import { requireRole, requireSelfOrOperator } from '../supervision/require-role.
 import { haltAgents, liftHalt } from '../supervision/halt-agents.js';
 import { haltAwareGuard, refuseHaltedPrincipal } from '../supervision/halt-aware-guard.js';
 import { roleWorkGuard } from '../supervision/role-work-guard.js';
+import { authorityWorkGuard } from '../supervision/authority-work-guard.js';
+import type { Authority } from '../supervision/build-authority.js';
+import { compileAuthority } from '../supervision/compile-authority.js';
+import type { AuthorityDecision } from '../supervision/decide-authority.js';
+import { loadAuthority } from '../supervision/load-authority.js';
 import { verifyAuditLog } from '../supervision/verify-audit-log.js';
 import type { MigrationReport } from '../store/migrate.js';
 import { openStore } from '../store/open-store.js';
@@ -64,6 +70,24 @@ import { OutcomeService } from './outcome-service.js';
 import { PerformanceService } from './performance-service.js';
 import type { MetricReader } from '../core/ports/metric-reader.js';
 import { DEFAULT_OFFER_SECONDS, type RuntimeConfig } from './runtime-config.js';
+
+/**
+ * Checks authority policies against the schema their organization's actions make; throws
+ * `invalid_config` naming file (its path from `paths` when given, by index), line and column of
+ * each problem. Apply does the same.
+ */
+export function validateAuthority(authority: AuthorityConfig, paths?: readonly string[]): void {
+  compileAuthority(authority, paths);
+}
+
+/** An authority decision as the API answers it. */
+export type AuthorityCheck = AuthorityDecision & {
+  /** False when the organization has no policies (token roles alone decide). */
+  configured: boolean;
+  /** The configuration revision whose policies decided. */
+  revision: number;
+  actorId: string;
+};
 
 export type WorkDetail = WorkItem & {
   /** Every event about the item, oldest first. */
@@ -85,6 +109,8 @@ export class ControlPlane {
   readonly performance: PerformanceService;
   /** SLOs and objectives, measured through the rollups (or the metric reader given at open). */
   readonly outcomes: OutcomeService;
+  /** The compiled authority of the last revision seen: rebuilt only when the revision moves. */
+  #authority: Authority | null = null;
 
   private constructor(
     private readonly store: Store,
@@ -170,14 +196,28 @@ export class ControlPlane {
    */
   private async workContext(tx: TxStores, principal: Principal): Promise<WorkContext> {
     const halts = await refuseHaltedPrincipal(tx, principal);
+    const guard = haltAwareGuard(roleWorkGuard, halts);
     return {
       tx,
       clock: this.clock,
       principal,
-      guard: haltAwareGuard(roleWorkGuard, halts),
+      // Authority policies govern agent tokens; others need not even read the revision.
+      guard:
+        principal.kind === 'token' && principal.role === 'agent'
+          ? authorityWorkGuard(guard, await this.authorityOf(tx))
+          : guard,
       leaseSeconds: this.config.leaseSeconds,
       offerSeconds: this.config.offerSeconds,
     };
+  }
+
+  /** The authority of the revision `stores` see, compiled once per revision. */
+  private async authorityOf(
+    stores: Pick<ReadStores, 'organization' | 'actors' | 'domains' | 'workTypes'>,
+  ): Promise<Authority> {
+    const authority = await loadAuthority(stores, this.#authority);
+    this.#authority = authority;
+    return authority;
   }
 
   // ── organization as code ───────────────────────────────────────────────────────────────
@@ -193,6 +233,9 @@ export class ControlPlane {
     options: { dryRun?: boolean } = {},
   ): Promise<ApplyResult> {
     requireRole(principal, ['admin'], 'apply configuration');
+    // Policies are validated against the schema the file's own actions make, before anything
+    // is written: one bad policy and nothing is applied.
+    if (desired.authority !== undefined) compileAuthority(desired.authority);
     return this.write((tx) =>
       applyOrgConfig(tx, this.clock, principalName(principal), desired, source, options),
     );
@@ -385,6 +428,77 @@ export class ControlPlane {
     const type = await this.store.read.workTypes.get(typeId);
     if (type === null) throw notFound('work type', typeId);
     return learnedEstimates(this.store.read.workStats, type);
+  }
+
+  // ── supervision: authority ──────────────────────────────────────────────────────────────
+
+  /**
+   * What the authority policies decide about an actor taking an action on a resource: allow,
+   * approval required or deny, with the policies that decided. An agent token asks about
+   * itself only; people may ask about anyone.
+   */
+  async checkAuthority(
+    principal: Principal,
+    request: {
+      actorId?: string | undefined;
+      action: string;
+      resource: { type: 'WorkItem' | 'Domain'; id: string };
+      context?: Record<string, unknown> | undefined;
+    },
+  ): Promise<AuthorityCheck> {
+    requireRole(principal, READERS, 'check authority');
+    const actorId = request.actorId ?? (principal.kind === 'token' ? principal.actorId : null);
+    if (actorId === null)
+      throw new DomainError('validation_failed', 'name the actor to check', {
+        issues: [{ path: 'actorId', message: 'required unless the token is bound to an actor' }],
+      });
+    if (principal.kind === 'token' && principal.role === 'agent')
+      requireSelfOrOperator(principal, actorId, 'check authority');
+    const read = this.store.read;
+    if ((await read.actors.get(actorId)) === null)
+      throw new DomainError('unknown_reference', `actor '${actorId}' does not exist`, {
+        issues: [{ path: 'actorId', message: 'unknown actor' }],
+      });
+    let resource: Parameters<Authority['decide']>[2];
+    if (request.resource.type === 'WorkItem') {
+      const item = await read.work.get(request.resource.id);
+      if (item === null)
+        throw new DomainError(
+          'unknown_reference',
+          `work item '${request.resource.id}' does not exist`,
+          {
+            issues: [{ path: 'resource.id', message: 'unknown work item' }],
+          },
+        );
+      resource = { kind: 'workItem', item };
+    } else {
+      if ((await read.domains.get(request.resource.id)) === null)
+        throw new DomainError(
+          'unknown_reference',
+          `domain '${request.resource.id}' does not exist`,
+          {
+            issues: [{ path: 'resource.id', message: 'unknown domain' }],
+          },
+        );
+      resource = { kind: 'domain', id: request.resource.id };
+    }
+    const authority = await this.authorityOf(read);
+    const decision = authority.decide(
+      actorId,
+      request.action,
+      resource,
+      (request.context ?? {}) as Parameters<Authority['decide']>[3],
+    );
+    return { ...decision, configured: authority.configured, revision: authority.revision, actorId };
+  }
+
+  /** The Cedar schema policies are written against, for the revision in force (null: no policies). */
+  async authoritySchema(
+    principal: Principal,
+  ): Promise<{ revision: number; schema: string | null }> {
+    requireRole(principal, READERS, 'read authority');
+    const authority = await this.authorityOf(this.store.read);
+    return { revision: authority.revision, schema: authority.schema };
   }
 
   // ── supervision: halts ──────────────────────────────────────────────────────────────────

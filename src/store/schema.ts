@@ -118,6 +118,8 @@ export interface OrganizationTable {
   slos: string | null;
   /** The objectives and key results of the applied file as JSON; null when it has none. */
   objectives: string | null;
+  /** Custom actions and authority policies of the applied file as JSON (migration 0013). */
+  authority: string | null;
 }
 
 export interface KeyResultSnapshotsTable {

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Organization, OrganizationStore } from '../core/ports/organization-store.js';
 import type { Objective } from '../core/objective-config.js';
+import type { AuthorityConfig } from '../core/authority-config.js';
 import type { RoutingConfig } from '../core/route-config.js';
 import type { SloDefinition } from '../core/slo-config.js';
 import { parseJson, toJson } from './json-column.js';
@@ -28,7 +29,19 @@ export class SqlOrganizationStore implements OrganizationStore {
           ...(row.objectives === null
             ? {}
             : { objectives: parseJson<Objective[]>(row.objectives) }),
+          ...(row.authority === null
+            ? {}
+            : { authority: parseJson<AuthorityConfig>(row.authority) }),
         };
+  }
+
+  async revision(): Promise<number> {
+    const row = await this.db
+      .selectFrom('organization')
+      .select('revision')
+      .where('id', '=', 1)
+      .executeTakeFirst();
+    return row?.revision ?? 0;
   }
 
   async set(organization: Organization): Promise<void> {
@@ -41,6 +54,7 @@ export class SqlOrganizationStore implements OrganizationStore {
       routing: organization.routing === undefined ? null : toJson(organization.routing),
       slos: organization.slos === undefined ? null : toJson(organization.slos),
       objectives: organization.objectives === undefined ? null : toJson(organization.objectives),
+      authority: organization.authority === undefined ? null : toJson(organization.authority),
     };
     await this.db
       .insertInto('organization')

@@ -31,7 +31,7 @@ function agentDecision(self: string | null, request: WorkRequest) {
   if (self === null)
     return { allowed: false as const, reason: 'this agent token is bound to no actor' };
   if (operation === 'create') return { allowed: true as const };
-  if (operation === 'assign' || operation === 'offer') {
+  if (operation === 'assign' || operation === 'offer' || operation === 'claim') {
     return targetActorId === self
       ? { allowed: true as const }
       : {

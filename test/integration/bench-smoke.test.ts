@@ -187,3 +187,54 @@ describe('npm run bench -- detect (a short run)', () => {
     expect(results.throughput.inMemoryPointsPerSecond).toBeGreaterThan(0);
   });
 });
+
+/**
+ * The authority benchmark checks on every run that the layer and the engine alone answer its
+ * requests alike; a short run keeps it in step with the example's policies and the layer.
+ * Timings are not asserted.
+ */
+describe('npm run bench -- authority (a short run)', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'autonomy-bench-smoke-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('measures both paths on the example organization and writes its results', async () => {
+    const { stdout, stderr } = await new Promise<{ stdout: string; stderr: string }>((resolve) => {
+      execFile(
+        process.execPath,
+        [
+          'bin/bench.js',
+          'authority',
+          '--seconds',
+          '0.2',
+          '--warmup',
+          '0.1',
+          '--rounds',
+          '2',
+          '--latency',
+          '200',
+        ],
+        { env: { ...process.env, BENCH_RESULTS_DIR: dir }, timeout: 60_000 },
+        // A missed ratio exits 1 after printing everything; only the checks matter here.
+        (_error, out, err) => {
+          resolve({ stdout: out, stderr: err });
+        },
+      );
+    });
+    expect(stderr).not.toMatch(/disagree|Error/);
+    expect(stdout).toMatch(/supervision layer \(Authority\.decide\)\s+\d+/);
+    expect(stdout).toMatch(/Cedar engine alone \(statefulIsAuthorized\)\s+\d+/);
+    expect(stdout).toMatch(/p99 [\d.]+ µs/);
+    const results = JSON.parse(await readFile(join(dir, 'authority.json'), 'utf8')) as {
+      verdicts: Record<string, number>;
+      ratio: number;
+    };
+    expect(results.verdicts.allow).toBeGreaterThan(0);
+    expect(results.verdicts.approval_required).toBeGreaterThan(0);
+    expect(results.verdicts.deny).toBeGreaterThan(0);
+  });
+});

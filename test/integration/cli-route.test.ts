@@ -167,6 +167,11 @@ describe('autonomy route test', { timeout: 60_000 }, () => {
     delete withoutRoute.time_intervals;
     // Its SLO files are named relative to the example, not to this copy.
     delete withoutRoute.slos;
+    // Written elsewhere: the policy files go inline (paths are relative to the file).
+    withoutRoute.policies = (withoutRoute.policies as string[]).map((name) => ({
+      name,
+      text: readFileSync(join(ROOT, 'examples', name), 'utf8'),
+    }));
     const plain = file('plain.yaml', stringify(withoutRoute));
     expect((await cli('--db', db, 'apply', '-f', plain)).code).toBe(0);
     const noTree = await cli('--db', db, 'route', 'test', 'domain=platform');

@@ -151,7 +151,14 @@ describe('autonomy CLI', { timeout: 120_000 }, () => {
     const changed = parse(readFileSync(EXAMPLE, 'utf8')) as {
       actors: { id: string; capacity: number }[];
       slos: string[];
+      policies: (string | { name: string; text: string })[];
     };
+    // Written elsewhere, the copy carries its policy files inline (paths are relative to the file).
+    changed.policies = changed.policies.map((name) =>
+      typeof name === 'string'
+        ? { name, text: readFileSync(join(ROOT, 'examples', name), 'utf8') }
+        : name,
+    );
     const maria = changed.actors.find((a) => a.id === 'maria');
     if (maria === undefined) throw new Error('the example lost maria');
     maria.capacity = 9;

@@ -258,6 +258,19 @@ const ROUTES: RouteCase[] = [
   { method: 'GET', path: '/v1/halts', access: 'read', url: () => '/v1/halts' },
   {
     method: 'POST',
+    path: '/v1/authority/check',
+    access: 'read',
+    url: () => '/v1/authority/check',
+    body: () => ({ actorId: 'hana', action: 'claim', resource: { type: 'Domain', id: 'support' } }),
+  },
+  {
+    method: 'GET',
+    path: '/v1/authority/schema',
+    access: 'read',
+    url: () => '/v1/authority/schema',
+  },
+  {
+    method: 'POST',
     path: '/v1/halts/{id}/lift',
     access: 'operate',
     url: () => '/v1/halts/hlt_x/lift',

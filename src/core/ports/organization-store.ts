@@ -1,4 +1,5 @@
 import type { Objective } from '../objective-config.js';
+import type { AuthorityConfig } from '../authority-config.js';
 import type { RoutingConfig } from '../route-config.js';
 import type { SloDefinition } from '../slo-config.js';
 
@@ -15,10 +16,17 @@ export interface Organization {
   slos?: SloDefinition[];
   /** Objectives and key results as applied; absent when the file had none. */
   objectives?: Objective[];
+  /** Custom actions and authority policies as applied; absent when the file had none. */
+  authority?: AuthorityConfig;
 }
 
 export interface OrganizationReader {
   get(): Promise<Organization | null>;
+  /**
+   * The revision in force (0 before any apply): one small read, so what is derived from a
+   * revision (the compiled authority policies) is rebuilt only when it changes.
+   */
+  revision(): Promise<number>;
 }
 
 export interface OrganizationStore extends OrganizationReader {

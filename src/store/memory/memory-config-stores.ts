@@ -187,6 +187,10 @@ export class MemoryOrganizationStore implements OrganizationStore {
     return Promise.resolve(this.#rows.get('') ?? null);
   }
 
+  revision(): Promise<number> {
+    return Promise.resolve(this.#rows.get('')?.revision ?? 0);
+  }
+
   set(organization: Organization): Promise<void> {
     this.#rows.set('', organization);
     return Promise.resolve();

@@ -14,7 +14,17 @@ import {
 } from '../schemas.js';
 
 const changeSchema = z.object({
-  kind: z.enum(['organization', 'domain', 'actor', 'workType', 'routing', 'slo', 'objective']),
+  kind: z.enum([
+    'organization',
+    'domain',
+    'actor',
+    'workType',
+    'routing',
+    'slo',
+    'objective',
+    'action',
+    'policy',
+  ]),
   id: z.string(),
   change: z.enum(['added', 'changed', 'removed']),
   fields: z.array(z.string()).optional(),

@@ -23,10 +23,74 @@ const haltSchema = z.object({
   liftReason: z.string().nullable(),
 });
 
+const decisionSchema = z.object({
+  decision: z
+    .enum(['allow', 'approval_required', 'deny'])
+    .describe('forbid wins; an allow resting only on @mode("approval") permits requires approval'),
+  policies: z
+    .array(
+      z.object({
+        id: z.string().describe('the @id annotation, or `<file>#<n>`'),
+        effect: z.enum(['permit', 'forbid']),
+        annotations: z.record(z.string(), z.string()),
+      }),
+    )
+    .describe('the policies that decided (none for a deny no permit answered)'),
+  errors: z.array(z.string()).describe('evaluation errors: any of them denies'),
+  reason: z.string(),
+  configured: z
+    .boolean()
+    .describe('false: the organization has no policies and token roles alone decide'),
+  revision: z.number().int().describe('the configuration revision whose policies decided'),
+  actorId: z.string(),
+});
+
 export const supervisionRoutes =
   (cp: ControlPlane): FastifyPluginAsyncZod =>
   // eslint-disable-next-line @typescript-eslint/require-await -- Fastify plugins are async by contract
   async (app) => {
+    app.post(
+      '/authority/check',
+      {
+        schema: {
+          tags: ['supervision'],
+          summary: 'What the authority policies decide: allow, approval required or deny',
+          description:
+            'Evaluates the Cedar policies of the configuration in force for one actor (principal `Actor`), one action (a built-in work action such as `claim` or `complete`, or a custom action the organization declares, such as `refund`) and one resource (a `WorkItem` or a `Domain`), with the action’s context. Answers the decision, the determining policies with their annotations, and any evaluation error (which denies). Changes nothing. An agent token checks only itself (actorId defaults to its actor); people may check anyone. With no policies configured the answer is allow with `configured: false`: token roles alone decide.',
+          body: z.strictObject({
+            actorId: z.string().min(1).max(200).optional(),
+            action: z.string().min(1).max(200),
+            resource: z.strictObject({
+              type: z.enum(['WorkItem', 'Domain']),
+              id: z.string().min(1).max(200),
+            }),
+            context: z
+              .record(z.string(), z.unknown())
+              .optional()
+              .describe('the context the action declares in org.yaml (built-in actions: none)'),
+          }),
+          response: { 200: decisionSchema },
+        },
+      },
+      async (request) => cp.checkAuthority(principalOf(request), request.body),
+    );
+
+    app.get(
+      '/authority/schema',
+      {
+        schema: {
+          tags: ['supervision'],
+          summary: 'The Cedar schema authority policies are written and validated against',
+          description:
+            'Generated from the organization: entity types Actor (in its domains; kind, name, domains, skills, trust levels per action class — all 0 until trust is earned), Domain and WorkItem (in its work type’s domain), the built-in work actions and the custom actions with their context. Shown before any policy is configured too, so the first can be written; null only when the stored policies no longer compile.',
+          response: {
+            200: z.object({ revision: z.number().int(), schema: z.string().nullable() }),
+          },
+        },
+      },
+      async (request) => cp.authoritySchema(principalOf(request)),
+    );
+
     app.post(
       '/halts',
       {
