@@ -80,8 +80,20 @@ export async function claimWork(ctx: WorkContext, actorId: string): Promise<Clai
     };
   }
   const { queues: refs, estimates } = await queueRefs(ctx.tx.workStats, types, queues.eligible);
-  const item = await ctx.tx.work.nextClaimable(refs, actorId);
+  // Authority policies may refuse this actor a particular item: it is passed over (left for
+  // others) rather than blocking the actor's claims while it heads the queue.
+  const refused: WorkItem[] = [];
+  const item = await ctx.tx.work.nextClaimable(refs, actorId, (candidate) => {
+    const request = { operation: 'claim' as const, item: candidate, targetActorId: actorId };
+    if (ctx.guard.check(ctx.principal, request).allowed) return false;
+    refused.push(candidate);
+    return true;
+  });
   const eligibleTypes = [...new Set(queues.eligible.map((q) => q.typeId))];
+  // Everything queued for it was refused: say why, for the first of them.
+  const [firstRefused] = refused;
+  if (item === null && firstRefused !== undefined)
+    assertAllowed(ctx, { operation: 'claim', item: firstRefused, targetActorId: actorId });
   if (item === null) {
     return {
       claimed: null,
@@ -89,8 +101,6 @@ export async function claimWork(ctx: WorkContext, actorId: string): Promise<Clai
       message: `nothing is queued of the ${eligibleTypes.length} work types actor '${actorId}' can take`,
     };
   }
-  // Asked again about the very item the claim would give: authority policies look at it.
-  assertAllowed(ctx, { operation: 'claim', item, targetActorId: actorId });
   const estimate = estimates.get(item.typeId) as Estimate;
   const type = types.find((t) => t.id === item.typeId);
   const blocks = (await ctx.tx.work.dependentsOf(item.id)).length;

@@ -286,7 +286,11 @@ export class SqlWorkStore implements WorkStore {
     return { held: row?.held ?? 0, offered: row?.offered ?? 0 };
   }
 
-  async nextClaimable(queues: readonly QueueRef[], actorId: string): Promise<WorkItem | null> {
+  async nextClaimable(
+    queues: readonly QueueRef[],
+    actorId: string,
+    passOver?: (item: WorkItem) => boolean,
+  ): Promise<WorkItem | null> {
     // The head of each (type, stage) queue is one index probe; the best head (stored key plus
     // its queue's offset) wins. One query over all queues would sort every queued item of them.
     const skipped: string[] = [];
@@ -302,7 +306,10 @@ export class SqlWorkStore implements WorkStore {
       for (const queue of queues) {
         let candidate = await head(queue);
         // Work this actor failed or declined before waits for someone else.
-        while (candidate !== undefined && passedOver(candidate, actorId)) {
+        while (
+          candidate !== undefined &&
+          (passedOver(candidate, actorId) || (passOver?.(toItem(candidate)) ?? false))
+        ) {
           skipped.push(candidate.id);
           candidate = await head(queue);
         }

@@ -90,6 +90,18 @@ for (const dialect of DIALECTS) {
       await clearBacklog(cp);
     });
 
+    it('passes over an item the policies refuse, leaving it for others, instead of blocking', async () => {
+      const critical = await ticket('critical');
+      const normal = await ticket('normal');
+      // The critical item heads the queue; bob may not claim it, so he gets the next one.
+      const claimed = await cp.claimWork(bob, undefined);
+      expect(claimed.claimed?.id).toBe(normal.id);
+      expect((await cp.getWork(SYSTEM, critical.id)).state).toBe('queued');
+      await cp.transitionWork(bob, normal.id, 'start');
+      await cp.transitionWork(bob, normal.id, 'complete');
+      await clearBacklog(cp);
+    });
+
     it('refuses a completion that needs approval, and changes nothing', async () => {
       const item = await ticket('high');
       await cp.claimWork(bob, undefined);

@@ -79,9 +79,13 @@ export interface WorkStore extends WorkReader {
    * The highest-priority queued item of one of these queues (type and stage; its stored key plus
    * its queue's offset), locked for this transaction. On PostgreSQL rows other transactions hold are skipped, so concurrent claimers
    * never wait for or receive the same item. Items `actorId` failed or declined before are passed
-   * over: they go to others.
+   * over: they go to others; so are items `passOver` says it may not take (its authority).
    */
-  nextClaimable(queues: readonly QueueRef[], actorId: string): Promise<WorkItem | null>;
+  nextClaimable(
+    queues: readonly QueueRef[],
+    actorId: string,
+    passOver?: (item: WorkItem) => boolean,
+  ): Promise<WorkItem | null>;
   /** Offered or held items whose lease ran out before `now`, oldest deadline first. */
   listLeaseExpired(now: string, limit: number): Promise<WorkItem[]>;
   /**

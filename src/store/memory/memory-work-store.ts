@@ -115,7 +115,11 @@ export class MemoryWorkStore implements WorkStore {
     return Promise.resolve(1 + (queue?.position(item) ?? 0));
   }
 
-  nextClaimable(queues: readonly QueueRef[], actorId: string): Promise<WorkItem | null> {
+  nextClaimable(
+    queues: readonly QueueRef[],
+    actorId: string,
+    passOver?: (item: WorkItem) => boolean,
+  ): Promise<WorkItem | null> {
     // Each queue's head (its stored key plus the queue's offset) against the others'.
     let best: WorkItem | null = null;
     let bestRank = 0;
@@ -123,6 +127,7 @@ export class MemoryWorkStore implements WorkStore {
       for (const item of this.#queue(typeId, stageId)?.entries ?? []) {
         // Work this actor failed or declined before waits for someone else.
         if (item.failedBy.includes(actorId) || item.declinedBy.includes(actorId)) continue;
+        if (passOver?.(item) === true) continue;
         const rank = item.priority + offset;
         if (best === null || rank > bestRank || (rank === bestRank && item.id < best.id)) {
           best = item;
