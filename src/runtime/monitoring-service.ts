@@ -154,16 +154,9 @@ export class MonitoringService {
   }
 
   /**
-   * When the detectors should look again even if nothing happens (an item's silence reaches its
-   * limit, a deadline comes within reach), as of the last evaluation; null when nothing is due.
-   */
-  get wakeAt(): Date | null {
-    return this.#wakeAt === null ? null : new Date(this.#wakeAt);
-  }
-
-  /**
-   * When monitoring has something to do next with no new event: the detectors' next moment to
-   * look (see `wakeAt`) or the next escalation step due, whichever comes first.
+   * When monitoring has something to do next with no new event: the moment the last evaluation's
+   * clock-driven detectors said a verdict would change (see Wake), or the next escalation step
+   * due, whichever comes first.
    */
   async nextDue(): Promise<Date | null> {
     const escalation = await this.store.read.exceptions.nextEscalationDue();
