@@ -20,6 +20,7 @@ import {
 import type { PriorityClass, WorkItem } from '../src/core/model.js';
 import { readOrgFile } from '../src/interfaces/cli/read-org-file.js';
 import { buildAuthority, type AuthorityResource } from '../src/supervision/build-authority.js';
+import { cedarCall } from '../src/supervision/decide-authority.js';
 import { EXAMPLE_ORG_FILE } from './http/org.js';
 import { positiveOption } from './support/options.js';
 import { formatTable, machineInfo, quantile, round, writeResults } from './support/report.js';
@@ -99,16 +100,7 @@ async function cases(count: number) {
     const request = authority.request?.(c.actorId, c.action, c.resource, c.context);
     if (request === undefined || typeof request === 'string')
       throw new Error(`no Cedar request for case ${JSON.stringify(c)}`);
-    return {
-      principal: request.principal,
-      action: { type: 'Action', id: request.action },
-      resource: request.resource,
-      context: request.context,
-      entities: request.entities,
-      preparsedPolicySetId: compiled.policySetId,
-      preparsedSchemaName: compiled.schemaName,
-      validateRequest: true,
-    };
+    return cedarCall(compiled, request);
   });
   return { authority, list, raw };
 }

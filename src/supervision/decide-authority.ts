@@ -1,6 +1,7 @@
 import {
   statefulIsAuthorized,
   type CedarValueJson,
+  type StatefulAuthorizationCall,
   type EntityJson,
   type TypeAndId,
 } from '@cedar-policy/cedar-wasm/nodejs';
@@ -47,11 +48,12 @@ const describe = (request: AuthorityRequest) =>
  * requires approval; and anything Cedar could not evaluate — a malformed request, a policy
  * that errored on this request — denies.
  */
-export function decideAuthority(
+/** The Cedar call a request makes against the compiled policies (the benchmark makes it raw). */
+export function cedarCall(
   compiled: CompiledAuthority,
   request: AuthorityRequest,
-): AuthorityDecision {
-  const answer = statefulIsAuthorized({
+): StatefulAuthorizationCall {
+  return {
     principal: request.principal,
     action: { type: 'Action', id: request.action },
     resource: request.resource,
@@ -60,7 +62,14 @@ export function decideAuthority(
     preparsedPolicySetId: compiled.policySetId,
     preparsedSchemaName: compiled.schemaName,
     validateRequest: true,
-  });
+  };
+}
+
+export function decideAuthority(
+  compiled: CompiledAuthority,
+  request: AuthorityRequest,
+): AuthorityDecision {
+  const answer = statefulIsAuthorized(cedarCall(compiled, request));
   if (answer.type === 'failure') {
     const errors = answer.errors.map((e) => e.message);
     return {

@@ -46,3 +46,15 @@ export function formatTable<T>(
       .trimEnd(),
   );
 }
+
+/** Label and value pairs, aligned and indented: the body of a `show` command. */
+export function formatFields(fields: readonly (readonly [string, string])[]): string[] {
+  return formatTable(
+    fields,
+    [
+      { header: '', value: ([k]) => k },
+      { header: '', value: ([, v]) => v },
+    ],
+    { headers: false },
+  ).map((row) => `  ${row}`);
+}

@@ -7,7 +7,7 @@ import {
 } from '../../../core/exception.js';
 import type { CliContext } from '../cli-context.js';
 import { formatHistory } from '../format-history.js';
-import { formatTable } from '../format-table.js';
+import { formatFields, formatTable } from '../format-table.js';
 import { collectList, parsePositiveInt, parseTime } from '../parse-options.js';
 
 interface ListOptions {
@@ -116,16 +116,7 @@ export function exceptionCommand(program: Command, ctx: CliContext): Command {
           ],
           ['details', JSON.stringify(detail.details)],
         ];
-        ctx.printLines(
-          formatTable(
-            fields,
-            [
-              { header: '', value: ([k]) => k },
-              { header: '', value: ([, v]) => v },
-            ],
-            { headers: false },
-          ).map((row) => `  ${row}`),
-        );
+        ctx.printLines(formatFields(fields));
         ctx.print();
         ctx.print('history');
         ctx.printLines(formatHistory(detail.history));

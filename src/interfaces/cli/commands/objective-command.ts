@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { formatMetricSelector } from '../../../core/metric-selector.js';
 import type { CliContext } from '../cli-context.js';
-import { formatTable } from '../format-table.js';
+import { formatFields, formatTable } from '../format-table.js';
 
 const num = (x: number | null) => (x === null ? '-' : String(Number(x.toPrecision(6))));
 const pct = (x: number | null) => (x === null ? '-' : `${(x * 100).toFixed(0)}%`);
@@ -73,16 +73,7 @@ export function objectiveCommand(program: Command, ctx: CliContext): Command {
             ['forecast', `${num(e.forecast)} at the period's end (${e.forecastMethod ?? '-'})`],
             ['status', `${e.status}: ${e.reason}`],
           ];
-          ctx.printLines(
-            formatTable(
-              fields,
-              [
-                { header: '', value: ([k]) => k },
-                { header: '', value: ([, v]) => v },
-              ],
-              { headers: false },
-            ).map((row) => `  ${row}`),
-          );
+          ctx.printLines(formatFields(fields));
           const history = kr.history ?? [];
           if (history.length > 0)
             ctx.printLines(

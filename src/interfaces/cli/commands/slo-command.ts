@@ -3,7 +3,7 @@ import { formatMetricSelector } from '../../../core/metric-selector.js';
 import type { SloTimeWindow } from '../../../core/slo-config.js';
 import { formatDuration } from '../../../core/duration.js';
 import type { CliContext } from '../cli-context.js';
-import { formatTable } from '../format-table.js';
+import { formatFields, formatTable } from '../format-table.js';
 
 const pct = (x: number | null, digits = 2) => (x === null ? '-' : `${(x * 100).toFixed(digits)}%`);
 const rate = (x: number | null) => (x === null ? '-' : `${x.toFixed(2)}x`);
@@ -85,16 +85,7 @@ export function sloCommand(program: Command, ctx: CliContext): Command {
           ['budget window', `${view.budgetWindow.from} → ${view.budgetWindow.to}`],
           ['events', view.total === null ? '-' : String(view.total)],
         ];
-        ctx.printLines(
-          formatTable(
-            fields,
-            [
-              { header: '', value: ([k]) => k },
-              { header: '', value: ([, v]) => v },
-            ],
-            { headers: false },
-          ).map((row) => `  ${row}`),
-        );
+        ctx.printLines(formatFields(fields));
         for (const o of view.objectives) {
           ctx.print();
           ctx.print(

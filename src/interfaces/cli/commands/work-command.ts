@@ -14,7 +14,7 @@ import {
 } from '../../../core/model.js';
 import type { CliContext } from '../cli-context.js';
 import { formatHistory } from '../format-history.js';
-import { formatTable } from '../format-table.js';
+import { formatFields, formatTable } from '../format-table.js';
 import {
   collectList,
   parseJsonObject,
@@ -156,15 +156,7 @@ export function workCommand(program: Command, ctx: CliContext): Command {
           ['updated', `${detail.updatedAt} (version ${detail.version})`],
           ['payload', JSON.stringify(detail.payload)],
         ];
-        const rows = formatTable(
-          fields,
-          [
-            { header: '', value: ([k]) => k },
-            { header: '', value: ([, v]) => v },
-          ],
-          { headers: false },
-        );
-        ctx.printLines(rows.map((row) => `  ${row}`));
+        ctx.printLines(formatFields(fields));
         ctx.print();
         ctx.print('history');
         ctx.printLines(formatHistory(detail.history));
