@@ -1,4 +1,4 @@
-import type { ExceptionRecord, Severity } from '../core/exception.js';
+import type { ExceptionRecord, InboxNotification, Severity } from '../core/exception.js';
 import type { MetricKind } from '../core/metric.js';
 import type { Actor, WorkItem } from '../core/model.js';
 import { fail, ok, type ApiProblem, type Result } from './result.js';
@@ -197,6 +197,47 @@ export class AutonomyClient {
   /** Reports points of business metrics; all are recorded or none. */
   reportMetrics(points: MetricPointInput[]): Promise<Result<unknown>> {
     return this.#body('POST', '/metrics', { points });
+  }
+
+  /** Creates a work item (an integration bringing work in). */
+  createWork(input: {
+    typeId: string;
+    title: string;
+    payload?: Record<string, unknown>;
+    priorityClass?: WorkItem['priorityClass'];
+    value?: number;
+  }): Promise<Result<WorkItem>> {
+    return this.#body('POST', '/work', input);
+  }
+
+  /** The notifications routed to this actor (unread only by default), newest first. */
+  async inbox(options: { unread?: boolean } = {}): Promise<Result<InboxNotification[]>> {
+    const actorId = this.#requireActor('read its inbox');
+    const answer = await this.#body<{ items: InboxNotification[] }>(
+      'GET',
+      `/actors/${encodeURIComponent(actorId)}/inbox?unread=${String(options.unread ?? true)}&limit=200`,
+    );
+    return answer.ok ? ok(answer.value.items) : answer;
+  }
+
+  /** Marks notifications of this actor's inbox read. */
+  markRead(ids: string[]): Promise<Result<{ marked: number }>> {
+    const actorId = this.#requireActor('mark its inbox read');
+    return this.#body('POST', `/actors/${encodeURIComponent(actorId)}/inbox/read`, { ids });
+  }
+
+  /** Takes an exception on: its escalation stops. */
+  acknowledgeException(id: string, comment?: string): Promise<Result<ExceptionRecord>> {
+    return this.#body(
+      'POST',
+      `/exceptions/${encodeURIComponent(id)}/acknowledge`,
+      comment === undefined ? {} : { comment },
+    );
+  }
+
+  /** Resolves an exception by hand, saying why. */
+  resolveException(id: string, reason: string): Promise<Result<ExceptionRecord>> {
+    return this.#body('POST', `/exceptions/${encodeURIComponent(id)}/resolve`, { reason });
   }
 
   async #body<T>(method: Method, path: string, body?: unknown): Promise<Result<T>> {

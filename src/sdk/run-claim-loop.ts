@@ -148,6 +148,8 @@ async function work(
       if (!started.ok) return null;
       current = started.value;
     }
+    // A first sign of life as work begins: monitoring judges silence from here.
+    await client.heartbeat();
     try {
       return await options.handle({ item: current, client, signal: lost.signal });
     } catch (error) {

@@ -15,6 +15,7 @@ import { migrateCommand } from './commands/migrate-command.js';
 import { objectiveCommand } from './commands/objective-command.js';
 import { routeCommand } from './commands/route-command.js';
 import { serveCommand } from './commands/serve-command.js';
+import { demoCommand } from './commands/demo-command.js';
 import { simulateCommand } from './commands/simulate-command.js';
 import { sloCommand } from './commands/slo-command.js';
 import { tokenCommand } from './commands/token-command.js';
@@ -98,6 +99,7 @@ export async function main(
     .exitOverride();
 
   serveCommand(program, ctx);
+  demoCommand(program, ctx);
   migrateCommand(program, ctx);
   applyCommand(program, ctx);
   exportCommand(program, ctx);

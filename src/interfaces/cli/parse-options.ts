@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from 'commander';
+import { parseDuration } from '../../core/duration.js';
 
 /**
  * Parsers for option values. They throw commander's InvalidArgumentError, so a bad value is a
@@ -60,4 +61,11 @@ export function collectList(value: string, previous: readonly string[] | undefin
       .map((v) => v.trim())
       .filter((v) => v !== ''),
   ];
+}
+
+/** A duration such as `90s`, `10m` or `2h`, in seconds. */
+export function parseDurationOption(value: string): number {
+  const seconds = parseDuration(value);
+  if (seconds === null) throw new InvalidArgumentError('expected a duration such as 90s or 10m');
+  return seconds;
 }

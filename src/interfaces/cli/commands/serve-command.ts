@@ -1,11 +1,9 @@
 import type { Command } from 'commander';
-import { startCoordinationTimer } from '../../../runtime/coordination-timer.js';
-import { startMonitoringTimer } from '../../../runtime/monitoring-timer.js';
-import { startServer } from '../../http/server.js';
 import { applyOrgFile, describeApplyOutcome, type ApplyOutcome } from '../apply-org-file.js';
 import type { CliContext } from '../cli-context.js';
 import { readOrgFile } from '../read-org-file.js';
 import { parsePort } from '../parse-options.js';
+import { startServing } from '../start-serving.js';
 import { waitForSignal } from '../wait-for-signal.js';
 
 interface ServeOptions {
@@ -57,21 +55,7 @@ export function serveCommand(program: Command, ctx: CliContext): Command {
             hasAdmin = true;
           }
 
-          const server = await startServer(cp, {
-            host,
-            port,
-            bodyLimitBytes: config.bodyLimitBytes,
-            logLevel: config.logLevel,
-          });
-          const stopCoordination = startCoordinationTimer(cp, config.timerMs, (error) => {
-            server.app.log.error({ err: error }, 'coordination timer failed');
-          });
-          const stopMonitoring = startMonitoringTimer(cp, config.monitorMs, (error) => {
-            server.app.log.error({ err: error }, 'monitoring timer failed');
-          });
-          // Rollups follow the log from its checkpoint: what committed while the server was
-          // down is folded now, then every commit shortly after it.
-          cp.performance.start();
+          const server = await startServing(cp, { ...config, host, port });
           try {
             const docs = `${server.url}/docs`;
             ctx.output(
@@ -101,9 +85,6 @@ export function serveCommand(program: Command, ctx: CliContext): Command {
             const signal = await stop.received;
             if (!ctx.json) ctx.print(`${signal}: shutting down`);
           } finally {
-            // The server and the timer first, so nothing reaches a closed store.
-            await stopMonitoring();
-            await stopCoordination();
             await server.close();
           }
         });
