@@ -19,7 +19,11 @@ writeFileSync(
   ),
 );
 
-/** The demo at test speed: the example organization, agents on the SDK and MCP, one that stalls. */
+/**
+ * The demo at test speed: the example organization, agents on the SDK and MCP, and one that goes
+ * silent on its first item and stays down (its lease outlasts the test), so monitoring's
+ * exception stays open long enough for its owner to take it on however slow the machine.
+ */
 const SCENARIO = `
 apiVersion: autonomy/v1
 kind: DemoScenario
@@ -30,9 +34,11 @@ detectors: { heartbeatTimeoutSeconds: 2, stallQuietFloorSeconds: 2 }
 arrivals:
   - { typeId: ticket-triage, every: 0.5s, titles: [Cannot log in] }
   - { typeId: support-reply, every: 0.5s, titles: [Reply to a customer] }
+  - { typeId: kb-article, every: 1s, titles: [Document the SSO setup] }
 agents:
   - { actor: triage-bot, via: sdk, work: { min: 0.1s, max: 0.3s } }
-  - { actor: reply-drafter, via: mcp, work: { min: 0.1s, max: 0.3s }, stallRate: 0.3, restartAfter: 8s }
+  - { actor: reply-drafter, via: mcp, work: { min: 0.1s, max: 0.3s } }
+  - { actor: kb-writer, via: sdk, work: { min: 0.1s, max: 0.3s }, stallRate: 1, restartAfter: 1h }
 people:
   - { actor: maria, checkEvery: 0.5s, acknowledgeAfter: 0.5s, resolveAfter: 0.5s }
 `;
@@ -56,7 +62,7 @@ describe('autonomy demo', () => {
     expect(run.stderr).not.toContain('Error');
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/admin token \(log in with it\): aut_\S+/);
-    expect(run.stdout).toMatch(/reply-drafter went silent holding w_/);
+    expect(run.stdout).toMatch(/kb-writer went silent holding w_/);
     expect(run.stdout).toMatch(/maria acknowledged: /);
 
     const cp = await ControlPlane.open({ databaseUrl: db, leaseSeconds: 20 });
