@@ -107,7 +107,11 @@ export function diffArguments(
       changes.push(...diffArguments(before, after, path));
       continue;
     }
-    if (before !== undefined && after !== undefined && canonicalJson(before) === canonicalJson(after))
+    if (
+      before !== undefined &&
+      after !== undefined &&
+      canonicalJson(before) === canonicalJson(after)
+    )
       continue;
     changes.push({
       path,

@@ -24,7 +24,7 @@ function toApproval(row: Selectable<ApprovalsTable>): Approval {
     justification: row.justification,
     policies: parseJson<ApprovalPolicy[]>(row.policies),
     approvers: parseJson<string[]>(row.approvers),
-    revision: Number(row.revision),
+    revision: row.revision,
     webhook: row.webhook_url === null ? null : { url: row.webhook_url },
     exceptionId: row.exception_id,
     createdAt: row.created_at,
@@ -33,7 +33,7 @@ function toApproval(row: Selectable<ApprovalsTable>): Approval {
     decidedBy: row.decided_by,
     decisionReason: row.decision_reason,
     usedAt: row.used_at,
-    version: Number(row.version),
+    version: row.version,
   };
 }
 

@@ -30,9 +30,9 @@ describe('approvalTerms', () => {
   });
 
   it('takes the people, domains and domain owners @approvers names, never agents', () => {
-    expect(
-      approvalTerms([policy({ approvers: 'lena, billing' })], support, org).approvers,
-    ).toEqual(['lena', 'hugo']);
+    expect(approvalTerms([policy({ approvers: 'lena, billing' })], support, org).approvers).toEqual(
+      ['lena', 'hugo'],
+    );
     expect(
       approvalTerms(
         [policy({ approvers: 'domain-owners' }), policy({ approvers: 'ada,lena' })],

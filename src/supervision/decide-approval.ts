@@ -46,7 +46,7 @@ export function assertPending(approval: Approval, nowIso: string): void {
   if (approval.expiresAt <= nowIso)
     throw new DomainError(
       'illegal_transition',
-      `approval '${approval.id}' expired at ${approval.expiresAt}: ask again`,
+      `approval '${approval.id}' expired on ${approval.expiresAt}: ask again`,
       { details: { approval: approval.id, state: 'expired', expiresAt: approval.expiresAt } },
     );
 }

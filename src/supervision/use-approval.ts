@@ -37,11 +37,11 @@ export function approvalMismatch(
       problem: approval.state,
       message:
         approval.state === 'used'
-          ? `was already used at ${approval.usedAt ?? '?'}: an approval is good for one action`
+          ? `was already used on ${approval.usedAt ?? '?'}: an approval is good for one action`
           : `is ${approval.state}, not approved`,
     };
   if (approval.expiresAt <= nowIso)
-    return { problem: 'expired', message: `expired at ${approval.expiresAt}: ask again` };
+    return { problem: 'expired', message: `expired on ${approval.expiresAt}: ask again` };
   if (approval.action !== use.action)
     return { problem: 'mismatch', message: `is for ${approval.action}, not ${use.action}` };
   if (approval.resource.type !== use.resource.type || approval.resource.id !== use.resource.id)
@@ -75,7 +75,12 @@ export async function useApproval(
   const mismatch = approvalMismatch(approval, use, nowIso);
   if (mismatch !== null || approval === null)
     throw refused(approvalId, mismatch?.problem ?? 'unknown', mismatch?.message ?? 'is unknown');
-  const used: Approval = { ...approval, state: 'used', usedAt: nowIso, version: approval.version + 1 };
+  const used: Approval = {
+    ...approval,
+    state: 'used',
+    usedAt: nowIso,
+    version: approval.version + 1,
+  };
   if (!(await tx.approvals.update(used)))
     throw refused(approvalId, 'used', 'was used concurrently: an approval is good for one action');
   tx.events.append(
