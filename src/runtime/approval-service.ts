@@ -6,6 +6,7 @@ import {
   type ArgumentChange,
 } from '../core/approval.js';
 import type { Clock } from '../core/clock.js';
+import { haltCovering, type Halt } from '../core/halt.js';
 import { DomainError, notFound } from '../core/errors.js';
 import { newEvent } from '../core/events.js';
 import type { TokenRole } from '../core/model.js';
@@ -19,6 +20,7 @@ import {
   refusalToDecide,
   type ApprovalDecision,
 } from '../supervision/decide-approval.js';
+import { authorityMap, type AuthorityMap } from '../supervision/authority-map.js';
 import { refuseHaltedPrincipal } from '../supervision/halt-aware-guard.js';
 import { performAction, type PerformedAction } from '../supervision/perform-action.js';
 import { requestApproval } from '../supervision/request-approval.js';
@@ -67,7 +69,7 @@ export class ApprovalService {
     private readonly clock: Clock,
     private readonly bus: EventBus,
     private readonly monitoring: MonitoringService,
-    private readonly authorityOf: (
+    private readonly authorityFor: (
       stores: Pick<ReadStores, 'organization' | 'actors' | 'domains' | 'workTypes'>,
     ) => Promise<Authority>,
   ) {}
@@ -80,7 +82,7 @@ export class ApprovalService {
     const routing = await this.monitoring.policy();
     const { result, events } = await this.store.transaction(async (tx: TxStores) => {
       await refuseHaltedPrincipal(tx, principal);
-      const authority = await this.authorityOf(tx);
+      const authority = await this.authorityFor(tx);
       return fn({ tx, clock: this.clock, principal, authority, routing });
     });
     this.bus.publish(events);
@@ -246,6 +248,27 @@ export class ApprovalService {
         approvalId: request.approvalId,
       }),
     );
+  }
+
+  /**
+   * For an agent: which actions it may take where (allow, approval, deny per action, work type
+   * and domain; see authorityMap) under the policies in force, and the halts that stop it now.
+   */
+  async actorAuthority(
+    principal: Principal,
+    actorId?: string,
+  ): Promise<AuthorityMap & { halts: Halt[] }> {
+    requireRole(principal, READERS, 'read authority');
+    const actor = this.actorFor(principal, actorId, 'read authority');
+    const read = this.store.read;
+    const found = await read.actors.get(actor);
+    if (found === null) throw notFound('actor', actor);
+    const map = authorityMap(await this.authorityFor(read), actor, {
+      domains: await read.domains.list(),
+      workTypes: await read.workTypes.list(),
+    });
+    const halt = haltCovering(await read.halts.listActive(), found);
+    return { ...map, halts: halt === null ? [] : [halt] };
   }
 
   // ── the engine's own work, on the monitoring timer ──────────────────────────────────────
