@@ -1,4 +1,3 @@
-import type { CedarValueJson } from '@cedar-policy/cedar-wasm/nodejs';
 import { BUILTIN_ACTIONS, type CustomAction } from '../core/authority-config.js';
 import type { Domain, WorkItem, WorkType } from '../core/model.js';
 import type { Authority } from './build-authority.js';
@@ -99,11 +98,7 @@ export function authorityMap(
   for (const action of actions) {
     const required = Object.values(action.context).some((t) => !t.endsWith('?'));
     const decide = (target: Parameters<Authority['decide']>[2]): MappedDecision =>
-      required
-        ? 'depends_on_arguments'
-        : answer(
-            authority.decide(actorId, action.id, target, {} as Record<string, CedarValueJson>),
-          );
+      required ? 'depends_on_arguments' : answer(authority.decide(actorId, action.id, target, {}));
     const targets: {
       resource: AuthorityMap['custom'][number]['resource'];
       decision: MappedDecision;
