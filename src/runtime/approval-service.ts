@@ -124,7 +124,7 @@ export class ApprovalService {
     return view(approval);
   }
 
-  /** Oldest first, paged by id; an agent token sees the approvals that let it act, only. */
+  /** Oldest first, paged by id. */
   async list(
     principal: Principal,
     filter: {
@@ -135,24 +135,14 @@ export class ApprovalService {
     },
   ): Promise<ApprovalView[]> {
     requireRole(principal, READERS, 'read approvals');
-    const own = principal.kind === 'token' && principal.role === 'agent';
-    if (own && filter.actorId !== undefined && filter.actorId !== principal.actorId)
-      requireSelfOrOperator(principal, filter.actorId, 'read approvals');
-    const actorId = own ? (principal.actorId ?? '') : filter.actorId;
-    return (await this.store.read.approvals.list({ ...filter, actorId })).map(view);
+    return (await this.store.read.approvals.list(filter)).map(view);
   }
 
   async get(principal: Principal, id: string): Promise<ApprovalView> {
     requireRole(principal, READERS, 'read approvals');
+    // Readable by every reader, as its events are: only its own agent can use it.
     const approval = await this.store.read.approvals.get(id);
-    // Another agent's approval reads as unknown: an id reveals nothing to an agent.
-    if (
-      approval === null ||
-      (principal.kind === 'token' &&
-        principal.role === 'agent' &&
-        approval.actorId !== principal.actorId)
-    )
-      throw notFound('approval', id);
+    if (approval === null) throw notFound('approval', id);
     return view(approval);
   }
 

@@ -24,15 +24,16 @@ export type ApprovalDecision =
  */
 export function refusalToDecide(principal: Principal, approval: Approval): string | null {
   if (principal.kind === 'system') return 'the engine does not decide approvals: people do';
+  if (principal.kind === 'token' && principal.role === 'agent')
+    return 'an agent token never decides approvals: people do';
   const name = principalName(principal);
   if (name === approval.actorId || name === approval.requestedBy)
     return `'${name}' asked for this approval and cannot decide it: another person must`;
   if (principal.kind === 'cli') return null;
-  if (principal.role === 'agent') return 'agents never decide approvals: people do';
   if (principal.role === 'viewer') return 'a viewer token cannot decide approvals';
   if (principal.role === 'admin') return null;
   if (principal.actorId !== null && approval.approvers.includes(principal.actorId)) return null;
-  return `only its approvers (${approval.approvers.join(', ') || 'none named'}) or an admin may decide this approval`;
+  return `only its approvers (${approval.approvers.join(', ') || 'none named'}) or an admin may decide this approval, and this ${principal.role} token acts for ${principal.actorId === null ? 'no actor' : `'${principal.actorId}'`}`;
 }
 
 /** Refuses a decision on an approval that is no longer pending, or whose time ran out. */

@@ -108,7 +108,7 @@ export const approvalRoutes =
           tags: ['supervision'],
           summary: 'Approvals, oldest first, by state',
           description:
-            'An agent token sees the approvals that let it act, only. `state=pending` is what waits for people.',
+            '`state=pending` is what waits for people; `actorId` narrows to the approvals that let one agent act (only it can use them).',
           querystring: z.strictObject({
             state: z.enum(APPROVAL_STATES).optional(),
             actorId: z.string().optional().describe('the agent they let act'),
@@ -131,7 +131,7 @@ export const approvalRoutes =
         schema: {
           tags: ['supervision'],
           summary: 'One approval; with `wait`, once it is decided',
-          description: `With \`wait=<seconds>\` (at most ${MAX_WAIT_SECONDS}) a pending approval is answered as soon as it is decided, expires or is used — woken by the commit, not by polling — or as it is when the time is up (still pending). Another agent’s approval is 404 to an agent token.`,
+          description: `With \`wait=<seconds>\` (at most ${MAX_WAIT_SECONDS}) a pending approval is answered as soon as it is decided, expires or is used — woken by the commit, not by polling — or as it is when the time is up (still pending).`,
           params: idParams,
           querystring: z.strictObject({
             wait: z.coerce.number().min(0).max(MAX_WAIT_SECONDS).optional(),
