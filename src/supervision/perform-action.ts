@@ -1,7 +1,7 @@
 import { argumentsHash, type ApprovalResource } from '../core/approval.js';
 import { BUILTIN_ACTIONS } from '../core/authority-config.js';
 import { DomainError } from '../core/errors.js';
-import { newEvent } from '../core/events.js';
+import { newEvent, type EventMap } from '../core/events.js';
 import type { ApprovalContext } from './approval-context.js';
 import { classOf, contextOf, deniedError } from './request-approval.js';
 import { resolveResource } from './resolve-resource.js';
@@ -9,18 +9,12 @@ import { useApproval } from './use-approval.js';
 
 const BUILTIN = new Set<string>(BUILTIN_ACTIONS);
 
-export interface PerformedAction {
-  actorId: string;
-  action: string;
-  class: string;
-  resource: ApprovalResource;
-  domainId: string;
-  argumentsHash: string;
-  approvalId: string | null;
+/** The action as recorded (`supervision.action.performed`), and what the policies answered. */
+export type PerformedAction = EventMap['supervision.action.performed'] & {
   /** `allow`: the policies let it act alone; `approval_required`: it acted on an approval. */
   decision: 'allow' | 'approval_required';
   policies: { id: string; effect: 'permit' | 'forbid'; annotations: Record<string, string> }[];
-}
+};
 
 /**
  * Records a custom action (a refund, a deploy) an agent takes outside the control plane, after

@@ -332,6 +332,43 @@ describe('approvals of work actions', () => {
   });
 });
 
+describe('telling the requester', () => {
+  it('posts the decision to the webhook it gave, through the delivery outbox', async () => {
+    const id = await adasTicket();
+    const asked = await ask({
+      action: 'complete',
+      resource: { type: 'WorkItem', id },
+      webhook: { url: 'https://agent.example/approvals' },
+    });
+    expect(asked.statusCode, asked.body).toBe(201);
+    const approval = json<ApprovalBody>(asked);
+    await fx.call('POST', `/v1/approvals/${approval.id}/reject`, {
+      token: hana,
+      body: { reason: 'no' },
+    });
+    const deliveries = json<{ items: { url: string; receiver: string; body: string }[] }>(
+      await fx.call('GET', '/v1/webhook-deliveries', { as: 'admin' }),
+    ).items.filter((d) => d.receiver === `approval:${approval.id}`);
+    expect(deliveries.map((d) => d.url)).toEqual(['https://agent.example/approvals']);
+    expect(JSON.parse(deliveries[0]?.body ?? '{}')).toMatchObject({
+      event: 'approval.rejected',
+      approval: { id: approval.id, state: 'rejected', decisionReason: 'no' },
+    });
+    expectIssue(
+      expectProblem(
+        await ask({
+          action: 'complete',
+          resource: { type: 'WorkItem', id },
+          webhook: { url: 'file:///etc/passwd' },
+        }),
+        400,
+        'validation_failed',
+      ),
+      'webhook.url',
+    );
+  });
+});
+
 describe('custom actions', () => {
   const refund = (body: Record<string, unknown>) =>
     fx.call('POST', '/v1/actions', {
