@@ -1,3 +1,4 @@
+import type { ApprovalResource, ArgumentChange } from './approval.js';
 import type { AuthorityConfig } from './authority-config.js';
 import type { Labels, Resolution } from './exception.js';
 import type { HaltScope } from './halt.js';
@@ -227,6 +228,74 @@ export interface EventMap {
   /** A person stopped agents; the work they held or were offered went back to the queue. */
   'supervision.halt.applied': { scope: HaltScope; reason: string; requeued: string[] };
   'supervision.halt.lifted': { scope: HaltScope; reason: string };
+  /**
+   * An agent asked a person's go-ahead for one action on one resource with exactly these
+   * arguments (bound by their hash); subject: the approval.
+   */
+  'supervision.approval.requested': {
+    actorId: string;
+    action: string;
+    class: string;
+    resource: ApprovalResource;
+    domainId: string;
+    arguments: Record<string, unknown>;
+    argumentsHash: string;
+    justification: string;
+    policies: string[];
+    approvers: string[];
+    expiresAt: string;
+  };
+  /** Approved as asked, or with edits (then `changes` is the diff and the hash is new). */
+  'supervision.approval.approved': {
+    actorId: string;
+    action: string;
+    resource: ApprovalResource;
+    approvedHash: string;
+    changes: ArgumentChange[];
+    reason: string;
+  };
+  'supervision.approval.rejected': {
+    actorId: string;
+    action: string;
+    resource: ApprovalResource;
+    reason: string;
+  };
+  /** Nobody decided before the expiry: it can no longer be decided or used. */
+  'supervision.approval.expired': {
+    actorId: string;
+    action: string;
+    resource: ApprovalResource;
+    expiresAt: string;
+  };
+  /** The approved action was taken, once: the approval is spent. */
+  'supervision.approval.used': {
+    actorId: string;
+    action: string;
+    resource: ApprovalResource;
+    argumentsHash: string;
+  };
+  /**
+   * Someone who may not decide an approval tried to (an agent, the requester itself, a person
+   * who is not an approver): refused, and recorded; the approval is unchanged.
+   */
+  'supervision.approval.decision_refused': {
+    attempted: 'approve' | 'reject';
+    role: string;
+    reason: string;
+  };
+  /**
+   * An agent took a custom action (outside the work queue) the authority policies let it take,
+   * alone or with an approval; subject: the resource. Trust is counted from these.
+   */
+  'supervision.action.performed': {
+    actorId: string;
+    action: string;
+    class: string;
+    resource: ApprovalResource;
+    domainId: string;
+    argumentsHash: string;
+    approvalId: string | null;
+  };
   /**
    * A key result's status moved (on track, at risk, off track, no data), as its hourly
    * snapshot found it; subject `<objective>/<key result>`.

@@ -56,6 +56,7 @@ import type { Authority } from '../supervision/build-authority.js';
 import { compileAuthority } from '../supervision/compile-authority.js';
 import type { AuthorityDecision } from '../supervision/decide-authority.js';
 import { loadAuthority } from '../supervision/load-authority.js';
+import { spendWorkApproval } from '../supervision/use-approval.js';
 import { verifyAuditLog } from '../supervision/verify-audit-log.js';
 import type { MigrationReport } from '../store/migrate.js';
 import { openStore } from '../store/open-store.js';
@@ -65,6 +66,7 @@ import {
   DEFAULT_DETECTOR_SETTINGS,
   type DetectorSettings,
 } from '../monitoring/detector-settings.js';
+import { ApprovalService } from './approval-service.js';
 import { MonitoringService } from './monitoring-service.js';
 import { OutcomeService } from './outcome-service.js';
 import { PerformanceService } from './performance-service.js';
@@ -109,6 +111,8 @@ export class ControlPlane {
   readonly performance: PerformanceService;
   /** SLOs and objectives, measured through the rollups (or the metric reader given at open). */
   readonly outcomes: OutcomeService;
+  /** Approvals bound to the exact action, and custom actions recorded through the authority. */
+  readonly approvals: ApprovalService;
   /** The compiled authority of the last revision seen: rebuilt only when the revision moves. */
   #authority: Authority | null = null;
 
@@ -131,6 +135,9 @@ export class ControlPlane {
       this.bus,
       this.monitoring,
       metricReader ?? this.performance.foldedMetrics,
+    );
+    this.approvals = new ApprovalService(store, clock, this.bus, this.monitoring, (stores) =>
+      this.authorityOf(stores),
     );
   }
 
@@ -194,9 +201,23 @@ export class ControlPlane {
    * What a coordination use case runs with. The halts in force are read in the transaction: a
    * halted agent's own requests are refused here, and no halted agent is given work.
    */
-  private async workContext(tx: TxStores, principal: Principal): Promise<WorkContext> {
+  private async workContext(
+    tx: TxStores,
+    principal: Principal,
+    approval: Parameters<typeof spendWorkApproval>[2] | null = null,
+  ): Promise<WorkContext> {
     const halts = await refuseHaltedPrincipal(tx, principal);
     const guard = haltAwareGuard(roleWorkGuard, halts);
+    // An approval the request carries is spent in this transaction: undone if the action fails.
+    const approved =
+      approval === null
+        ? null
+        : await spendWorkApproval(
+            tx,
+            principal.kind === 'token' ? principal.actorId : null,
+            approval,
+            this.clock.now().toISOString(),
+          );
     return {
       tx,
       clock: this.clock,
@@ -204,7 +225,7 @@ export class ControlPlane {
       // Authority policies govern agent tokens; others need not even read the revision.
       guard:
         principal.kind === 'token' && principal.role === 'agent'
-          ? authorityWorkGuard(guard, await this.authorityOf(tx))
+          ? authorityWorkGuard(guard, await this.authorityOf(tx), approved)
           : guard,
       leaseSeconds: this.config.leaseSeconds,
       offerSeconds: this.config.offerSeconds,
@@ -293,15 +314,24 @@ export class ControlPlane {
     });
   }
 
+  /**
+   * One work action. `approvalId` carries a person's approval of exactly this action, item and
+   * options (the request without `approvalId`), where the authority policies require one.
+   */
   async transitionWork(
     principal: Principal,
     id: string,
     action: RequestableAction,
-    options: TransitionOptions = {},
+    options: TransitionOptions & { approvalId?: string | undefined } = {},
   ): Promise<WorkItem> {
     requireRole(principal, WRITERS, `${action} work`);
+    const { approvalId, ...rest } = options;
+    const approval =
+      approvalId === undefined
+        ? null
+        : { approvalId, action, workItemId: id, arguments: rest as Record<string, unknown> };
     return this.write(async (tx) =>
-      transitionWork(await this.workContext(tx, principal), id, action, options),
+      transitionWork(await this.workContext(tx, principal, approval), id, action, rest),
     );
   }
 

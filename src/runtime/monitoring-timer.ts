@@ -12,7 +12,7 @@ const WATCHED = /^coordination\.(work|actor)\./;
 export const REACT_MS = 50;
 
 /**
- * Monitoring's own work: run the detectors (raise what holds now, resolve what cleared), score
+ * Monitoring's own work: expire the approvals nobody decided in time, run the detectors (raise what holds now, resolve what cleared), score
  * the built-in series, check the SLOs' burn rates (and snapshot the key results hourly), then
  * run the escalation steps and webhook deliveries that are due. It runs
  * every `intervalMs` at the latest; sooner at the moment the last evaluation said a condition
@@ -29,6 +29,8 @@ export function startMonitoringTimer(
   const scheduled = startScheduled(
     intervalMs,
     async () => {
+      // Approvals past their expiry first: their exceptions resolve before escalation looks.
+      while ((await cp.approvals.expireDue()).length > 0);
       await cp.monitoring.evaluate();
       await cp.monitoring.observeBuiltinSeries();
       // SLO burn rates raise exceptions of their own: before escalation, so theirs start too.
@@ -40,7 +42,11 @@ export function startMonitoringTimer(
       }
       while ((await cp.monitoring.escalate()).length > 0);
       while ((await cp.monitoring.deliverWebhooks()).length > 0);
-      return cp.monitoring.nextDue();
+      const [due, expiry] = await Promise.all([cp.monitoring.nextDue(), cp.approvals.nextExpiry()]);
+      // An expiry already past was swept above; the next one still ahead wakes the timer.
+      const ahead = expiry !== null && expiry.getTime() > cp.clock.now().getTime() ? expiry : null;
+      if (due === null || ahead === null) return due ?? ahead;
+      return ahead < due ? ahead : due;
     },
     onError,
   );

@@ -227,6 +227,35 @@ export interface HaltsTable {
   lift_reason: string | null;
 }
 
+export interface ApprovalsTable {
+  id: string;
+  state: string;
+  actor_id: string;
+  requested_by: string;
+  action: string;
+  action_class: string;
+  resource_type: string;
+  resource_id: string;
+  domain_id: string;
+  arguments: string;
+  arguments_hash: string;
+  approved_arguments: string | null;
+  approved_hash: string;
+  justification: string;
+  policies: string;
+  approvers: string;
+  revision: number;
+  webhook_url: string | null;
+  exception_id: string | null;
+  created_at: string;
+  expires_at: string;
+  decided_at: string | null;
+  decided_by: string | null;
+  decision_reason: string | null;
+  used_at: string | null;
+  version: number;
+}
+
 /** Performance rollups: one row per metric, resolution, bucket and label set. */
 export interface PerfRollupsTable {
   name: string;
@@ -271,6 +300,7 @@ export interface Database {
   webhook_deliveries: WebhookDeliveriesTable;
   metric_series: MetricSeriesTable;
   halts: HaltsTable;
+  approvals: ApprovalsTable;
   perf_rollups: PerfRollupsTable;
   perf_state: PerfStateTable;
   perf_checkpoint: PerfCheckpointTable;

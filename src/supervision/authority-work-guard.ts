@@ -10,9 +10,15 @@ const GOVERNED = new Set<string>(BUILTIN_ACTIONS);
  * (Cedar evaluation is synchronous, so it fits the guard). The role rules still come first: an
  * agent acts only as itself whatever a policy says. A request about an item not known yet
  * (before a claim picks one, before a new item is made) passes here and is asked again with the
- * item. Approval required refuses the action for now with its own error code.
+ * item. Approval required refuses the action with its own error code, unless the request
+ * carried an approval already spent on exactly this action and item in the same transaction
+ * (`approved`, see useApproval).
  */
-export function authorityWorkGuard(base: WorkGuard, authority: Authority): WorkGuard {
+export function authorityWorkGuard(
+  base: WorkGuard,
+  authority: Authority,
+  approved: { action: string; workItemId: string } | null = null,
+): WorkGuard {
   if (!authority.configured) return base;
   return {
     mayTake: (actor) => base.mayTake(actor),
@@ -27,6 +33,12 @@ export function authorityWorkGuard(base: WorkGuard, authority: Authority): WorkG
         item: request.item,
       });
       if (verdict.decision === 'allow') return decision;
+      if (
+        verdict.decision === 'approval_required' &&
+        approved?.action === request.operation &&
+        approved.workItemId === request.item.id
+      )
+        return decision;
       const details = {
         action: request.operation,
         workItem: request.item.id,
@@ -37,7 +49,7 @@ export function authorityWorkGuard(base: WorkGuard, authority: Authority): WorkG
         ? {
             allowed: false,
             code: 'approval_required',
-            reason: `'${principal.actorId}' may ${request.operation} work item '${request.item.id}' only with approval (${verdict.reason}); approvals are not available yet`,
+            reason: `'${principal.actorId}' may ${request.operation} work item '${request.item.id}' only with approval (${verdict.reason}): request one (POST /v1/approvals, or the request_approval tool) with the arguments this request sends, then send it again with the approvalId once a person approves`,
             details,
           }
         : {

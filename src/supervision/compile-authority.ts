@@ -9,6 +9,7 @@ import {
   type DetailedError,
 } from '@cedar-policy/cedar-wasm/nodejs';
 import type { AuthorityConfig, CustomAction, PolicySource } from '../core/authority-config.js';
+import { parseDuration } from '../core/duration.js';
 import { DomainError, type FieldIssue } from '../core/errors.js';
 import { authoritySchema, trustClasses } from './authority-schema.js';
 
@@ -109,6 +110,12 @@ function policiesOf(
           effect === 'permit'
             ? `unknown @mode("${mode}"): the only mode is @mode("${APPROVAL_MODE}")`
             : '@mode applies to permits only: a forbid always denies',
+      });
+    const expires = annotations.expires;
+    if (expires !== undefined && parseDuration(expires) === null)
+      issues.push({
+        path: at,
+        message: `@expires("${expires}") is not a duration such as 30m, 2h or 1d`,
       });
     found.push({
       policy: {

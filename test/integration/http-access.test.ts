@@ -1,11 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REQUESTABLE_ACTIONS } from '../../src/coordination/transition-work.js';
+import { BUILTIN_ACTIONS } from '../../src/core/authority-config.js';
 import {
   createWork,
   expectProblem,
   expectRefusedWithoutChange,
   applyOutcomes,
   HTTP_ORG,
+  HTTP_OUTCOMES,
   json,
   openHttpFixture,
   type HttpFixture,
@@ -15,13 +17,36 @@ import {
 
 let fx: HttpFixture;
 /** Ids the route table points at: a queued item, another one, and a spare token. */
-const ids = { work: '', other: '', token: '', exception: '', silence: '' };
+const ids = { work: '', other: '', token: '', exception: '', silence: '', approval: '' };
 /** The secret of a token that was issued and then revoked. */
 let revoked = '';
 
 beforeAll(async () => {
   fx = await openHttpFixture();
   await applyOutcomes(fx);
+  // Policies that change nothing the other routes do, and make refunds need approval.
+  const applied = await fx.call('POST', '/v1/config/apply', {
+    as: 'admin',
+    body: {
+      ...HTTP_ORG,
+      ...HTTP_OUTCOMES,
+      actions: [{ id: 'refund', appliesTo: ['domain'], context: {} }],
+      policies: [
+        {
+          name: 'policies/access.cedar',
+          text: `permit (principal, action in [${BUILTIN_ACTIONS.map((a) => `Action::"${a}"`).join(', ')}], resource);
+@mode("approval") permit (principal, action == Action::"refund", resource);`,
+        },
+      ],
+    },
+  });
+  expect(applied.statusCode, applied.body).toBe(200);
+  const asked = await fx.call('POST', '/v1/approvals', {
+    as: 'agentA',
+    body: { action: 'refund', resource: { type: 'Domain', id: 'support' } },
+  });
+  expect(asked.statusCode, asked.body).toBe(201);
+  ids.approval = json<{ id: string }>(asked).id;
   ids.work = (await createWork(fx)).id;
   ids.other = (await createWork(fx)).id;
   ids.token = fx.tokens.viewer.id;
@@ -63,6 +88,8 @@ interface RouteCase {
   body?: () => unknown;
   /** Streams cannot go through inject once accepted. */
   streams?: boolean;
+  /** A refusal is recorded (this event, and nothing else, is appended). */
+  auditedAs?: string;
 }
 
 const ROUTES: RouteCase[] = [
@@ -276,6 +303,36 @@ const ROUTES: RouteCase[] = [
     url: () => '/v1/halts/hlt_x/lift',
     body: () => ({ reason: 'r' }),
   },
+  {
+    method: 'POST',
+    path: '/v1/approvals',
+    access: 'write',
+    url: () => '/v1/approvals',
+    body: () => ({ action: 'refund', resource: { type: 'Domain', id: 'support' } }),
+  },
+  { method: 'GET', path: '/v1/approvals', access: 'read', url: () => '/v1/approvals' },
+  {
+    method: 'GET',
+    path: '/v1/approvals/{id}',
+    access: 'read',
+    url: () => `/v1/approvals/${ids.approval}`,
+  },
+  // Approvers and admins decide; the fixture's operator token is bound to no approver.
+  ...(['approve', 'reject'] as const).map((verb): RouteCase => ({
+    method: 'POST',
+    path: `/v1/approvals/{id}/${verb}`,
+    access: 'admin',
+    url: () => `/v1/approvals/${ids.approval}/${verb}`,
+    body: () => (verb === 'reject' ? { reason: 'r' } : {}),
+    auditedAs: 'supervision.approval.decision_refused',
+  })),
+  {
+    method: 'POST',
+    path: '/v1/actions',
+    access: 'write',
+    url: () => '/v1/actions',
+    body: () => ({ action: 'refund', resource: { type: 'Domain', id: 'support' } }),
+  },
   { method: 'GET', path: '/v1/kpis', access: 'read', url: () => '/v1/kpis' },
   { method: 'POST', path: '/v1/kpis/rebuild', access: 'admin', url: () => '/v1/kpis/rebuild' },
 ];
@@ -375,13 +432,21 @@ describe.each(ROUTES)('$method $path', (route) => {
   const refused = refusedRoles(route.access);
   if (refused.length > 0) {
     it.each(refused)('with a %s token: 403, nothing changes', async (role) => {
-      const problem = await expectRefusedWithoutChange(
-        fx,
-        () => call(route, { as: role }),
-        403,
-        'forbidden',
-      );
+      const audited = route.auditedAs;
+      if (audited === undefined) {
+        const problem = await expectRefusedWithoutChange(
+          fx,
+          () => call(route, { as: role }),
+          403,
+          'forbidden',
+        );
+        expect(problem.detail).toMatch(/token/);
+        return;
+      }
+      const before = await fx.head();
+      const problem = expectProblem(await call(route, { as: role }), 403, 'forbidden');
       expect(problem.detail).toMatch(/token/);
+      expect((await fx.eventsAfter(before)).map((e) => e.type)).toEqual([audited]);
     });
   }
 

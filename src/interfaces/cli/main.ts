@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { CliContext, type CliIo } from './cli-context.js';
 import { actorCommand } from './commands/actor-command.js';
+import { approvalCommand, authorityCommand } from './commands/approval-command.js';
 import { applyCommand } from './commands/apply-command.js';
 import { auditCommand } from './commands/audit-command.js';
 import { detectCommand } from './commands/detect-command.js';
@@ -111,6 +112,8 @@ export async function main(
   exceptionCommand(program, ctx);
   silenceCommand(program, ctx);
   haltCommand(program, ctx);
+  approvalCommand(program, ctx);
+  authorityCommand(program, ctx);
   mcpCommand(program, ctx);
   inboxCommand(program, ctx);
   simulateCommand(program, ctx);

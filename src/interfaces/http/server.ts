@@ -18,6 +18,7 @@ import { registerMcpRoutes } from '../mcp/mcp-routes.js';
 import { metricRoutes } from './routes/metric-routes.js';
 import { monitoringRoutes } from './routes/monitoring-routes.js';
 import { supervisionRoutes } from './routes/supervision-routes.js';
+import { approvalRoutes } from './routes/approval-routes.js';
 import { organizationRoutes } from './routes/organization-routes.js';
 import { performanceRoutes } from './routes/performance-routes.js';
 import { prometheusText } from './prometheus-text.js';
@@ -85,7 +86,7 @@ export async function buildServer(
         {
           name: 'supervision',
           description:
-            'What agents may do: halts (one agent, a domain, everything) and their lifting',
+            'What agents may do: authority decisions, approvals bound to the exact action, custom actions recorded, halts (one agent, a domain, everything) and their lifting',
         },
         {
           name: 'performance',
@@ -145,6 +146,7 @@ export async function buildServer(
       await v1.register(monitoringRoutes(cp));
       await v1.register(metricRoutes(cp));
       await v1.register(supervisionRoutes(cp));
+      await v1.register(approvalRoutes(cp));
       await v1.register(performanceRoutes(cp));
       await v1.register(outcomeRoutes(cp));
     },

@@ -6,6 +6,7 @@ import { DomainError, isDomainError } from '../../core/errors.js';
 import { SEVERITIES } from '../../core/exception.js';
 import { METRIC_KINDS } from '../../core/metric.js';
 import type { Principal } from '../../core/principal.js';
+import { MAX_WAIT_SECONDS } from '../../runtime/approval-service.js';
 import type { ControlPlane } from '../../runtime/control-plane.js';
 
 /** An agent's principal: a token bound to one actor. */
@@ -59,6 +60,106 @@ async function run(fn: () => Promise<unknown>): Promise<CallToolResult> {
   }
 }
 
+const approvalIdArg = z
+  .string()
+  .min(1)
+  .optional()
+  .describe(
+    'where approval is required: the id of an approval of exactly this call (same arguments, without approvalId)',
+  );
+
+const resourceArg = z
+  .object({ type: z.enum(['WorkItem', 'Domain']), id: z.string().min(1) })
+  .describe('what the action is taken on');
+
+/**
+ * The authority tools: what the agent may do (my_authority, check_authority), asking and
+ * waiting for a person's approval, and taking a custom action on the record.
+ */
+function registerAuthorityTools(server: McpServer, cp: ControlPlane, agent: AgentPrincipal): void {
+  server.registerTool(
+    'my_authority',
+    {
+      title: 'My authority',
+      description:
+        'Which actions you may take where under the policies in force: each work action on a typical item of each work type, each custom action on what it applies to — allow, approval_required, deny, or depends_on_arguments (ask check_authority with them) — and the halts that stop you now.',
+      inputSchema: {},
+      annotations: READ,
+    },
+    () => run(() => cp.approvals.actorAuthority(agent)),
+  );
+
+  server.registerTool(
+    'check_authority',
+    {
+      title: 'Check authority',
+      description:
+        'Ask, without acting, whether you may take one action (a work action such as complete, or a custom action such as refund) on one resource with this context: allow, approval_required or deny, with the policies that decided.',
+      inputSchema: {
+        action: z.string().min(1),
+        resource: resourceArg,
+        context: z
+          .record(z.string(), z.unknown())
+          .optional()
+          .describe('a custom action’s context as the organization declares it'),
+      },
+      annotations: READ,
+    },
+    ({ action, resource, context }) =>
+      run(() => cp.checkAuthority(agent, { action, resource, context })),
+  );
+
+  server.registerTool(
+    'request_approval',
+    {
+      title: 'Request approval',
+      description:
+        'Ask a person to approve one action on one resource with exactly these arguments (a custom action’s context, or the arguments you will pass the work tool, without approvalId). Returns the approval (pending, with its approvers and expiry); wait for it with await_approval. Refused when the action needs no approval or is denied.',
+      inputSchema: {
+        action: z.string().min(1),
+        resource: resourceArg,
+        arguments: z.record(z.string(), z.unknown()).optional(),
+        justification: z.string().max(2000).optional().describe('why, for the approvers'),
+      },
+      annotations: WRITE,
+    },
+    (request) => run(() => cp.approvals.request(agent, request)),
+  );
+
+  server.registerTool(
+    'await_approval',
+    {
+      title: 'Await approval',
+      description:
+        'Wait until a person decides your approval (or it expires), up to timeoutSeconds; returns it — state approved (act now, with approvalId and the approved arguments: approvedArguments when they were edited), rejected (with decisionReason), expired, or still pending when the time ran out.',
+      inputSchema: {
+        approvalId: z.string().min(1),
+        timeoutSeconds: z.number().min(0).max(MAX_WAIT_SECONDS).default(60),
+      },
+      annotations: READ,
+    },
+    ({ approvalId, timeoutSeconds }) =>
+      run(() => cp.approvals.await(agent, approvalId, timeoutSeconds)),
+  );
+
+  server.registerTool(
+    'perform_action',
+    {
+      title: 'Perform a custom action',
+      description:
+        'Before you take a custom action outside this system (a refund, a deploy): the policies decide it, and if you may, it is recorded and this is your go-ahead. Where approval is required, pass the approvalId of an approval of exactly these arguments (it is spent). Denied: refused, nothing recorded.',
+      inputSchema: {
+        action: z.string().min(1),
+        resource: resourceArg,
+        arguments: z.record(z.string(), z.unknown()).optional(),
+        approvalId: approvalIdArg,
+      },
+      annotations: WRITE,
+    },
+    (request) => run(() => cp.approvals.perform(agent, request)),
+  );
+}
+
 const WRITE = { readOnlyHint: false, destructiveHint: false, idempotentHint: false } as const;
 const READ = { readOnlyHint: true } as const;
 
@@ -71,7 +172,7 @@ export function createMcpServer(cp: ControlPlane, agent: AgentPrincipal): McpSer
   const server = new McpServer(
     { name: 'autonomy', version: '0.1.0' },
     {
-      instructions: `You act as agent '${agent.actorId}'. Claim work with claim_work, start it, send heartbeats while you work, then complete_work or fail_work. Report problems with raise_exception and business figures with report_metric. A refused call returns { error: { code, message, issues } }.`,
+      instructions: `You act as agent '${agent.actorId}'. Claim work with claim_work, start it, send heartbeats while you work, then complete_work or fail_work. my_authority says what you may do where; check_authority asks about one action. Where an action needs approval (error code approval_required), ask with request_approval giving the exact arguments you will send, wait with await_approval, then repeat the call with the same arguments and approvalId (custom actions: perform_action). Report problems with raise_exception and business figures with report_metric. A refused call returns { error: { code, message, issues } }.`,
     },
   );
   const self = agent.actorId;
@@ -93,10 +194,10 @@ export function createMcpServer(cp: ControlPlane, agent: AgentPrincipal): McpSer
     {
       title: 'Start work',
       description: 'Start an item assigned to you (its stall clock and duration start now).',
-      inputSchema: { id: z.string().min(1).describe('work item id') },
+      inputSchema: { id: z.string().min(1).describe('work item id'), approvalId: approvalIdArg },
       annotations: WRITE,
     },
-    ({ id }) => run(() => cp.transitionWork(agent, id, 'start')),
+    ({ id, approvalId }) => run(() => cp.transitionWork(agent, id, 'start', { approvalId })),
   );
 
   server.registerTool(
@@ -120,11 +221,12 @@ export function createMcpServer(cp: ControlPlane, agent: AgentPrincipal): McpSer
       inputSchema: {
         id: z.string().min(1).describe('work item id'),
         reason: z.string().max(2000).optional().describe('what was done, for the record'),
+        approvalId: approvalIdArg,
       },
       annotations: WRITE,
     },
-    ({ id, reason }) =>
-      run(() => cp.transitionWork(agent, id, 'complete', reason === undefined ? {} : { reason })),
+    ({ id, reason, approvalId }) =>
+      run(() => cp.transitionWork(agent, id, 'complete', { reason, approvalId })),
   );
 
   server.registerTool(
@@ -136,11 +238,15 @@ export function createMcpServer(cp: ControlPlane, agent: AgentPrincipal): McpSer
       inputSchema: {
         id: z.string().min(1).describe('work item id'),
         reason: z.string().min(1).max(2000).describe('why it failed'),
+        approvalId: approvalIdArg,
       },
       annotations: { ...WRITE, destructiveHint: true },
     },
-    ({ id, reason }) => run(() => cp.transitionWork(agent, id, 'fail', { reason })),
+    ({ id, reason, approvalId }) =>
+      run(() => cp.transitionWork(agent, id, 'fail', { reason, approvalId })),
   );
+
+  registerAuthorityTools(server, cp, agent);
 
   server.registerTool(
     'raise_exception',

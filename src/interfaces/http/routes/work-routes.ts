@@ -29,6 +29,13 @@ const createBody = z.strictObject({
     .describe('ids of items this one waits for'),
 });
 
+const approvalIdField = z
+  .string()
+  .min(1)
+  .max(200)
+  .optional()
+  .describe('an approval of exactly this request (see /v1/approvals), where one is required');
+
 const ACTION_DOCS: Record<(typeof REQUESTABLE_ACTIONS)[number], string> = {
   offer: 'Offer a queued item to an actor (queued → offered). Needs actorId.',
   assign:
@@ -181,15 +188,19 @@ export const workRoutes =
             tags: ['work'],
             summary: ACTION_DOCS[action],
             description:
-              'An action the current state does not allow is a 409 naming the current state (`currentState`) and the allowed actions (`allowedActions`, `allowedStates`).',
+              'An action the current state does not allow is a 409 naming the current state (`currentState`) and the allowed actions (`allowedActions`, `allowedStates`). Where the authority policies require approval for an agent, the request carries `approvalId`: a person’s approval of exactly this action, item and body (the body without `approvalId`, bound by its hash), spent by this request in its transaction; a stale, used, rejected, expired, unknown or mismatched one is refused (403) and nothing changes.',
             params: idParams,
             // The body is optional: a bare POST performs the action.
             body: (needsActor
               ? z.strictObject({
                   actorId: z.string().min(1).optional(),
                   reason: z.string().max(1000).optional(),
+                  approvalId: approvalIdField,
                 })
-              : z.strictObject({ reason: z.string().max(1000).optional() })
+              : z.strictObject({
+                  reason: z.string().max(1000).optional(),
+                  approvalId: approvalIdField,
+                })
             )
               .nullish()
               .transform((body) => body ?? {}),
