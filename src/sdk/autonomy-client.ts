@@ -1,5 +1,6 @@
 import type { ExceptionRecord, InboxNotification, Severity } from '../core/exception.js';
 import type { MetricKind } from '../core/metric.js';
+import type { Approval } from '../core/approval.js';
 import type { Actor, WorkItem } from '../core/model.js';
 import { fail, ok, type ApiProblem, type Result } from './result.js';
 
@@ -20,6 +21,19 @@ export interface AuthorityDecision {
   configured: boolean;
   revision: number;
   actorId: string;
+}
+
+/** A custom action the control plane recorded as allowed (the agent's go-ahead). */
+export interface PerformedAction {
+  actorId: string;
+  action: string;
+  class: string;
+  resource: ResourceRef;
+  domainId: string;
+  argumentsHash: string;
+  approvalId: string | null;
+  decision: 'allow' | 'approval_required';
+  policies: AuthorityDecision['policies'];
 }
 
 /** What an action is about: a work item or a domain. */
@@ -178,6 +192,45 @@ export class AutonomyClient {
     });
   }
 
+  /** Asks a person's approval for one exact action the policies allow only with approval. */
+  requestApproval(request: ApprovalRequest): Promise<Result<Approval>> {
+    return this.#body('POST', '/approvals', request);
+  }
+
+  /**
+   * An approval; with `waitSeconds` (at most 300), answered as soon as it is decided, expires or
+   * is used, or as it is when the time is up.
+   */
+  getApproval(id: string, waitSeconds = 0): Promise<Result<Approval>> {
+    return this.#body('GET', `/approvals/${encodeURIComponent(id)}?wait=${String(waitSeconds)}`);
+  }
+
+  /**
+   * Waits until a person decides the approval (or it expires), long-polling in steps of at most
+   * five minutes, for `timeoutSeconds` at most; answers the approval as it then is.
+   */
+  async awaitApproval(id: string, timeoutSeconds = 3600): Promise<Result<Approval>> {
+    const deadline = Date.now() + timeoutSeconds * 1000;
+    for (;;) {
+      const left = Math.max(0, Math.ceil((deadline - Date.now()) / 1000));
+      const answer = await this.getApproval(id, Math.min(left, 300));
+      if (!answer.ok || answer.value.state !== 'pending' || left === 0) return answer;
+    }
+  }
+
+  /**
+   * Takes a custom action (a refund, a deploy) that happens outside the control plane: decided by
+   * the policies and recorded; with `approvalId` when it needs approval, which it spends.
+   */
+  performAction(input: {
+    action: string;
+    resource: ResourceRef;
+    arguments?: Record<string, unknown>;
+    approvalId?: string;
+  }): Promise<Result<PerformedAction>> {
+    return this.#body('POST', '/actions', input);
+  }
+
   /** Raises an exception, routed and escalated to its owners like a detector's. */
   raiseException(input: {
     alertname: string;
@@ -259,6 +312,26 @@ export class AutonomyClient {
 
 export interface WorkActionOptions {
   reason?: string;
+  /**
+   * A person's approval of exactly this action, item and body (the body without the id), for an
+   * action the policies allow only with approval; spent by the request.
+   */
+  approvalId?: string;
+}
+
+/** What an approval request names: one action, one resource, its exact arguments. */
+export interface ApprovalRequest {
+  action: string;
+  resource: ResourceRef;
+  /**
+   * The custom action's context, or for a work action the body it will send (without
+   * `approvalId`): bound by their hash, so the action must be taken with exactly these.
+   */
+  arguments?: Record<string, unknown>;
+  /** Why, for the approvers. */
+  justification?: string;
+  /** Posted once the approval is decided or expires. */
+  webhook?: { url: string };
 }
 
 function safeJson(text: string): unknown {

@@ -4,7 +4,9 @@
  */
 export { AutonomyClient } from './autonomy-client.js';
 export type {
+  ApprovalRequest,
   AuthorityDecision,
+  PerformedAction,
   AutonomyClientOptions,
   Claim,
   MetricPointInput,
@@ -22,3 +24,4 @@ export type {
 } from './run-claim-loop.js';
 export type { ApiProblem, Result } from './result.js';
 export type { WorkItem } from '../core/model.js';
+export type { Approval } from '../core/approval.js';

@@ -35,11 +35,16 @@ arrivals:
   - { typeId: ticket-triage, every: 0.5s, titles: [Cannot log in] }
   - { typeId: support-reply, every: 0.5s, titles: [Reply to a customer] }
   - { typeId: kb-article, every: 1s, titles: [Document the SSO setup] }
+  - { typeId: refund-request, every: 1s, titles: [Refund a duplicate charge] }
 agents:
   - { actor: triage-bot, via: sdk, work: { min: 0.1s, max: 0.3s } }
   - { actor: reply-drafter, via: mcp, work: { min: 0.1s, max: 0.3s } }
   - { actor: kb-writer, via: sdk, work: { min: 0.1s, max: 0.3s }, stallRate: 1, restartAfter: 1h }
+  - actor: refund-agent
+    work: { min: 0.1s, max: 0.3s }
+    actions: [{ action: refund, typeIds: [refund-request], context: { amount: { min: 150, max: 300 }, currency: EUR } }]
 people:
+  - { actor: david, checkEvery: 0.5s, decideAfter: 0.5s, acknowledgeAfter: 5s, resolveAfter: 5s }
   - { actor: maria, checkEvery: 0.5s, acknowledgeAfter: 0.5s, resolveAfter: 0.5s }
 `;
 
@@ -64,6 +69,10 @@ describe('autonomy demo', () => {
     expect(run.stdout).toMatch(/admin token \(log in with it\): aut_\S+/);
     expect(run.stdout).toMatch(/kb-writer went silent holding w_/);
     expect(run.stdout).toMatch(/maria acknowledged: /);
+    expect(run.stdout).toMatch(
+      /refund-agent asks approval to refund \{"amount":\d+,"currency":"EUR"\}/,
+    );
+    expect(run.stdout).toMatch(/david approved: refund-agent may refund /);
 
     const cp = await ControlPlane.open({ databaseUrl: db, leaseSeconds: 20 });
     try {
@@ -73,6 +82,13 @@ describe('autonomy demo', () => {
       // Work done through the SDK and through the MCP tools, by the agents themselves.
       expect(by('coordination.work.completed', 'triage-bot')).toBeGreaterThan(0);
       expect(by('coordination.work.completed', 'reply-drafter')).toBeGreaterThan(0);
+      // Refunds over 100 went ahead only with an approval, each spent by the refund it allowed.
+      const refunds = events.filter(
+        (e) => e.type === 'supervision.action.performed' && e.actor === 'refund-agent',
+      );
+      expect(refunds.length).toBeGreaterThan(0);
+      for (const refund of refunds)
+        expect(refund.payload).toMatchObject({ approvalId: expect.stringMatching(/./) as string });
       // The silent agent was caught by monitoring, and its owner took the exception on.
       expect(by('monitoring.exception.acknowledged', 'maria')).toBeGreaterThan(0);
       const arrived = events.filter((e) => e.type === 'coordination.work.created').length;

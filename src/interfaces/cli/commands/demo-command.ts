@@ -88,7 +88,7 @@ export function demoCommand(program: Command, ctx: CliContext): Command {
             },
           });
           ctx.print(
-            `demo stopped: ${stats.created} items arrived, ${stats.completed} completed, ${stats.failed} failed, ${stats.stalled} stalled; ${stats.acknowledged} exceptions acknowledged, ${stats.resolved} resolved`,
+            `demo stopped: ${stats.created} items arrived, ${stats.completed} completed, ${stats.failed} failed, ${stats.stalled} stalled; ${stats.acknowledged} exceptions acknowledged, ${stats.resolved} resolved; ${stats.approvalsRequested} approvals asked, ${stats.approved} approved, ${stats.rejected} rejected`,
           );
         } finally {
           await serving.close();

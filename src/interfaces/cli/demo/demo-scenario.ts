@@ -27,20 +27,51 @@ const arrivalSchema = z.strictObject({
   priorityClass: z.enum(PRIORITY_CLASSES).optional(),
 });
 
-const agentSchema = z.strictObject({
-  actor: z.string().min(1).describe('an agent of the organization'),
-  /** How it connects: the SDK over HTTP, or the MCP tools over Streamable HTTP. */
-  via: z.enum(['sdk', 'mcp']).default('sdk'),
-  work: span,
-  failRate: share.default(0),
-  /**
-   * The share of items it goes silent on: it holds the item without heartbeats or an outcome, as
-   * a crashed agent would, until monitoring's stall and lost-heartbeat detectors catch it.
-   */
-  stallRate: share.default(0),
-  /** How long a silent agent stays down before it starts again. */
-  restartAfter: duration.default(30),
-});
+const agentSchema = z
+  .strictObject({
+    actor: z.string().min(1).describe('an agent of the organization'),
+    /** How it connects: the SDK over HTTP, or the MCP tools over Streamable HTTP. */
+    via: z.enum(['sdk', 'mcp']).default('sdk'),
+    work: span,
+    failRate: share.default(0),
+    /**
+     * The share of items it goes silent on: it holds the item without heartbeats or an outcome, as
+     * a crashed agent would, until monitoring's stall and lost-heartbeat detectors catch it.
+     */
+    stallRate: share.default(0),
+    /** How long a silent agent stays down before it starts again. */
+    restartAfter: duration.default(30),
+    /**
+     * Custom actions it takes before completing an item (a refund on a refund request), each
+     * decided by the authority policies: allowed, it goes ahead; approval required, it asks and
+     * waits for a person; denied, it leaves the item to people. SDK agents only.
+     */
+    actions: z
+      .array(
+        z.strictObject({
+          action: z.string().min(1),
+          /** The work types it is taken on. */
+          typeIds: z.array(z.string().min(1)).min(1),
+          /** The action's context: a value, or `{ min, max }` for a whole number drawn between. */
+          context: z
+            .record(
+              z.string(),
+              z.union([
+                z.string(),
+                z.number(),
+                z.boolean(),
+                z.strictObject({ min: z.number().int(), max: z.number().int() }),
+              ]),
+            )
+            .default({}),
+        }),
+      )
+      .default([]),
+  })
+  .refine((a) => a.via === 'sdk' || a.actions.length === 0, {
+    message: 'custom actions are taken by SDK agents',
+    path: ['actions'],
+  });
 
 const personSchema = z.strictObject({
   actor: z.string().min(1).describe('a person of the organization'),

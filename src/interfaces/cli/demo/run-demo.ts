@@ -2,7 +2,7 @@ import { setMaxListeners } from 'node:events';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { AutonomyClient, runClaimLoop, type WorkItem } from '../../../sdk/index.js';
+import { AutonomyClient, runClaimLoop, type Approval, type WorkItem } from '../../../sdk/index.js';
 import { Random } from '../../../simulation/random.js';
 import type { DemoAgent, DemoArrival, DemoPerson, DemoScenario } from './demo-scenario.js';
 
@@ -15,6 +15,10 @@ export interface DemoStats {
   stalled: number;
   acknowledged: number;
   resolved: number;
+  /** Approvals agents asked for, and how people decided them. */
+  approvalsRequested: number;
+  approved: number;
+  rejected: number;
 }
 
 export interface DemoOptions {
@@ -43,6 +47,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoStats> {
     stalled: 0,
     acknowledged: 0,
     resolved: 0,
+    approvalsRequested: 0,
+    approved: 0,
+    rejected: 0,
   };
   const { scenario } = options;
   // Every loop and pause of the demo waits on this one signal.
@@ -122,12 +129,63 @@ async function sdkAgent(ctx: Ctx, agent: DemoAgent, client: AutonomyClient, rng:
           return { outcome: 'reported' };
         }
         await sleep(between(rng, agent.work), signal);
+        const refused = await takeActions(ctx, agent, client, item, rng);
+        if (refused !== null) return refused;
         return outcome(ctx, rng, agent);
       },
     });
     ctx.signal.removeEventListener('abort', stop);
     if (!stopped(ctx)) await sleep(agent.restartAfter, ctx.signal);
   }
+}
+
+/**
+ * The agent's custom actions on an item, each decided by the policies: go ahead, or ask a
+ * person and wait. Null when all went ahead; otherwise how the item ends (left to people).
+ */
+async function takeActions(
+  ctx: Ctx,
+  agent: DemoAgent,
+  client: AutonomyClient,
+  item: WorkItem,
+  rng: Random,
+): Promise<{ outcome: 'release'; reason: string } | null> {
+  for (const spec of agent.actions) {
+    if (!spec.typeIds.includes(item.typeId)) continue;
+    const context = Object.fromEntries(
+      Object.entries(spec.context).map(([key, value]) => [
+        key,
+        typeof value === 'object' ? Math.round(between(rng, value)) : value,
+      ]),
+    );
+    const action = { action: spec.action, resource: { type: 'WorkItem' as const, id: item.id } };
+    const first = await client.performAction({ ...action, arguments: context });
+    if (first.ok) continue;
+    if (first.problem.code !== 'approval_required') {
+      ctx.options.log(
+        `${agent.actor} may not ${spec.action} on ${item.id}: ${first.problem.detail}`,
+      );
+      return { outcome: 'release', reason: `${spec.action} refused: a person decides` };
+    }
+    const asked = await client.requestApproval({
+      ...action,
+      arguments: context,
+      justification: `${spec.action} for "${item.title}"`,
+    });
+    if (!asked.ok) return { outcome: 'release', reason: asked.problem.detail };
+    ctx.stats.approvalsRequested += 1;
+    ctx.options.log(`${agent.actor} asks approval to ${spec.action} ${JSON.stringify(context)}`);
+    const decided = await client.awaitApproval(asked.value.id, 600);
+    if (!decided.ok || decided.value.state !== 'approved')
+      return { outcome: 'release', reason: `${spec.action} not approved: a person decides` };
+    const done = await client.performAction({
+      ...action,
+      arguments: { ...(decided.value.approvedArguments ?? context) },
+      approvalId: decided.value.id,
+    });
+    if (!done.ok) return { outcome: 'release', reason: done.problem.detail };
+  }
+  return null;
 }
 
 function goneSilent(ctx: Ctx, actor: string, item: WorkItem) {
@@ -218,6 +276,7 @@ async function tool(
  */
 async function person(ctx: Ctx, who: DemoPerson, client: AutonomyClient, rng: Random) {
   const tasks: Promise<unknown>[] = [inbox(ctx, who, client)];
+  if (who.decideAfter !== undefined) tasks.push(approvals(ctx, who, who.decideAfter, client, rng));
   if (who.work !== undefined) {
     const work = who.work;
     tasks.push(
@@ -235,6 +294,53 @@ async function person(ctx: Ctx, who: DemoPerson, client: AutonomyClient, rng: Ra
     );
   }
   await Promise.all(tasks);
+}
+
+/** A person deciding the approvals they may decide, after a moment's thought each. */
+async function approvals(
+  ctx: Ctx,
+  who: DemoPerson,
+  after: number,
+  client: AutonomyClient,
+  rng: Random,
+) {
+  const seen = new Set<string>();
+  const pending: Promise<void>[] = [];
+  while (!stopped(ctx)) {
+    const page = await client.request('GET', '/approvals?state=pending&limit=100');
+    const items = page.ok ? (page.value.body as { items: Approval[] }).items : [];
+    for (const approval of items) {
+      if (seen.has(approval.id) || !approval.approvers.includes(who.actor)) continue;
+      seen.add(approval.id);
+      pending.push(decide(ctx, who, after, client, approval, rng.uniform() < who.rejectRate));
+    }
+    await sleep(who.checkEvery, ctx.signal);
+  }
+  await Promise.all(pending);
+}
+
+async function decide(
+  ctx: Ctx,
+  who: DemoPerson,
+  after: number,
+  client: AutonomyClient,
+  approval: Approval,
+  reject: boolean,
+) {
+  await sleep(after, ctx.signal);
+  if (stopped(ctx)) return;
+  const path = `/approvals/${approval.id}/${reject ? 'reject' : 'approve'}`;
+  const decided = await client.request(
+    'POST',
+    path,
+    reject ? { reason: 'not without talking to the customer first' } : {},
+  );
+  if (!decided.ok) return; // decided by someone else meanwhile, or expired
+  if (reject) ctx.stats.rejected += 1;
+  else ctx.stats.approved += 1;
+  ctx.options.log(
+    `${who.actor} ${reject ? 'rejected' : 'approved'}: ${approval.actorId} may ${approval.action} ${JSON.stringify(approval.arguments)}`,
+  );
 }
 
 async function inbox(ctx: Ctx, who: DemoPerson, client: AutonomyClient) {
