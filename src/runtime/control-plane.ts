@@ -68,6 +68,7 @@ import {
 import { MonitoringService } from './monitoring-service.js';
 import { OutcomeService } from './outcome-service.js';
 import { PerformanceService } from './performance-service.js';
+import { TrustService } from './trust-service.js';
 import type { MetricReader } from '../core/ports/metric-reader.js';
 import { DEFAULT_OFFER_SECONDS, type RuntimeConfig } from './runtime-config.js';
 
@@ -109,6 +110,8 @@ export class ControlPlane {
   readonly performance: PerformanceService;
   /** SLOs and objectives, measured through the rollups (or the metric reader given at open). */
   readonly outcomes: OutcomeService;
+  /** Earned trust levels: records folded from the log, promotions, incidents, overrides. */
+  readonly trust: TrustService;
   /** The compiled authority of the last revision seen: rebuilt only when the revision moves. */
   #authority: Authority | null = null;
 
@@ -132,6 +135,7 @@ export class ControlPlane {
       this.monitoring,
       metricReader ?? this.performance.foldedMetrics,
     );
+    this.trust = new TrustService(store, clock, this.bus, (stores) => this.authorityOf(stores));
   }
 
   static async open(
@@ -172,6 +176,7 @@ export class ControlPlane {
 
   async close(): Promise<void> {
     await this.performance.stop();
+    await this.trust.stop();
     await this.store.close();
   }
 
@@ -196,16 +201,22 @@ export class ControlPlane {
    */
   private async workContext(tx: TxStores, principal: Principal): Promise<WorkContext> {
     const halts = await refuseHaltedPrincipal(tx, principal);
-    const guard = haltAwareGuard(roleWorkGuard, halts);
+    let guard = haltAwareGuard(roleWorkGuard, halts);
+    // Authority policies govern agent tokens; others need not even read the revision. The
+    // agent's trust levels are read here, in the transaction, so a change counts at once.
+    if (principal.kind === 'token' && principal.role === 'agent') {
+      const authority = await this.authorityOf(tx);
+      const trust =
+        principal.actorId === null
+          ? undefined
+          : await this.trust.levelsFor(tx, principal.actorId, authority);
+      guard = authorityWorkGuard(guard, authority, trust);
+    }
     return {
       tx,
       clock: this.clock,
       principal,
-      // Authority policies govern agent tokens; others need not even read the revision.
-      guard:
-        principal.kind === 'token' && principal.role === 'agent'
-          ? authorityWorkGuard(guard, await this.authorityOf(tx))
-          : guard,
+      guard,
       leaseSeconds: this.config.leaseSeconds,
       offerSeconds: this.config.offerSeconds,
     };
@@ -488,6 +499,7 @@ export class ControlPlane {
       request.action,
       resource,
       (request.context ?? {}) as Parameters<Authority['decide']>[3],
+      await this.trust.levelsFor(read, actorId, authority),
     );
     return { ...decision, configured: authority.configured, revision: authority.revision, actorId };
   }

@@ -2,6 +2,7 @@ import type { GuardDecision, WorkGuard } from '../coordination/work-guard.js';
 import { BUILTIN_ACTIONS } from '../core/authority-config.js';
 import type { Principal } from '../core/principal.js';
 import type { Authority } from './build-authority.js';
+import type { TrustLevels } from './trust-levels.js';
 
 const GOVERNED = new Set<string>(BUILTIN_ACTIONS);
 
@@ -12,7 +13,12 @@ const GOVERNED = new Set<string>(BUILTIN_ACTIONS);
  * (before a claim picks one, before a new item is made) passes here and is asked again with the
  * item. Approval required refuses the action for now with its own error code.
  */
-export function authorityWorkGuard(base: WorkGuard, authority: Authority): WorkGuard {
+export function authorityWorkGuard(
+  base: WorkGuard,
+  authority: Authority,
+  /** The agent's trust levels, read in the request's transaction. */
+  trust?: TrustLevels,
+): WorkGuard {
   if (!authority.configured) return base;
   return {
     mayTake: (actor) => base.mayTake(actor),
@@ -22,10 +28,13 @@ export function authorityWorkGuard(base: WorkGuard, authority: Authority): WorkG
       if (principal.kind !== 'token' || principal.role !== 'agent' || principal.actorId === null)
         return decision;
       if (request.item === null || !GOVERNED.has(request.operation)) return decision;
-      const verdict = authority.decide(principal.actorId, request.operation, {
-        kind: 'workItem',
-        item: request.item,
-      });
+      const verdict = authority.decide(
+        principal.actorId,
+        request.operation,
+        { kind: 'workItem', item: request.item },
+        {},
+        trust,
+      );
       if (verdict.decision === 'allow') return decision;
       const details = {
         action: request.operation,

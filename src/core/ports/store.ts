@@ -4,6 +4,7 @@ import type { DomainReader, DomainStore, WorkTypeReader, WorkTypeStore } from '.
 import type { EventAppender, EventLog } from './event-log.js';
 import type { ExceptionReader, ExceptionStore } from './exception-store.js';
 import type { HaltReader, HaltStore } from './halt-store.js';
+import type { TrustReader, TrustStore } from './trust-store.js';
 import type { MetricSeriesReader, MetricSeriesStore } from './metric-series-store.js';
 import type { OrganizationReader, OrganizationStore } from './organization-store.js';
 import type { RollupReader, RollupStore } from './rollup-store.js';
@@ -28,6 +29,8 @@ export interface TxStores {
   metricSeries: MetricSeriesStore;
   /** Supervision's halts: agents stopped by people. */
   halts: HaltStore;
+  /** Supervision's trust: records folded from the log, levels, promotions. */
+  trust: TrustStore;
   /** Performance feedback's rollups, folded from the log after commits. */
   rollups: RollupStore;
   /** Performance's history of key results. */
@@ -47,6 +50,7 @@ export interface ReadStores {
   exceptions: ExceptionReader;
   metricSeries: MetricSeriesReader;
   halts: HaltReader;
+  trust: TrustReader;
   rollups: RollupReader;
   outcomes: OutcomeReader;
   events: EventLog;
