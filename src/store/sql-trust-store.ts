@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import type { TrustFilter, TrustStateRow, TrustStore } from '../core/ports/trust-store.js';
 import type {
   PromotionState,
@@ -167,7 +167,11 @@ export class SqlTrustStore implements TrustStore {
         reason: null,
       })
       .onConflict((c) =>
-        c.columns(['actor_id', 'domain_id', 'class']).where('state', '=', 'pending').doNothing(),
+        // The partial index's own predicate, literally: SQLite matches it by its text.
+        c
+          .columns(['actor_id', 'domain_id', 'class'])
+          .where(sql.ref('state'), '=', sql.lit('pending'))
+          .doNothing(),
       )
       .executeTakeFirst();
     return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;

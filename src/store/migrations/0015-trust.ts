@@ -47,7 +47,7 @@ export const migration0015Trust: Migration = {
       .on('trust_promotions')
       .columns(['actor_id', 'domain_id', 'class'])
       .unique()
-      .where(sql.ref('state'), '=', 'pending')
+      .where(sql.ref('state'), '=', sql.lit('pending'))
       .execute();
     await db.schema
       .createTable('trust_state')
