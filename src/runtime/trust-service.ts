@@ -224,6 +224,8 @@ export class TrustService {
    */
   async list(principal: Principal, filter: TrustFilter): Promise<TrustEntry[]> {
     requireRole(principal, READERS, 'read trust');
+    // Up to date with the log, as KPIs are: a CLI has no projector running beside it.
+    await this.catchUp();
     const read = this.store.read;
     const authority = await this.authorityOf(read);
     const [records, levelRows, pending, actors] = await Promise.all([
@@ -286,8 +288,9 @@ export class TrustService {
   async detail(principal: Principal, actorId: string): Promise<TrustDetail> {
     requireRole(principal, READERS, 'read trust');
     await this.#agent(actorId, 'actorId');
-    const [entries, records, promotions, changes] = await Promise.all([
-      this.list(principal, { actorId }),
+    // The list folds what is new first; the records are read after it.
+    const entries = await this.list(principal, { actorId });
+    const [records, promotions, changes] = await Promise.all([
       this.store.read.trust.records({ actorId }),
       this.store.read.trust.promotions({ actorId }),
       this.store.read.events.list({

@@ -305,15 +305,13 @@ const ROUTES: RouteCase[] = [
     url: () => '/v1/trust/levels',
     body: () => ({ actorId: 'ada', domainId: 'support', class: 'work', level: 1, reason: 'r' }),
   },
-  ...(['approve', 'reject'] as const).map(
-    (verb): RouteCase => ({
-      method: 'POST',
-      path: `/v1/trust/promotions/{id}/${verb}`,
-      access: 'operate',
-      url: () => `/v1/trust/promotions/prm_x/${verb}`,
-      body: () => ({ reason: 'r' }),
-    }),
-  ),
+  ...(['approve', 'reject'] as const).map((verb): RouteCase => ({
+    method: 'POST',
+    path: `/v1/trust/promotions/{id}/${verb}`,
+    access: 'operate',
+    url: () => `/v1/trust/promotions/prm_x/${verb}`,
+    body: () => ({ reason: 'r' }),
+  })),
   { method: 'POST', path: '/v1/trust/rebuild', access: 'admin', url: () => '/v1/trust/rebuild' },
   { method: 'GET', path: '/v1/kpis', access: 'read', url: () => '/v1/kpis' },
   { method: 'POST', path: '/v1/kpis/rebuild', access: 'admin', url: () => '/v1/kpis/rebuild' },
