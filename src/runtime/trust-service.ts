@@ -28,6 +28,7 @@ import {
 import { TrustLevels } from '../supervision/trust-levels.js';
 import { readRecord, trustKeyOf } from '../supervision/trust-record.js';
 import type { EventBus } from './event-bus.js';
+import { LogFollower } from './log-follower.js';
 import { startPeriodic } from './start-periodic.js';
 
 const READERS: readonly TokenRole[] = ['admin', 'operator', 'agent', 'viewer'];
@@ -78,12 +79,8 @@ export interface TrustReport {
  * incidents, reversals, overrides and promotions decided by people. `ControlPlane.trust`.
  */
 export class TrustService {
-  #running: Promise<number> | null = null;
-  #again = false;
-  #unsubscribe: (() => void) | null = null;
+  readonly #follower: LogFollower;
   #stopTimer: (() => Promise<void>) | null = null;
-  #timer: NodeJS.Timeout | null = null;
-  #stopped = false;
 
   constructor(
     private readonly store: Store,
@@ -91,23 +88,26 @@ export class TrustService {
     private readonly bus: EventBus,
     private readonly authorityOf: (stores: OrgReaders) => Promise<Authority>,
     /** How long after a commit the fold starts: the commits of that time share one fold. */
-    private readonly delayMs = 200,
-  ) {}
+    delayMs = 200,
+  ) {
+    this.#follower = new LogFollower(
+      bus,
+      async () => {
+        const events = await catchUpTrust(store, clock, { evaluate: true });
+        this.bus.publish(events);
+        return events.length;
+      },
+      delayMs,
+    );
+  }
 
   /**
    * Folds after every commit from now on (and what the log holds already), and evaluates every
    * record each `evaluateEveryMs` (clean days accrue with time, not with events).
    */
   start(evaluateEveryMs = 600_000, onError: (error: unknown) => void = () => undefined): void {
-    if (this.#unsubscribe !== null) return;
-    this.#stopped = false;
-    this.#unsubscribe = this.bus.subscribe(() => {
-      if (this.#timer !== null) return;
-      this.#timer = setTimeout(() => {
-        this.#timer = null;
-        this.catchUp().catch(onError);
-      }, this.delayMs);
-    });
+    if (this.#stopTimer !== null) return;
+    this.#follower.start(onError);
     this.#stopTimer = startPeriodic(
       evaluateEveryMs,
       async () => {
@@ -115,62 +115,29 @@ export class TrustService {
       },
       onError,
     );
-    this.catchUp().catch(onError);
   }
 
   async stop(): Promise<void> {
-    this.#stopped = true;
-    if (this.#timer !== null) clearTimeout(this.#timer);
-    this.#timer = null;
-    this.#unsubscribe?.();
-    this.#unsubscribe = null;
     await this.#stopTimer?.();
     this.#stopTimer = null;
-    await this.#running?.catch(() => undefined);
+    await this.#follower.stop();
   }
 
-  /** Folds what the log holds beyond the checkpoint; calls during a fold share the next one. */
+  /**
+   * Folds what the log holds beyond the checkpoint (evaluating the records it changes); calls
+   * during a fold share the next one. Returns the number of events the folds wrote.
+   */
   async catchUp(): Promise<number> {
-    if (this.#running !== null) {
-      this.#again = true;
-      return this.#running;
-    }
-    const run = async (): Promise<number> => {
-      let written = 0;
-      do {
-        if (this.#stopped) break;
-        const events = await catchUpTrust(this.store, this.clock, { evaluate: true });
-        this.bus.publish(events);
-        written += events.length;
-      } while (this.#takeAgain());
-      return written;
-    };
-    this.#running = run().finally(() => {
-      this.#running = null;
-    });
-    return this.#running;
-  }
-
-  /** Whether commits arrived during the last fold (and forgets it). */
-  #takeAgain(): boolean {
-    const again = this.#again;
-    this.#again = false;
-    return again;
+    return this.#follower.catchUp();
   }
 
   /** Forgets the records and folds the whole log again (levels stay: they are changes). */
   async rebuild(principal: Principal): Promise<{ records: number }> {
     requireRole(principal, ['admin'], 'rebuild trust records');
-    await this.#running?.catch(() => undefined);
-    const run = (async () => {
+    await this.#follower.exclusive(async () => {
       await this.store.transaction((tx) => tx.trust.resetRecords());
       await catchUpTrust(this.store, this.clock, { evaluate: false });
-      return 0;
-    })();
-    this.#running = run.finally(() => {
-      this.#running = null;
     });
-    await this.#running;
     return { records: (await this.store.read.trust.records({})).length };
   }
 
