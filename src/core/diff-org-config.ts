@@ -68,7 +68,7 @@ const policyEntries = (policies: readonly PolicySource[]): Entry[] =>
 
 /** The trust rules as one entry, changed field by field. */
 const trustEntries = (model: OrgModel | null): Entry[] =>
-  model?.authority?.trust === undefined ? [] : [{ id: 'trust', ...model.authority.trust }];
+  model?.authority?.trust === undefined ? [] : [{ id: 'rules', ...model.authority.trust }];
 
 /** What applying `desired` over `current` would change, entry by entry and field by field. */
 export function diffOrgConfig(current: OrgModel | null, desired: OrgModel): OrgDiff {

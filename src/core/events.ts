@@ -59,7 +59,7 @@ export interface ConfigChange {
   /**
    * `routing` entries are `route`, `inhibit_rules` and `time_intervals`; an `slo` is named by
    * its OpenSLO `metadata.name`; `action` entries are custom actions by id, `policy` entries
-   * authority policy files by name, `trust` the trust rules (id `trust`).
+   * authority policy files by name, `trust` the trust rules (id `rules`).
    */
   kind:
     | 'organization'

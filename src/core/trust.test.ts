@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { diffOrgConfig, formatOrgDiff } from './diff-org-config.js';
 import { orgConfigSchema, toOrgConfigDocument, toOrgModel } from './org-config.js';
 
 const org = (trust: unknown) => ({
@@ -75,6 +76,18 @@ describe('trust in org.yaml', () => {
         'trust.promotions.0.class',
         "unknown action class 'refund' (known: work, production_change)",
       ],
+    ]);
+  });
+});
+
+describe('trust in the diff', () => {
+  it('is one entry, changed field by field', () => {
+    const model = (halfLife: string) =>
+      toOrgModel(orgConfigSchema.parse(org({ halfLife, promotions: [{ to: 1 }] })));
+    const bare = toOrgModel(orgConfigSchema.parse(org(undefined)));
+    expect(formatOrgDiff(diffOrgConfig(bare, model('30d')))).toEqual(['+ trust rules']);
+    expect(formatOrgDiff(diffOrgConfig(model('30d'), model('10d')))).toEqual([
+      '~ trust rules (halfLifeSeconds)',
     ]);
   });
 });
