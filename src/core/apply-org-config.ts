@@ -189,7 +189,8 @@ export async function applyOrgConfig(
       change.kind === 'organization' ||
       change.kind === 'routing' ||
       change.kind === 'action' ||
-      change.kind === 'policy'
+      change.kind === 'policy' ||
+      change.kind === 'trust'
     )
       continue;
     if (change.kind === 'slo' || change.kind === 'objective') {
@@ -271,7 +272,7 @@ export async function applyOrgConfig(
       subject: null,
       payload: desired.routing ?? {},
     });
-  if (diff.changes.some((c) => c.kind === 'action' || c.kind === 'policy'))
+  if (diff.changes.some((c) => c.kind === 'action' || c.kind === 'policy' || c.kind === 'trust'))
     tx.events.append({
       type: 'core.authority.updated',
       actor: appliedBy,

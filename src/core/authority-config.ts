@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { TrustConfig } from './trust.js';
 
 /**
  * What an organization file says about the authority of agents: the custom actions agents may
@@ -94,8 +95,13 @@ export interface PolicySource {
 export interface AuthorityConfig {
   actions: CustomAction[];
   policies: PolicySource[];
+  /** How trust is earned and lost (absent: the defaults, every level 0 until earned). */
+  trust?: TrustConfig;
 }
 
 export function isEmptyAuthority(config: AuthorityConfig | undefined): boolean {
-  return config === undefined || (config.actions.length === 0 && config.policies.length === 0);
+  return (
+    config === undefined ||
+    (config.actions.length === 0 && config.policies.length === 0 && config.trust === undefined)
+  );
 }

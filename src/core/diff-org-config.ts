@@ -66,6 +66,10 @@ function diffRouting(current: OrgModel | null, desired: OrgModel): ConfigChange[
 const policyEntries = (policies: readonly PolicySource[]): Entry[] =>
   policies.map((p) => ({ id: p.name, text: p.text }));
 
+/** The trust rules as one entry, changed field by field. */
+const trustEntries = (model: OrgModel | null): Entry[] =>
+  model?.authority?.trust === undefined ? [] : [{ id: 'rules', ...model.authority.trust }];
+
 /** What applying `desired` over `current` would change, entry by entry and field by field. */
 export function diffOrgConfig(current: OrgModel | null, desired: OrgModel): OrgDiff {
   const asEntries = (list: readonly { id: string }[]) => list as unknown as Entry[];
@@ -100,6 +104,7 @@ export function diffOrgConfig(current: OrgModel | null, desired: OrgModel): OrgD
         policyEntries(current?.authority?.policies ?? []),
         policyEntries(desired.authority?.policies ?? []),
       ),
+      ...diffEntries('trust', trustEntries(current), trustEntries(desired)),
     ],
   };
 }

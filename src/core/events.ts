@@ -8,6 +8,7 @@ import type { Objective } from './objective-config.js';
 import type { KeyResultStatus } from './ports/outcome-store.js';
 import type { RoutingConfig } from './route-config.js';
 import type { SloDefinition } from './slo-config.js';
+import type { TrustEvidence } from './trust.js';
 import type { WorkAction } from './work-transitions.js';
 
 /** Payload of every work state change: enough to replay the item's state and owner. */
@@ -59,7 +60,7 @@ export interface ConfigChange {
   /**
    * `routing` entries are `route`, `inhibit_rules` and `time_intervals`; an `slo` is named by
    * its OpenSLO `metadata.name`; `action` entries are custom actions by id, `policy` entries
-   * authority policy files by name.
+   * authority policy files by name, `trust` the trust rules (id `rules`).
    */
   kind:
     | 'organization'
@@ -70,10 +71,18 @@ export interface ConfigChange {
     | 'slo'
     | 'objective'
     | 'action'
-    | 'policy';
+    | 'policy'
+    | 'trust';
   id: string;
   change: 'added' | 'changed' | 'removed';
   fields?: string[];
+}
+
+/** Whose trust, where, in what: an actor in a domain, for one action class. */
+export interface TrustKey {
+  actorId: string;
+  domainId: string;
+  class: string;
 }
 
 /**
@@ -295,6 +304,34 @@ export interface EventMap {
     domainId: string;
     argumentsHash: string;
     approvalId: string | null;
+  };
+  /**
+   * An actor's trust level in a domain and action class changed (subject: the actor): promoted
+   * by a rule met (automatically, or approved by a person), demoted by an incident (the circuit
+   * breaker), or set by a person. Carries the evidence read when it changed.
+   */
+  'supervision.trust.changed': TrustKey & {
+    from: number;
+    to: number;
+    cause: 'promotion' | 'approved_promotion' | 'incident' | 'override';
+    reason: string;
+    evidence: TrustEvidence;
+    promotionId: string | null;
+  };
+  /** A person (or an exception about the agent) reported an incident; subject: the actor. */
+  'supervision.trust.incident_recorded': TrustKey & { reason: string; ref: string | null };
+  /** A person undid an agent's completed work; subject: the actor. */
+  'supervision.trust.reversal_recorded': TrustKey & { reason: string; workItemId: string | null };
+  /** A rule found a promotion earned that a person must confirm; subject: the promotion. */
+  'supervision.trust.promotion_proposed': TrustKey & {
+    from: number;
+    to: number;
+    evidence: TrustEvidence;
+  };
+  /** A pending promotion approved, rejected, or set aside by a level change; subject: it. */
+  'supervision.trust.promotion_decided': TrustKey & {
+    decision: 'approved' | 'rejected' | 'superseded';
+    reason: string;
   };
   /**
    * A key result's status moved (on track, at risk, off track, no data), as its hourly

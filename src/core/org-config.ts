@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import {
   BUILTIN_ACTIONS,
+  WORK_CLASS,
   customActionSchema,
   isEmptyAuthority,
   policyEntrySchema,
@@ -29,6 +30,7 @@ import {
   toObjectiveDocument,
   type Objective,
 } from './objective-config.js';
+import { toTrustConfig, toTrustDocument, trustConfigSchema } from './trust.js';
 import {
   openSloDocumentSchema,
   resolveOpenSlo,
@@ -153,6 +155,8 @@ export const orgConfigSchema = z
     actions: z.array(customActionSchema).default([]),
     /** Cedar policy files deciding what agents may do; none: token roles alone decide. */
     policies: z.array(policyEntrySchema).default([]),
+    /** How agents earn trust levels per domain and action class, and lose them. */
+    trust: trustConfigSchema.optional(),
     /** Exception routing in Alertmanager's syntax: `route`, `inhibit_rules`, `time_intervals`. */
     ...routingConfigShape,
   })
@@ -244,6 +248,9 @@ export const orgConfigSchema = z
     });
     const domains = new Set(org.domains.map((d) => d.id));
     const actors = new Map(org.actors.map((a) => [a.id, a]));
+    checkTrustReferences(org, actors, (path, message) => {
+      ctx.addIssue({ code: 'custom', path, message });
+    });
     org.domains.forEach((domain, index) => {
       domain.owners.forEach((owner, o) => {
         if (!actors.has(owner)) {
@@ -305,6 +312,39 @@ export const orgConfigSchema = z
     });
   });
 
+/** Trust rules name agents and action classes the file declares. */
+function checkTrustReferences(
+  org: {
+    trust?:
+      | {
+          initial: Record<string, Record<string, number>>;
+          promotions: { class?: string | undefined }[];
+        }
+      | undefined;
+    actions: { id: string; class?: string | undefined }[];
+  },
+  actors: ReadonlyMap<string, { kind: string }>,
+  issue: (path: (string | number)[], message: string) => void,
+): void {
+  if (org.trust === undefined) return;
+  const classes = new Set([WORK_CLASS, ...org.actions.map((a) => a.class ?? a.id)]);
+  const known = [...classes].join(', ');
+  for (const [actorId, levels] of Object.entries(org.trust.initial)) {
+    if (actors.get(actorId)?.kind !== 'agent')
+      issue(['trust', 'initial', actorId], `'${actorId}' is not an agent of the file`);
+    for (const c of Object.keys(levels))
+      if (!classes.has(c))
+        issue(['trust', 'initial', actorId, c], `unknown action class '${c}' (known: ${known})`);
+  }
+  org.trust.promotions.forEach((rule, index) => {
+    if (rule.class !== undefined && !classes.has(rule.class))
+      issue(
+        ['trust', 'promotions', index, 'class'],
+        `unknown action class '${rule.class}' (known: ${known})`,
+      );
+  });
+}
+
 export type OrgConfigInput = z.input<typeof orgConfigSchema>;
 export type OrgConfig = z.output<typeof orgConfigSchema>;
 
@@ -351,6 +391,7 @@ function toAuthority(config: OrgConfig): AuthorityConfig {
       context: a.context,
     })),
     policies,
+    ...(config.trust === undefined ? {} : { trust: toTrustConfig(config.trust) }),
   };
 }
 
@@ -466,6 +507,9 @@ export function toOrgConfigDocument(model: OrgModel): OrgConfigInput {
           })),
           // Inline: the stored text is the truth, wherever the files were read from.
           policies: model.authority.policies.map((p) => ({ name: p.name, text: p.text })),
+          ...(model.authority.trust === undefined
+            ? {}
+            : { trust: toTrustDocument(model.authority.trust) }),
         }),
     ...(model.routing === undefined ? {} : model.routing),
     ...(model.slos === undefined ? {} : { slos: model.slos.map(toOpenSloDocument) }),

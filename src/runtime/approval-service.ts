@@ -69,8 +69,9 @@ export class ApprovalService {
     private readonly clock: Clock,
     private readonly bus: EventBus,
     private readonly monitoring: MonitoringService,
+    /** The authority in force, with the agents' trust levels as `stores` see them. */
     private readonly authorityFor: (
-      stores: Pick<ReadStores, 'organization' | 'actors' | 'domains' | 'workTypes'>,
+      stores: Pick<ReadStores, 'organization' | 'actors' | 'domains' | 'workTypes' | 'trust'>,
     ) => Promise<Authority>,
   ) {}
 

@@ -53,6 +53,7 @@ import { haltAwareGuard, refuseHaltedPrincipal } from '../supervision/halt-aware
 import { roleWorkGuard } from '../supervision/role-work-guard.js';
 import { authorityWorkGuard } from '../supervision/authority-work-guard.js';
 import type { Authority } from '../supervision/build-authority.js';
+import { TrustLevels } from '../supervision/trust-levels.js';
 import { compileAuthority } from '../supervision/compile-authority.js';
 import type { AuthorityDecision } from '../supervision/decide-authority.js';
 import { loadAuthority } from '../supervision/load-authority.js';
@@ -70,6 +71,7 @@ import { ApprovalService } from './approval-service.js';
 import { MonitoringService } from './monitoring-service.js';
 import { OutcomeService } from './outcome-service.js';
 import { PerformanceService } from './performance-service.js';
+import { TrustService } from './trust-service.js';
 import type { MetricReader } from '../core/ports/metric-reader.js';
 import { DEFAULT_OFFER_SECONDS, type RuntimeConfig } from './runtime-config.js';
 
@@ -113,6 +115,8 @@ export class ControlPlane {
   readonly outcomes: OutcomeService;
   /** Approvals bound to the exact action, and custom actions recorded through the authority. */
   readonly approvals: ApprovalService;
+  /** Earned trust levels: records folded from the log, promotions, incidents, overrides. */
+  readonly trust: TrustService;
   /** The compiled authority of the last revision seen: rebuilt only when the revision moves. */
   #authority: Authority | null = null;
 
@@ -136,8 +140,9 @@ export class ControlPlane {
       this.monitoring,
       metricReader ?? this.performance.foldedMetrics,
     );
+    this.trust = new TrustService(store, clock, this.bus, (stores) => this.authorityOf(stores));
     this.approvals = new ApprovalService(store, clock, this.bus, this.monitoring, (stores) =>
-      this.authorityOf(stores),
+      this.trustedAuthorityOf(stores),
     );
   }
 
@@ -179,6 +184,7 @@ export class ControlPlane {
 
   async close(): Promise<void> {
     await this.performance.stop();
+    await this.trust.stop();
     await this.store.close();
   }
 
@@ -207,7 +213,7 @@ export class ControlPlane {
     approval: Parameters<typeof spendWorkApproval>[2] | null = null,
   ): Promise<WorkContext> {
     const halts = await refuseHaltedPrincipal(tx, principal);
-    const guard = haltAwareGuard(roleWorkGuard, halts);
+    let guard = haltAwareGuard(roleWorkGuard, halts);
     // An approval the request carries is spent in this transaction: undone if the action fails.
     const approved =
       approval === null
@@ -218,17 +224,40 @@ export class ControlPlane {
             approval,
             this.clock.now().toISOString(),
           );
+    // Authority policies govern agent tokens; others need not even read the revision. The
+    // agent's trust levels are read here, in the transaction, so a change counts at once.
+    if (principal.kind === 'token' && principal.role === 'agent') {
+      const authority = await this.authorityOf(tx);
+      const trust =
+        principal.actorId === null
+          ? undefined
+          : await this.trust.levelsFor(tx, principal.actorId, authority);
+      guard = authorityWorkGuard(guard, authority, approved, trust);
+    }
     return {
       tx,
       clock: this.clock,
       principal,
-      // Authority policies govern agent tokens; others need not even read the revision.
-      guard:
-        principal.kind === 'token' && principal.role === 'agent'
-          ? authorityWorkGuard(guard, await this.authorityOf(tx), approved)
-          : guard,
+      guard,
       leaseSeconds: this.config.leaseSeconds,
       offerSeconds: this.config.offerSeconds,
+    };
+  }
+
+  /**
+   * The authority with every agent's trust levels as `stores` see them, for the decisions of
+   * approvals and custom actions (off the hot claim path, so reading all levels is fine).
+   */
+  private async trustedAuthorityOf(
+    stores: Pick<ReadStores, 'organization' | 'actors' | 'domains' | 'workTypes' | 'trust'>,
+  ): Promise<Authority> {
+    const authority = await this.authorityOf(stores);
+    if (!authority.configured) return authority;
+    const levels = new TrustLevels(await stores.trust.levels({}), authority.trust);
+    return {
+      ...authority,
+      decide: (actorId, action, resource, context, trust) =>
+        authority.decide(actorId, action, resource, context, trust ?? levels),
     };
   }
 
@@ -518,6 +547,7 @@ export class ControlPlane {
       request.action,
       resource,
       (request.context ?? {}) as Parameters<Authority['decide']>[3],
+      await this.trust.levelsFor(read, actorId, authority),
     );
     return { ...decision, configured: authority.configured, revision: authority.revision, actorId };
   }

@@ -18,6 +18,7 @@ import {
 import { coverWindow } from '../performance/rollup-buckets.js';
 import { requireRole } from '../supervision/require-role.js';
 import type { EventBus } from './event-bus.js';
+import { LogFollower } from './log-follower.js';
 
 const READERS: readonly TokenRole[] = ['admin', 'operator', 'agent', 'viewer'];
 
@@ -63,22 +64,19 @@ export class PerformanceService {
       return this.metrics.value(selector, upToMinute(from), upToMinute(to));
     },
   };
-  #running: Promise<number> | null = null;
-  #again = false;
-  #unsubscribe: (() => void) | null = null;
-  #stopped = false;
-  #timer: NodeJS.Timeout | null = null;
+  readonly #follower: LogFollower;
 
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
-    private readonly bus: EventBus,
+    bus: EventBus,
     /** Events folded per transaction. */
     private readonly batch = DEFAULT_BATCH,
     /** How long after a commit the fold starts: the commits of that time share one fold. */
-    private readonly delayMs = 200,
+    delayMs = 200,
   ) {
     this.metrics = new RollupMetricReader(store.read.rollups);
+    this.#follower = new LogFollower(bus, () => catchUp(store, batch), delayMs);
   }
 
   /**
@@ -86,27 +84,12 @@ export class PerformanceService {
    * only announces, the fold runs on its own in batches, so many commits share one fold.
    */
   start(): void {
-    if (this.#unsubscribe !== null) return;
-    // Commits announce themselves; the fold waits `delayMs` so that many of them share one
-    // fold transaction (one commit) instead of each paying for its own.
-    this.#unsubscribe = this.bus.subscribe(() => {
-      if (this.#timer !== null) return;
-      this.#timer = setTimeout(() => {
-        this.#timer = null;
-        void this.catchUp().catch(() => undefined);
-      }, this.delayMs);
-    });
-    void this.catchUp().catch(() => undefined);
+    this.#follower.start(() => undefined);
   }
 
   /** Stops folding after commits and waits for a fold in progress. */
   async stop(): Promise<void> {
-    this.#stopped = true;
-    if (this.#timer !== null) clearTimeout(this.#timer);
-    this.#timer = null;
-    this.#unsubscribe?.();
-    this.#unsubscribe = null;
-    await this.#running?.catch(() => undefined);
+    await this.#follower.stop();
   }
 
   /**
@@ -114,29 +97,7 @@ export class PerformanceService {
    * share the next one, so a burst of commits costs one more fold, not one each.
    */
   async catchUp(): Promise<number> {
-    if (this.#running !== null) {
-      this.#again = true;
-      return this.#running;
-    }
-    const run = async (): Promise<number> => {
-      let total = 0;
-      do {
-        if (this.#stopped) break;
-        total += await catchUp(this.store, this.batch);
-      } while (this.#takeAgain());
-      return total;
-    };
-    this.#running = run().finally(() => {
-      this.#running = null;
-    });
-    return this.#running;
-  }
-
-  /** Whether commits arrived during the last fold (and forgets it). */
-  #takeAgain(): boolean {
-    const again = this.#again;
-    this.#again = false;
-    return again;
+    return this.#follower.catchUp();
   }
 
   /** The last event folded and the newest in the log. */
@@ -152,12 +113,7 @@ export class PerformanceService {
   /** Forgets every rollup and folds the whole log again; returns the events folded. */
   async rebuild(principal: Principal): Promise<number> {
     requireRole(principal, ['admin'], 'rebuild metrics');
-    await this.#running?.catch(() => undefined);
-    const run = rebuild(this.store, this.batch);
-    this.#running = run.finally(() => {
-      this.#running = null;
-    });
-    return this.#running;
+    return this.#follower.exclusive(() => rebuild(this.store, this.batch));
   }
 
   /** Every stored rollup row, for exports and for checking a rebuild. */

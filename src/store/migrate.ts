@@ -13,6 +13,7 @@ import { migration0011Outcomes } from './migrations/0011-outcomes.js';
 import { migration0012Halts } from './migrations/0012-halts.js';
 import { migration0013Authority } from './migrations/0013-authority.js';
 import { migration0014Approvals } from './migrations/0014-approvals.js';
+import { migration0015Trust } from './migrations/0015-trust.js';
 
 /**
  * The one migration set, for both dialects. They run in name order; a migration may arrive with
@@ -34,6 +35,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0012-halts': migration0012Halts,
   '0013-authority': migration0013Authority,
   '0014-approvals': migration0014Approvals,
+  '0015-trust': migration0015Trust,
 };
 
 export interface MigrationReport {

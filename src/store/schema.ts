@@ -283,6 +283,38 @@ export interface PerfCheckpointTable {
   seq: number;
 }
 
+export interface TrustRecordsTable {
+  actor_id: string;
+  domain_id: string;
+  class: string;
+  record: string;
+}
+
+export interface TrustLevelsTable {
+  actor_id: string;
+  domain_id: string;
+  class: string;
+  level: number;
+  since: string;
+  changed_by: string;
+  reason: string;
+}
+
+export interface TrustPromotionsTable {
+  id: string;
+  actor_id: string;
+  domain_id: string;
+  class: string;
+  from_level: number;
+  to_level: number;
+  state: string;
+  proposed_at: string;
+  evidence: string;
+  decided_at: string | null;
+  decided_by: string | null;
+  reason: string | null;
+}
+
 export interface Database {
   organization: OrganizationTable;
   events: EventsTable;
@@ -305,4 +337,9 @@ export interface Database {
   perf_state: PerfStateTable;
   perf_checkpoint: PerfCheckpointTable;
   key_result_snapshots: KeyResultSnapshotsTable;
+  trust_records: TrustRecordsTable;
+  trust_levels: TrustLevelsTable;
+  trust_promotions: TrustPromotionsTable;
+  trust_state: PerfStateTable;
+  trust_checkpoint: PerfCheckpointTable;
 }

@@ -13,6 +13,7 @@ import { SqlTokenStore } from './sql-token-store.js';
 import { SqlExceptionStore } from './sql-exception-store.js';
 import { SqlHaltStore } from './sql-halt-store.js';
 import { SqlApprovalStore } from './sql-approval-store.js';
+import { SqlTrustStore } from './sql-trust-store.js';
 import { SqlMetricSeriesStore } from './sql-metric-series-store.js';
 import { SqlRollupStore } from './sql-rollup-store.js';
 import { SqlWorkStatsStore } from './sql-work-stats-store.js';
@@ -113,6 +114,7 @@ export class SqlStore implements Store {
       metricSeries: new SqlMetricSeriesStore(readDb, dialect),
       halts: new SqlHaltStore(readDb),
       approvals: new SqlApprovalStore(readDb),
+      trust: new SqlTrustStore(readDb),
       rollups: new SqlRollupStore(readDb, dialect),
       outcomes: new SqlOutcomeStore(readDb),
       events: new SqlEventLog(readDb),
@@ -172,6 +174,7 @@ export class SqlStore implements Store {
       metricSeries: new SqlMetricSeriesStore(conn, this.dialect),
       halts: new SqlHaltStore(conn),
       approvals: new SqlApprovalStore(conn),
+      trust: new SqlTrustStore(conn),
       rollups: new SqlRollupStore(conn, this.dialect),
       outcomes: new SqlOutcomeStore(conn),
       events: { append: (event) => pending.push(event) },

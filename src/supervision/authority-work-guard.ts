@@ -2,6 +2,7 @@ import type { GuardDecision, WorkGuard } from '../coordination/work-guard.js';
 import { BUILTIN_ACTIONS } from '../core/authority-config.js';
 import type { Principal } from '../core/principal.js';
 import type { Authority } from './build-authority.js';
+import type { TrustLevels } from './trust-levels.js';
 
 const GOVERNED = new Set<string>(BUILTIN_ACTIONS);
 
@@ -18,6 +19,8 @@ export function authorityWorkGuard(
   base: WorkGuard,
   authority: Authority,
   approved: { action: string; workItemId: string } | null = null,
+  /** The agent's trust levels, read in the request's transaction. */
+  trust?: TrustLevels,
 ): WorkGuard {
   if (!authority.configured) return base;
   return {
@@ -28,10 +31,13 @@ export function authorityWorkGuard(
       if (principal.kind !== 'token' || principal.role !== 'agent' || principal.actorId === null)
         return decision;
       if (request.item === null || !GOVERNED.has(request.operation)) return decision;
-      const verdict = authority.decide(principal.actorId, request.operation, {
-        kind: 'workItem',
-        item: request.item,
-      });
+      const verdict = authority.decide(
+        principal.actorId,
+        request.operation,
+        { kind: 'workItem', item: request.item },
+        {},
+        trust,
+      );
       if (verdict.decision === 'allow') return decision;
       if (
         verdict.decision === 'approval_required' &&

@@ -2,8 +2,10 @@ import type { CedarValueJson, EntityJson, TypeAndId } from '@cedar-policy/cedar-
 import { isEmptyAuthority, type AuthorityConfig } from '../core/authority-config.js';
 import { isDomainError } from '../core/errors.js';
 import type { Actor, Domain, WorkItem, WorkType } from '../core/model.js';
-import { authoritySchema, ENTITY } from './authority-schema.js';
+import { DEFAULT_TRUST_CONFIG, type TrustConfig } from '../core/trust.js';
+import { authoritySchema, ENTITY, trustClasses } from './authority-schema.js';
 import { compileAuthority, type CompiledAuthority } from './compile-authority.js';
+import type { TrustLevels } from './trust-levels.js';
 import {
   decideAuthority,
   type AuthorityDecision,
@@ -24,11 +26,20 @@ export interface Authority {
   configured: boolean;
   /** The Cedar schema policies are written against (null when the stored ones fail to compile). */
   schema: string | null;
+  /** The action classes trust is earned in: `work`, then each custom action's. */
+  trustClasses: string[];
+  /** How trust is earned and lost in this revision (the defaults when the file says nothing). */
+  trust: TrustConfig;
   decide(
     actorId: string,
     action: string,
     resource: AuthorityResource,
     context?: Record<string, CedarValueJson>,
+    /**
+     * The actor's trust levels read in the request's transaction: `principal.trust` is its
+     * level in each class for the resource's domain. Without it, the file's initial levels.
+     */
+    trust?: TrustLevels,
   ): AuthorityDecision;
   /**
    * The Cedar request a decision evaluates, or why there is none (which denies); for measuring
@@ -39,6 +50,7 @@ export interface Authority {
     action: string,
     resource: AuthorityResource,
     context?: Record<string, CedarValueJson>,
+    trust?: TrustLevels,
   ) => AuthorityRequest | string;
   /** The compiled policies (absent when none are configured or they fail to compile). */
   compiled?: CompiledAuthority;
@@ -49,6 +61,7 @@ const ref = (type: string, id: string): CedarValueJson => ({ __entity: { type, i
 function actorEntity(
   actor: Omit<Actor, 'status' | 'lastHeartbeatAt'>,
   classes: string[],
+  initial: Readonly<Record<string, number>> = {},
 ): EntityJson {
   return {
     uid: { type: ENTITY.actor, id: actor.id },
@@ -57,8 +70,8 @@ function actorEntity(
       name: actor.name,
       domains: actor.domains.map((d) => ref(ENTITY.domain, d)),
       skills: Object.keys(actor.skills),
-      // Every actor starts at level 0 in every class; trust levels are earned later.
-      trust: Object.fromEntries(classes.map((c) => [c, 0])),
+      // The file's initial levels (0 where it names none); decisions put the levels in force.
+      trust: Object.fromEntries(classes.map((c) => [c, initial[c] ?? 0])),
     },
     parents: actor.domains.map((d) => ({ type: ENTITY.domain, id: d })),
   };
@@ -92,9 +105,14 @@ export function buildAuthority(
   },
 ): Authority {
   const config = org.authority;
+  const trust = {
+    trustClasses: trustClasses(config?.actions ?? []),
+    trust: config?.trust ?? DEFAULT_TRUST_CONFIG,
+  };
   if (config === undefined || isEmptyAuthority(config) || config.policies.length === 0)
     return {
       revision,
+      ...trust,
       configured: false,
       // What policies would be written against, so a first policy can be.
       schema: authoritySchema(config?.actions ?? []),
@@ -112,9 +130,12 @@ export function buildAuthority(
     const why = isDomainError(error)
       ? `${error.message}: ${error.issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`
       : String(error);
-    return { revision, configured: true, schema: null, decide: () => deny(why) };
+    return { revision, ...trust, configured: true, schema: null, decide: () => deny(why) };
   }
-  const actors = new Map(org.actors.map((a) => [a.id, actorEntity(a, compiled.trustClasses)]));
+  const initial = config.trust?.initial ?? {};
+  const actors = new Map(
+    org.actors.map((a) => [a.id, actorEntity(a, compiled.trustClasses, initial[a.id])]),
+  );
   const domains = new Map(org.domains.map((d) => [d.id, domainEntity(d)]));
   const typeDomain = new Map(org.workTypes.map((t) => [t.id, t.domainId]));
   const domainsOf = (ids: Iterable<string>) =>
@@ -123,21 +144,33 @@ export function buildAuthority(
       return entity === undefined ? [] : [entity];
     });
 
-  const request: Authority['request'] = (actorId, action, resource, context = {}) => {
+  const request: Authority['request'] = (actorId, action, resource, context = {}, trust) => {
     const principal = actors.get(actorId);
     if (principal === undefined) return `actor '${actorId}' is not in the organization`;
     const entities: EntityJson[] = [principal];
     const domainIds = principal.parents.map((p) => ('id' in p ? p.id : p.__entity.id));
+    const withTrust = (domainId: string) => {
+      if (trust !== undefined)
+        entities[0] = {
+          ...principal,
+          attrs: {
+            ...principal.attrs,
+            trust: trust.classLevels(actorId, domainId, compiled.trustClasses),
+          },
+        };
+    };
     let target: TypeAndId;
     if (resource.kind === 'domain') {
       target = { type: ENTITY.domain, id: resource.id };
       domainIds.push(resource.id);
+      withTrust(resource.id);
     } else {
       const item = resource.item;
       const domainId = typeDomain.get(item.typeId);
       if (domainId === undefined) return `work type '${item.typeId}' is not configured`;
       target = { type: ENTITY.workItem, id: item.id };
       domainIds.push(domainId);
+      withTrust(domainId);
       entities.push({
         uid: target,
         attrs: {
@@ -160,12 +193,13 @@ export function buildAuthority(
   };
   return {
     revision,
+    ...trust,
     configured: true,
     schema: compiled.schema,
     compiled,
     request,
-    decide(actorId, action, resource, context) {
-      const built = request(actorId, action, resource, context);
+    decide(actorId, action, resource, context, trust) {
+      const built = request(actorId, action, resource, context, trust);
       return typeof built === 'string' ? deny(built) : decideAuthority(compiled, built);
     },
   };

@@ -5,6 +5,7 @@ import type { DomainReader, DomainStore, WorkTypeReader, WorkTypeStore } from '.
 import type { EventAppender, EventLog } from './event-log.js';
 import type { ExceptionReader, ExceptionStore } from './exception-store.js';
 import type { HaltReader, HaltStore } from './halt-store.js';
+import type { TrustReader, TrustStore } from './trust-store.js';
 import type { MetricSeriesReader, MetricSeriesStore } from './metric-series-store.js';
 import type { OrganizationReader, OrganizationStore } from './organization-store.js';
 import type { RollupReader, RollupStore } from './rollup-store.js';
@@ -31,6 +32,8 @@ export interface TxStores {
   halts: HaltStore;
   /** Supervision's approvals: people's go-ahead for one exact agent action. */
   approvals: ApprovalStore;
+  /** Supervision's trust: records folded from the log, levels, promotions. */
+  trust: TrustStore;
   /** Performance feedback's rollups, folded from the log after commits. */
   rollups: RollupStore;
   /** Performance's history of key results. */
@@ -51,6 +54,7 @@ export interface ReadStores {
   metricSeries: MetricSeriesReader;
   halts: HaltReader;
   approvals: ApprovalReader;
+  trust: TrustReader;
   rollups: RollupReader;
   outcomes: OutcomeReader;
   events: EventLog;

@@ -9,6 +9,7 @@ import { detectCommand } from './commands/detect-command.js';
 import { eventsCommand } from './commands/events-command.js';
 import { exceptionCommand, inboxCommand, silenceCommand } from './commands/exception-command.js';
 import { haltCommand } from './commands/halt-command.js';
+import { trustCommand } from './commands/trust-command.js';
 import { mcpCommand } from './commands/mcp-command.js';
 import { exportCommand } from './commands/export-command.js';
 import { kpiCommand } from './commands/kpi-command.js';
@@ -114,6 +115,7 @@ export async function main(
   haltCommand(program, ctx);
   approvalCommand(program, ctx);
   authorityCommand(program, ctx);
+  trustCommand(program, ctx);
   mcpCommand(program, ctx);
   inboxCommand(program, ctx);
   simulateCommand(program, ctx);

@@ -36,6 +36,11 @@ export async function startServing(
   // Rollups follow the log from its checkpoint: what committed while the server was down is
   // folded now, then every commit shortly after it.
   cp.performance.start();
+  // Trust records follow the log the same way; promotions are evaluated as they change and
+  // every ten minutes, since clean days accrue with time alone.
+  cp.trust.start(600_000, (error) => {
+    server.app.log.error({ err: error }, 'trust projector failed');
+  });
   return {
     url: server.url,
     async close() {

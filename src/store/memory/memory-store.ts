@@ -15,6 +15,7 @@ import { MemoryEventLog } from './memory-event-log.js';
 import { MemoryExceptionStore } from './memory-exception-store.js';
 import { MemoryHaltStore } from './memory-halt-store.js';
 import { MemoryApprovalStore } from './memory-approval-store.js';
+import { MemoryTrustStore } from './memory-trust-store.js';
 import { MemoryMetricSeriesStore } from './memory-metric-series-store.js';
 import { MemoryRollupStore } from './memory-rollup-store.js';
 import { MemoryOutcomeStore } from './memory-outcome-store.js';
@@ -73,6 +74,7 @@ export class MemoryStore implements Store {
       metricSeries: new MemoryMetricSeriesStore(this.#journal),
       halts: new MemoryHaltStore(this.#journal),
       approvals: new MemoryApprovalStore(this.#journal),
+      trust: new MemoryTrustStore(this.#journal),
       rollups: new MemoryRollupStore(this.#journal),
       outcomes: new MemoryOutcomeStore(this.#journal),
     };

@@ -24,6 +24,7 @@ const changeSchema = z.object({
     'objective',
     'action',
     'policy',
+    'trust',
   ]),
   id: z.string(),
   change: z.enum(['added', 'changed', 'removed']),
