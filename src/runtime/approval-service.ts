@@ -151,7 +151,13 @@ export class ApprovalService {
    * The approval once it is decided (or expired, or used), or as it is after `waitSeconds`:
    * woken by the event bus when its events commit, never by polling the store.
    */
-  async await(principal: Principal, id: string, waitSeconds: number): Promise<ApprovalView> {
+  async await(
+    principal: Principal,
+    id: string,
+    waitSeconds: number,
+    /** Ends the wait early (the client went away, the server is closing). */
+    signal?: AbortSignal,
+  ): Promise<ApprovalView> {
     let wake: () => void = () => undefined;
     const woken = new Promise<void>((resolve) => (wake = resolve));
     // Listening before the first read: a decision committed in between still wakes us.
@@ -164,10 +170,13 @@ export class ApprovalService {
       const first = await this.get(principal, id);
       if (first.state !== 'pending' || waitSeconds <= 0) return first;
       const ms = Math.min(waitSeconds, MAX_WAIT_SECONDS) * 1000;
+      signal?.addEventListener('abort', wake, { once: true });
+      if (signal?.aborted === true) wake();
       await Promise.race([woken, new Promise<void>((r) => (timer = setTimeout(r, ms)))]);
       return await this.get(principal, id);
     } finally {
       unsubscribe();
+      signal?.removeEventListener('abort', wake);
       if (timer !== undefined) clearTimeout(timer);
     }
   }

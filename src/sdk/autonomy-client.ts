@@ -201,19 +201,29 @@ export class AutonomyClient {
    * An approval; with `waitSeconds` (at most 300), answered as soon as it is decided, expires or
    * is used, or as it is when the time is up.
    */
-  getApproval(id: string, waitSeconds = 0): Promise<Result<Approval>> {
-    return this.#body('GET', `/approvals/${encodeURIComponent(id)}?wait=${String(waitSeconds)}`);
+  getApproval(id: string, waitSeconds = 0, signal?: AbortSignal): Promise<Result<Approval>> {
+    return this.#body(
+      'GET',
+      `/approvals/${encodeURIComponent(id)}?wait=${String(waitSeconds)}`,
+      undefined,
+      signal,
+    );
   }
 
   /**
    * Waits until a person decides the approval (or it expires), long-polling in steps of at most
-   * five minutes, for `timeoutSeconds` at most; answers the approval as it then is.
+   * five minutes, for `timeoutSeconds` at most; answers the approval as it then is. The signal
+   * stops the wait (the call then rejects with its abort reason).
    */
-  async awaitApproval(id: string, timeoutSeconds = 3600): Promise<Result<Approval>> {
+  async awaitApproval(
+    id: string,
+    timeoutSeconds = 3600,
+    signal?: AbortSignal,
+  ): Promise<Result<Approval>> {
     const deadline = Date.now() + timeoutSeconds * 1000;
     for (;;) {
       const left = Math.max(0, Math.ceil((deadline - Date.now()) / 1000));
-      const answer = await this.getApproval(id, Math.min(left, 300));
+      const answer = await this.getApproval(id, Math.min(left, 300), signal);
       if (!answer.ok || answer.value.state !== 'pending' || left === 0) return answer;
     }
   }
@@ -293,8 +303,13 @@ export class AutonomyClient {
     return this.#body('POST', `/exceptions/${encodeURIComponent(id)}/resolve`, { reason });
   }
 
-  async #body<T>(method: Method, path: string, body?: unknown): Promise<Result<T>> {
-    const answer = await this.request(method, path, body);
+  async #body<T>(
+    method: Method,
+    path: string,
+    body?: unknown,
+    signal?: AbortSignal,
+  ): Promise<Result<T>> {
+    const answer = await this.request(method, path, body, signal);
     // The server's response schema is the contract; the client does not re-validate it.
     return answer.ok ? ok(answer.value.body as T) : answer;
   }

@@ -132,5 +132,44 @@ describe('SDK approvals', () => {
     if (!asked.ok) throw new Error(asked.problem.detail);
     const waited = await ada.awaitApproval(asked.value.id, 1);
     expect(waited).toMatchObject({ ok: true, value: { state: 'pending' } });
+
+    // A client that stops waiting ends its long poll on the server as well as its own call.
+    const stop = new AbortController();
+    const abandoned = ada.awaitApproval(asked.value.id, 300, stop.signal);
+    stop.abort();
+    await expect(abandoned).rejects.toThrow();
+  });
+
+  it('answers a pending long poll when the server closes, instead of holding it open', async () => {
+    const other = await openHttpFixture();
+    const applied = await other.call('POST', '/v1/config/apply', {
+      as: 'admin',
+      body: {
+        ...HTTP_ORG,
+        actions: [{ id: 'refund', appliesTo: ['domain'], context: { amount: 'Long' } }],
+        policies: [{ name: 'policies/approvals.cedar', text: POLICIES }],
+      },
+    });
+    expect(applied.statusCode).toBe(200);
+    const baseUrl = await other.app.listen({ host: '127.0.0.1', port: 0 });
+    const agent = new AutonomyClient({
+      baseUrl,
+      token: other.tokens.agentA.secret,
+      actorId: AGENT_A,
+    });
+    const created = await other.call('POST', '/v1/work', {
+      as: 'operator',
+      body: { typeId: 'ticket', title: 'closing time' },
+    });
+    const asked = await agent.requestApproval({
+      action: 'complete',
+      resource: { type: 'WorkItem', id: created.json<{ id: string }>().id },
+    });
+    if (!asked.ok) throw new Error(asked.problem.detail);
+    const waiting = agent.getApproval(asked.value.id, 300);
+    // Give the request time to reach the server and start waiting.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await other.close();
+    expect(await waiting).toMatchObject({ ok: true, value: { state: 'pending' } });
   });
 });

@@ -175,7 +175,13 @@ async function takeActions(
     if (!asked.ok) return { outcome: 'release', reason: asked.problem.detail };
     ctx.stats.approvalsRequested += 1;
     ctx.options.log(`${agent.actor} asks approval to ${spec.action} ${JSON.stringify(context)}`);
-    const decided = await client.awaitApproval(asked.value.id, 600);
+    const decided = await client
+      .awaitApproval(asked.value.id, 600, ctx.signal)
+      .catch((error: unknown) => {
+        if (stopped(ctx)) return null; // the demo is stopping: leave the item to people
+        throw error;
+      });
+    if (decided === null) return { outcome: 'release', reason: 'the demo stopped' };
     if (!decided.ok || decided.value.state !== 'approved')
       return { outcome: 'release', reason: `${spec.action} not approved: a person decides` };
     const done = await client.performAction({

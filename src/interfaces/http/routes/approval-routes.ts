@@ -78,6 +78,13 @@ export const approvalRoutes =
   (cp: ControlPlane): FastifyPluginAsyncZod =>
   // eslint-disable-next-line @typescript-eslint/require-await -- Fastify plugins are async by contract
   async (app) => {
+    // A long poll must not hold the server open: closing answers every waiter at once.
+    const closing = new AbortController();
+    app.addHook('preClose', (done) => {
+      closing.abort();
+      done();
+    });
+
     app.post(
       '/approvals',
       {
@@ -139,8 +146,30 @@ export const approvalRoutes =
           response: { 200: approvalSchema },
         },
       },
-      async (request) =>
-        cp.approvals.await(principalOf(request), request.params.id, request.query.wait ?? 0),
+      async (request, reply) => {
+        // A client that goes away ends its wait too.
+        const gone = new AbortController();
+        const leave = () => {
+          gone.abort();
+        };
+        reply.raw.once('close', leave);
+        closing.signal.addEventListener('abort', leave, { once: true });
+        try {
+          const approval = await cp.approvals.await(
+            principalOf(request),
+            request.params.id,
+            request.query.wait ?? 0,
+            gone.signal,
+          );
+          // Answered because the server is closing: the connection closes with the answer,
+          // rather than lingering idle and holding the close up.
+          if (closing.signal.aborted) void reply.header('connection', 'close');
+          return approval;
+        } finally {
+          reply.raw.off('close', leave);
+          closing.signal.removeEventListener('abort', leave);
+        }
+      },
     );
 
     app.post(
