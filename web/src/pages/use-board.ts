@@ -1,0 +1,111 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { ApiClient } from '../api/client';
+import type { Page, WorkItem, WorkState } from '../api/types';
+
+/** What one column holds: the items loaded so far, newest first, and where the next page starts. */
+export interface Column {
+  items: WorkItem[];
+  cursor: string | null;
+  /** Every item of the column is loaded. */
+  complete: boolean;
+  loading: boolean;
+}
+
+export interface BoardFilter {
+  type: string;
+  owner: string;
+}
+
+export const PAGE_SIZE = 50;
+
+const emptyColumn = (): Column => ({ items: [], cursor: null, complete: false, loading: false });
+
+/**
+ * The board's columns, each paged from `GET /v1/work?state=…&order=desc` as it is scrolled: a
+ * board over 100k items loads a page per column, never the whole store. Live changes move single
+ * items between the columns they have loaded.
+ */
+export function useBoard(api: ApiClient, states: readonly WorkState[], filter: BoardFilter) {
+  const [columns, setColumns] = useState<Partial<Record<WorkState, Column>>>({});
+  const generation = useRef(0);
+  const columnsRef = useRef(columns);
+  columnsRef.current = columns;
+
+  const loadMore = useCallback(
+    async (state: WorkState, from: Column | undefined = columnsRef.current[state]) => {
+      const column = from ?? emptyColumn();
+      if (column.complete || column.loading) return;
+      const mine = generation.current;
+      setColumns((c) => ({ ...c, [state]: { ...(c[state] ?? emptyColumn()), loading: true } }));
+      try {
+        const page = await api.get<Page<WorkItem>>('/v1/work', {
+          state,
+          type: filter.type,
+          owner: filter.owner,
+          order: 'desc',
+          limit: PAGE_SIZE,
+          after: column.cursor ?? undefined,
+        });
+        if (mine !== generation.current) return;
+        setColumns((c) => {
+          const now = c[state] ?? emptyColumn();
+          const known = new Set(now.items.map((i) => i.id));
+          return {
+            ...c,
+            [state]: {
+              items: [...now.items, ...page.items.filter((i) => !known.has(i.id))],
+              cursor: page.nextCursor,
+              complete: page.nextCursor === null,
+              loading: false,
+            },
+          };
+        });
+      } catch (error) {
+        if (mine !== generation.current) return;
+        setColumns((c) => ({ ...c, [state]: { ...(c[state] ?? emptyColumn()), loading: false } }));
+        throw error;
+      }
+    },
+    [api, filter.type, filter.owner],
+  );
+
+  const stateKey = states.join(',');
+  useEffect(() => {
+    generation.current += 1;
+    setColumns({});
+    for (const state of stateKey.split(',') as WorkState[])
+      void loadMore(state, emptyColumn()).catch((error: unknown) => {
+        console.warn(error);
+      });
+  }, [loadMore, stateKey]);
+
+  /** Puts fresh copies of changed items where they now belong; `gone` ids leave the board. */
+  const apply = useCallback(
+    (fresh: readonly WorkItem[]) => {
+      setColumns((c) => {
+        const next: Partial<Record<WorkState, Column>> = { ...c };
+        const ids = new Set(fresh.map((i) => i.id));
+        for (const [state, column] of Object.entries(next) as [WorkState, Column][])
+          if (column.items.some((i) => ids.has(i.id)))
+            next[state] = { ...column, items: column.items.filter((i) => !ids.has(i.id)) };
+        for (const item of fresh) {
+          if (filter.type !== '' && item.typeId !== filter.type) continue;
+          if (filter.owner !== '' && item.ownerId !== filter.owner) continue;
+          const column = next[item.state];
+          if (column === undefined) continue;
+          // Below the last loaded item it belongs to a page not loaded yet: it will come with it.
+          const last = column.items.at(-1);
+          if (!column.complete && last !== undefined && item.id < last.id) continue;
+          const items = [...column.items];
+          const at = items.findIndex((i) => i.id < item.id);
+          items.splice(at === -1 ? items.length : at, 0, item);
+          next[item.state] = { ...column, items };
+        }
+        return next;
+      });
+    },
+    [filter.type, filter.owner],
+  );
+
+  return { columns, loadMore, apply };
+}
