@@ -7,6 +7,8 @@ export default defineConfig({
     // 2-core machines busy without starving the database server.
     maxWorkers: 2,
     testTimeout: 30_000,
+    // The browser tests serve web/dist: built here when missing or older than its sources.
+    globalSetup: ['test/support/build-web-setup.ts'],
     hookTimeout: 60_000,
   },
 });

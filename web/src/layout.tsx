@@ -92,7 +92,7 @@ export function Layout({ streamStatus }: { streamStatus: StreamStatus }) {
           <span className={`stream stream-${streamStatus}`} role="status" aria-live="polite">
             {STREAM_LABEL[streamStatus]}
           </span>
-          <span data-testid="role">
+          <span className="me" data-testid="role">
             {me.name} · {me.role}
           </span>
           <button type="button" onClick={logout}>

@@ -66,7 +66,9 @@ export function WorkPage() {
       <div className="page-head">
         <h1>Work</h1>
         <p className="total" data-testid="work-total">
-          {counts.data === null ? '…' : `${counts.data.total.toLocaleString()} items`}
+          {counts.data === null
+            ? '…'
+            : `${counts.data.total.toLocaleString()} ${counts.data.total === 1 ? 'item' : 'items'}`}
         </p>
       </div>
       <form className="filters" aria-label="Filters" onSubmit={(e) => e.preventDefault()}>
