@@ -1,3 +1,4 @@
+import { SseParser } from './sse-parser';
 import type { StoredEvent } from './types';
 
 export type StreamStatus = 'connecting' | 'live' | 'reconnecting' | 'closed';
@@ -78,30 +79,17 @@ export function openEventStream(options: EventStreamOptions): EventStream {
   };
 }
 
-/** Parses an SSE body: blocks separated by a blank line, `id:`, `event:` and `data:` fields. */
 async function readEvents(
   body: ReadableStream<Uint8Array>,
   deliver: (events: StoredEvent[], lastId: string | null) => void,
 ): Promise<void> {
   const reader = body.getReader();
   const decoder = new TextDecoder();
-  let buffer = '';
+  const parser = new SseParser();
   for (;;) {
     const { done, value } = await reader.read();
     if (done) return;
-    buffer += decoder.decode(value, { stream: true });
-    const blocks = buffer.split('\n\n');
-    buffer = blocks.pop() ?? '';
-    const events: StoredEvent[] = [];
-    let lastId: string | null = null;
-    for (const block of blocks) {
-      let data = '';
-      for (const line of block.split('\n')) {
-        if (line.startsWith('id:')) lastId = line.slice(3).trim();
-        else if (line.startsWith('data:')) data += line.slice(5).trimStart();
-      }
-      if (data !== '') events.push(JSON.parse(data) as StoredEvent);
-    }
+    const { events, lastId } = parser.push(decoder.decode(value, { stream: true }));
     deliver(events, lastId);
   }
 }

@@ -26,7 +26,7 @@ const emptyColumn = (): Column => ({ items: [], cursor: null, complete: false, l
  * items between the columns they have loaded.
  */
 export function useBoard(api: ApiClient, states: readonly WorkState[], filter: BoardFilter) {
-  const [columns, setColumns] = useState<Partial<Record<WorkState, Column>>>({});
+  const [columns, setColumns] = useState<Columns>({});
   const generation = useRef(0);
   const columnsRef = useRef(columns);
   columnsRef.current = columns;
@@ -79,33 +79,43 @@ export function useBoard(api: ApiClient, states: readonly WorkState[], filter: B
       });
   }, [loadMore, stateKey]);
 
-  /** Puts fresh copies of changed items where they now belong; `gone` ids leave the board. */
+  /** Puts fresh copies of changed items where they now belong. */
   const apply = useCallback(
-    (fresh: readonly WorkItem[]) => {
-      setColumns((c) => {
-        const next: Partial<Record<WorkState, Column>> = { ...c };
-        const ids = new Set(fresh.map((i) => i.id));
-        for (const [state, column] of Object.entries(next) as [WorkState, Column][])
-          if (column.items.some((i) => ids.has(i.id)))
-            next[state] = { ...column, items: column.items.filter((i) => !ids.has(i.id)) };
-        for (const item of fresh) {
-          if (filter.type !== '' && item.typeId !== filter.type) continue;
-          if (filter.owner !== '' && item.ownerId !== filter.owner) continue;
-          const column = next[item.state];
-          if (column === undefined) continue;
-          // Below the last loaded item it belongs to a page not loaded yet: it will come with it.
-          const last = column.items.at(-1);
-          if (!column.complete && last !== undefined && item.id < last.id) continue;
-          const items = [...column.items];
-          const at = items.findIndex((i) => i.id < item.id);
-          items.splice(at === -1 ? items.length : at, 0, item);
-          next[item.state] = { ...column, items };
-        }
-        return next;
-      });
-    },
+    (fresh: readonly WorkItem[]) => setColumns((c) => placeItems(c, fresh, filter)),
     [filter.type, filter.owner],
   );
 
   return { columns, loadMore, apply };
+}
+
+export type Columns = Partial<Record<WorkState, Column>>;
+
+/**
+ * The columns after items changed: each item leaves the column it was in and joins the one of
+ * its state, in id order (newest first), when it passes the filter and falls within what that
+ * column has loaded (an older item comes with a later page).
+ */
+export function placeItems(
+  columns: Columns,
+  fresh: readonly WorkItem[],
+  filter: BoardFilter,
+): Columns {
+  const next: Columns = { ...columns };
+  const ids = new Set(fresh.map((i) => i.id));
+  for (const [state, column] of Object.entries(next) as [WorkState, Column][])
+    if (column.items.some((i) => ids.has(i.id)))
+      next[state] = { ...column, items: column.items.filter((i) => !ids.has(i.id)) };
+  for (const item of fresh) {
+    if (filter.type !== '' && item.typeId !== filter.type) continue;
+    if (filter.owner !== '' && item.ownerId !== filter.owner) continue;
+    const column = next[item.state];
+    if (column === undefined) continue;
+    const last = column.items.at(-1);
+    if (!column.complete && last !== undefined && item.id < last.id) continue;
+    const items = [...column.items];
+    const at = items.findIndex((i) => i.id < item.id);
+    items.splice(at === -1 ? items.length : at, 0, item);
+    next[item.state] = { ...column, items };
+  }
+  return next;
 }
