@@ -79,6 +79,9 @@ describe('the API the dashboard reads', () => {
   });
 });
 
+/** What a browser sends when it navigates. */
+const HTML = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
+
 describe('serving the dashboard', () => {
   let fx: HttpFixture;
   let app: FastifyInstance;
@@ -99,7 +102,7 @@ describe('serving the dashboard', () => {
 
   it('answers / and every client route with the entry page, revalidated on each load', async () => {
     for (const url of ['/', '/work', '/work/w123?state=queued', '/exceptions']) {
-      const response = await app.inject({ method: 'GET', url });
+      const response = await app.inject({ method: 'GET', url, headers: { accept: HTML } });
       expect(response.statusCode, url).toBe(200);
       expect(response.headers['content-type'], url).toMatch(/^text\/html/);
       expect(response.headers['cache-control'], url).toBe('no-cache');
@@ -114,10 +117,15 @@ describe('serving the dashboard', () => {
   });
 
   it('leaves the API, its documentation and missing files alone', async () => {
-    expectProblem(await app.inject({ method: 'GET', url: '/v1/nothing-here' }), 404, 'not_found');
-    expectProblem(await app.inject({ method: 'GET', url: '/assets/gone.js' }), 404, 'not_found');
-    expectProblem(await app.inject({ method: 'GET', url: '/favicon.ico' }), 404, 'not_found');
-    expectProblem(await app.inject({ method: 'POST', url: '/work' }), 404, 'not_found');
+    const browse = (url: string, method: 'GET' | 'POST' = 'GET') =>
+      app.inject({ method, url, headers: { accept: HTML } });
+    expectProblem(await browse('/v1/nothing-here'), 404, 'not_found');
+    expectProblem(await browse('/assets/gone.js'), 404, 'not_found');
+    expectProblem(await browse('/favicon.ico'), 404, 'not_found');
+    expectProblem(await browse('/work', 'POST'), 404, 'not_found');
+    // A client that does not ask for HTML asked for something that is not there.
+    expectProblem(await app.inject({ method: 'GET', url: '/work' }), 404, 'not_found');
+    expect((await app.inject({ method: 'GET', url: '/' })).statusCode).toBe(200);
     expect((await app.inject({ method: 'GET', url: '/healthz' })).json()).toEqual({ status: 'ok' });
     expect((await app.inject({ method: 'GET', url: '/docs/json' })).statusCode).toBe(200);
     const api = await app.inject({
@@ -135,7 +143,11 @@ describe('serving the dashboard', () => {
       webRoot: join(root, 'missing'),
     });
     try {
-      expectProblem(await bare.inject({ method: 'GET', url: '/' }), 404, 'not_found');
+      expectProblem(
+        await bare.inject({ method: 'GET', url: '/', headers: { accept: HTML } }),
+        404,
+        'not_found',
+      );
       expect((await bare.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
     } finally {
       await bare.close();

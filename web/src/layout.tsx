@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import { useEffect, type ReactNode } from 'react';
 import type { StreamStatus } from './api/event-stream';
 import { AgentsPage } from './pages/agents-page';
 import { AuditPage } from './pages/audit-page';
@@ -70,6 +70,11 @@ export function Layout({ streamStatus }: { streamStatus: StreamStatus }) {
     page = section.render(path);
     if (page !== null) break;
   }
+  // The tab and the history name the section, for screen readers and people with many tabs.
+  const current = SECTIONS.find((section) => isIn(path, section));
+  useEffect(() => {
+    document.title = current === undefined ? 'autonomy' : `${current.label} · autonomy`;
+  }, [current]);
   return (
     <div className="shell">
       <a className="skip" href="#main">

@@ -35,9 +35,12 @@ export async function serveDashboard(app: FastifyInstance, root: string): Promis
 /**
  * A page of the dashboard's own routing (`/work/…`, `/exceptions`), which the browser asks the
  * server for on a reload or a shared link: answered with `index.html`, which routes on the client.
+ * Only a request that accepts HTML is a page: an API client asking for a path that does not exist
+ * still gets its 404 problem.
  */
 export function isDashboardRoute(request: FastifyRequest): boolean {
   if (request.method !== 'GET' && request.method !== 'HEAD') return false;
+  if (!(request.headers.accept ?? '').includes('text/html')) return false;
   const path = request.url.split('?')[0] ?? '';
   if (SERVER_PATHS.test(path)) return false;
   // A missing file (`/favicon.ico`) is a 404, not a page.
