@@ -2,7 +2,11 @@ import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+
+// Each test runs a benchmark in a child process that execFile stops after 60 s: the test waits for
+// it rather than giving up first at the default 30 s when the machine is busy.
+vi.setConfig({ testTimeout: 90_000 });
 
 /**
  * The store benchmark checks on every run that the raw side executes exactly the statements
