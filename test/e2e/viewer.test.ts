@@ -37,7 +37,11 @@ describe('a viewer', () => {
     '/': (page) => page.getByTestId('halted-agents').filter({ hasText: 'of' }).waitFor(),
     '/agents': (page) => page.getByTestId('halt-ada').waitFor(),
     '/exceptions': (page) => page.getByTestId('exception').first().waitFor(),
-    '/work/ITEM': (page) => page.getByTestId('explain-summary').waitFor(),
+    '/work/ITEM': async (page) => {
+      // The item (whose state decides the actions) and its explanation are two reads.
+      await page.getByRole('heading', { name: 'Something to do' }).waitFor();
+      await page.getByTestId('explain-summary').waitFor();
+    },
   };
   for (const [path, loaded] of Object.entries(PAGES)) {
     it(`sees no write buttons on ${path}, where an operator sees some`, async () => {

@@ -70,6 +70,8 @@ export function useBoard(api: ApiClient, states: readonly WorkState[], filter: B
   );
 
   const stateKey = states.join(',');
+  // Bumped to read every column's first page again (after more changes than are worth placing one by one).
+  const [epoch, setEpoch] = useState(0);
   useEffect(() => {
     generation.current += 1;
     setColumns({});
@@ -77,7 +79,8 @@ export function useBoard(api: ApiClient, states: readonly WorkState[], filter: B
       void loadMore(state, emptyColumn()).catch((error: unknown) => {
         console.warn(error);
       });
-  }, [loadMore, stateKey]);
+  }, [loadMore, stateKey, epoch]);
+  const reload = useCallback(() => setEpoch((e) => e + 1), []);
 
   /** Puts fresh copies of changed items where they now belong. */
   const apply = useCallback(
@@ -85,7 +88,7 @@ export function useBoard(api: ApiClient, states: readonly WorkState[], filter: B
     [filter.type, filter.owner],
   );
 
-  return { columns, loadMore, apply };
+  return { columns, loadMore, apply, reload };
 }
 
 export type Columns = Partial<Record<WorkState, Column>>;

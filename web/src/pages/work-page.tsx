@@ -14,8 +14,10 @@ import { useSession } from '../session';
 import { useBoard } from './use-board';
 import { WorkColumn } from './work-column';
 
-/** Items refreshed one by one at most; a larger burst reloads the counts and loaded pages. */
+/** Requests in flight at once when changed items are read. */
 const MAX_FETCHES = 6;
+/** Changed items read one by one at most per batch; a larger burst reads the first pages again. */
+const MAX_CHANGED = 60;
 
 /** The live board: a column per state, filters in the URL so a view can be shared. */
 export function WorkPage() {
@@ -34,7 +36,7 @@ export function WorkPage() {
   );
   const board = useBoard(api, states, { type, owner });
 
-  const { apply } = board;
+  const { apply, reload } = board;
   const reloadCounts = counts.reload;
   useLiveEvents(
     ['coordination.work.'],
@@ -44,11 +46,15 @@ export function WorkPage() {
         const ids = [
           ...new Set(events.map((e) => e.subject).filter((s): s is string => s !== null)),
         ];
-        void fetchAll(ids.slice(-MAX_FETCHES * 10), (id) =>
-          api.get<WorkItem>(`/v1/work/${encodeURIComponent(id)}`),
-        ).then(apply);
+        if (ids.length > MAX_CHANGED) {
+          reload();
+          return;
+        }
+        void fetchAll(ids, (id) => api.get<WorkItem>(`/v1/work/${encodeURIComponent(id)}`)).then(
+          apply,
+        );
       },
-      [api, apply, reloadCounts],
+      [api, apply, reload, reloadCounts],
     ),
     30,
   );
