@@ -71,6 +71,24 @@ export default tseslint.config(
       ],
     },
   },
+  // The dashboard runs in the browser; event handlers written as arrows returning a call are idiomatic JSX.
+  {
+    files: ['web/src/**'],
+    rules: {
+      '@typescript-eslint/no-confusing-void-expression': ['error', { ignoreArrowShorthand: true }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/src/*', 'node:*'],
+              message: 'the dashboard speaks to the server only through the HTTP API',
+            },
+          ],
+        },
+      ],
+    },
+  },
   // Dependencies point backwards only: interfaces → runtime → dimensions → core; store → core.
   restrict(
     ['src/core/**'],

@@ -15,6 +15,7 @@ const BENCHMARKS: Readonly<Record<string, () => Promise<Benchmark>>> = {
   detect: async () => (await import('./detect.bench.js')).runDetectBenchmark,
   kpi: async () => (await import('./kpi.bench.js')).runKpiBenchmark,
   authority: async () => (await import('./authority.bench.js')).runAuthorityBenchmark,
+  web: async () => (await import('./web.bench.js')).runWebBenchmark,
 };
 
 export async function main(argv: readonly string[]): Promise<number> {

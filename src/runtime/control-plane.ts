@@ -39,7 +39,7 @@ import {
 import type { EventFilter } from '../core/ports/event-log.js';
 import type { Organization } from '../core/ports/organization-store.js';
 import type { ReadStores, Store, TxStores } from '../core/ports/store.js';
-import type { WorkFilter } from '../core/ports/work-store.js';
+import type { WorkCountFilter, WorkFilter, WorkStateCounts } from '../core/ports/work-store.js';
 import { principalName, SYSTEM, type Principal } from '../core/principal.js';
 import {
   authenticate,
@@ -424,6 +424,11 @@ export class ControlPlane {
   async listWork(principal: Principal, filter: WorkFilter): Promise<WorkItem[]> {
     requireRole(principal, READERS, 'read work');
     return this.store.read.work.list(filter);
+  }
+
+  async countWork(principal: Principal, filter: WorkCountFilter): Promise<WorkStateCounts> {
+    requireRole(principal, READERS, 'read work');
+    return this.store.read.work.countByState(filter);
   }
 
   // ── actors and the organization model ───────────────────────────────────────────────────

@@ -1,11 +1,14 @@
 import { sql, type Kysely, type RawBuilder, type Selectable } from 'kysely';
-import { TERMINAL_STATES, type WorkItem } from '../core/model.js';
-import type {
-  ActorLoadCount,
-  QueueRef,
-  WorkFilter,
-  WorkQueue,
-  WorkStore,
+import { TERMINAL_STATES, type WorkItem, type WorkState } from '../core/model.js';
+import {
+  emptyStateCounts,
+  type WorkCountFilter,
+  type WorkStateCounts,
+  type ActorLoadCount,
+  type QueueRef,
+  type WorkFilter,
+  type WorkQueue,
+  type WorkStore,
 } from '../core/ports/work-store.js';
 import type { Dialect } from '../core/ports/store.js';
 import { parseJson, toJson } from './json-column.js';
@@ -261,15 +264,31 @@ export class SqlWorkStore implements WorkStore {
   }
 
   async list(filter: WorkFilter): Promise<WorkItem[]> {
-    let query = selectItems(this.db, this.dialect).orderBy('id').limit(filter.limit);
+    const desc = filter.order === 'desc';
+    let query = selectItems(this.db, this.dialect)
+      .orderBy('id', desc ? 'desc' : 'asc')
+      .limit(filter.limit);
     if (filter.state !== undefined) query = query.where('state', '=', filter.state);
     if (filter.typeId !== undefined) query = query.where('type_id', '=', filter.typeId);
     if (filter.ownerId !== undefined) query = query.where('owner_id', '=', filter.ownerId);
     if (filter.offeredTo !== undefined) query = query.where('offered_to', '=', filter.offeredTo);
     if (filter.priorityClass !== undefined)
       query = query.where('priority_class', '=', filter.priorityClass);
-    if (filter.after !== undefined) query = query.where('id', '>', filter.after);
+    if (filter.after !== undefined) query = query.where('id', desc ? '<' : '>', filter.after);
     return (await query.execute()).map(toItem);
+  }
+
+  async countByState(filter: WorkCountFilter): Promise<WorkStateCounts> {
+    let query = this.db
+      .selectFrom('work_items')
+      .select((eb) => ['state', eb.fn.countAll<number | string>().as('n')])
+      .groupBy('state');
+    if (filter.typeId !== undefined) query = query.where('type_id', '=', filter.typeId);
+    if (filter.ownerId !== undefined) query = query.where('owner_id', '=', filter.ownerId);
+    const counts = emptyStateCounts();
+    // PostgreSQL answers count(*) as a bigint, which pg hands over as a string.
+    for (const row of await query.execute()) counts[row.state as WorkState] = Number(row.n);
+    return counts;
   }
 
   async dependentsOf(id: string): Promise<string[]> {

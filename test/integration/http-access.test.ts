@@ -94,6 +94,8 @@ interface RouteCase {
 
 const ROUTES: RouteCase[] = [
   { method: 'GET', path: '/v1/work', access: 'read', url: () => '/v1/work' },
+  { method: 'GET', path: '/v1/work/counts', access: 'read', url: () => '/v1/work/counts' },
+  { method: 'GET', path: '/v1/me', access: 'read', url: () => '/v1/me' },
   {
     method: 'POST',
     path: '/v1/work',

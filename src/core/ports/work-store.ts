@@ -1,4 +1,4 @@
-import type { PriorityClass, WorkItem, WorkState } from '../model.js';
+import { WORK_STATES, type PriorityClass, type WorkItem, type WorkState } from '../model.js';
 
 export interface WorkFilter {
   state?: WorkState | undefined;
@@ -6,10 +6,25 @@ export interface WorkFilter {
   ownerId?: string | undefined;
   offeredTo?: string | undefined;
   priorityClass?: PriorityClass | undefined;
-  /** Return items whose id sorts after this one (ids are time-ordered). */
+  /**
+   * Return items whose id comes after this one in the listing's order (ids are time-ordered):
+   * greater ids oldest first, smaller ids newest first.
+   */
   after?: string | undefined;
+  /** `asc` (default): oldest first; `desc`: newest first. */
+  order?: 'asc' | 'desc' | undefined;
   limit: number;
 }
+
+/** Which items a count by state covers. */
+export type WorkCountFilter = Pick<WorkFilter, 'typeId' | 'ownerId'>;
+
+/** Number of items per state; every state is present, 0 when none is in it. */
+export type WorkStateCounts = Record<WorkState, number>;
+
+/** Counts with every state at 0, to add to. */
+export const emptyStateCounts = (): WorkStateCounts =>
+  Object.fromEntries(WORK_STATES.map((state) => [state, 0])) as WorkStateCounts;
 
 /**
  * One queue of claimable work: the queued items of a type at one of its stages (null for a type
@@ -56,6 +71,8 @@ export interface WorkReader {
    * claims and offers weigh it against its capacity.
    */
   countLoad(actorId: string): Promise<ActorLoadCount>;
+  /** Number of items in each state, over the items the filter covers. */
+  countByState(filter: WorkCountFilter): Promise<WorkStateCounts>;
   /** Number of items of a type that are not yet done, failed or cancelled. */
   countOpenOfType(typeId: string): Promise<number>;
   /** 1 + the number of queued items of the same type and stage ahead of this one. */

@@ -23,11 +23,20 @@ import { trustRoutes } from './routes/trust-routes.js';
 import { organizationRoutes } from './routes/organization-routes.js';
 import { performanceRoutes } from './routes/performance-routes.js';
 import { prometheusText } from './prometheus-text.js';
+import {
+  DASHBOARD_ROOT,
+  isDashboardRoute,
+  sendDashboard,
+  serveDashboard,
+} from './serve-dashboard.js';
 import { outcomeRoutes } from './routes/outcome-routes.js';
 import { tokenRoutes } from './routes/token-routes.js';
 import { workRoutes } from './routes/work-routes.js';
 
-export type ServerOptions = Pick<RuntimeConfig, 'bodyLimitBytes' | 'logLevel'>;
+export type ServerOptions = Pick<RuntimeConfig, 'bodyLimitBytes' | 'logLevel'> & {
+  /** The built dashboard to serve at `/` (default `web/dist`); null serves none. */
+  webRoot?: string | null;
+};
 
 const API_DESCRIPTION = `The control plane of a self-managing organization.
 
@@ -58,12 +67,18 @@ export async function buildServer(
   app.setSerializerCompiler(serializerCompiler);
   app.decorateRequest('principal', null);
   app.setErrorHandler((error, request, reply) => sendProblem(error, request, reply));
+  let dashboard = false;
   app.setNotFoundHandler((request, reply) =>
-    sendProblem(
-      new DomainError('not_found', `no route ${request.method} ${request.url.split('?')[0] ?? ''}`),
-      request,
-      reply,
-    ),
+    dashboard && isDashboardRoute(request)
+      ? sendDashboard(reply)
+      : sendProblem(
+          new DomainError(
+            'not_found',
+            `no route ${request.method} ${request.url.split('?')[0] ?? ''}`,
+          ),
+          request,
+          reply,
+        ),
   );
 
   await app.register(fastifySwagger, {
@@ -182,6 +197,8 @@ export async function buildServer(
     );
   });
   registerMcpRoutes(app, cp);
+  const webRoot = options.webRoot === undefined ? DASHBOARD_ROOT : options.webRoot;
+  if (webRoot !== null) dashboard = await serveDashboard(app, webRoot);
   await app.ready();
   return app;
 }

@@ -1,7 +1,10 @@
 import { copyWorkItem } from '../../core/copy-work-item.js';
 import { TERMINAL_STATES, type WorkItem } from '../../core/model.js';
 import {
+  emptyStateCounts,
   type ActorLoadCount,
+  type WorkCountFilter,
+  type WorkStateCounts,
   type QueueRef,
   type WorkFilter,
   type WorkStore,
@@ -56,10 +59,13 @@ export class MemoryWorkStore implements WorkStore {
 
   list(filter: WorkFilter): Promise<WorkItem[]> {
     const found: WorkItem[] = [];
+    const desc = filter.order === 'desc';
     // Ids are time-ordered and made in creation order, so insertion order is id order.
-    for (const item of this.#items.values()) {
+    const items = desc ? [...this.#items.values()].reverse() : this.#items.values();
+    for (const item of items) {
       if (found.length >= filter.limit) break;
-      if (filter.after !== undefined && item.id <= filter.after) continue;
+      if (filter.after !== undefined && (desc ? item.id >= filter.after : item.id <= filter.after))
+        continue;
       if (filter.state !== undefined && item.state !== filter.state) continue;
       if (filter.typeId !== undefined && item.typeId !== filter.typeId) continue;
       if (filter.ownerId !== undefined && item.ownerId !== filter.ownerId) continue;
@@ -88,6 +94,16 @@ export class MemoryWorkStore implements WorkStore {
       held: this.#held.get(actorId)?.size ?? 0,
       offered: this.#offered.get(actorId)?.size ?? 0,
     });
+  }
+
+  countByState(filter: WorkCountFilter): Promise<WorkStateCounts> {
+    const counts = emptyStateCounts();
+    for (const item of this.#items.values()) {
+      if (filter.typeId !== undefined && item.typeId !== filter.typeId) continue;
+      if (filter.ownerId !== undefined && item.ownerId !== filter.ownerId) continue;
+      counts[item.state] += 1;
+    }
+    return Promise.resolve(counts);
   }
 
   countOpenOfType(typeId: string): Promise<number> {

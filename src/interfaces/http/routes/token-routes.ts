@@ -1,6 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { DomainError } from '../../../core/errors.js';
 import { TOKEN_ROLES } from '../../../core/model.js';
+import { principalName } from '../../../core/principal.js';
 import type { ControlPlane } from '../../../runtime/control-plane.js';
 import { principalOf } from '../authenticate-request.js';
 import { idParams, tokenSchema } from '../schemas.js';
@@ -9,6 +11,39 @@ export const tokenRoutes =
   (cp: ControlPlane): FastifyPluginAsyncZod =>
   // eslint-disable-next-line @typescript-eslint/require-await -- Fastify plugins are async by contract
   async (app) => {
+    app.get(
+      '/me',
+      {
+        schema: {
+          tags: ['access'],
+          summary: 'Who the token is: its role and the actor it acts as',
+          description:
+            'What a client needs to adapt itself to the token it holds (the dashboard hides write controls from a viewer). Any valid token may ask; the API enforces the role on every request regardless.',
+          response: {
+            200: z.object({
+              tokenId: z.string(),
+              role: z.enum(TOKEN_ROLES),
+              actorId: z.string().nullable().describe('the actor an agent token acts as'),
+              name: z.string().describe('the name its events are recorded under'),
+              canWrite: z.boolean().describe('false for a viewer: it may only read'),
+            }),
+          },
+        },
+      },
+      (request) => {
+        const principal = principalOf(request);
+        if (principal.kind !== 'token')
+          throw new DomainError('unauthenticated', 'only an API token has an identity here');
+        return {
+          tokenId: principal.tokenId,
+          role: principal.role,
+          actorId: principal.actorId,
+          name: principalName(principal),
+          canWrite: principal.role !== 'viewer',
+        };
+      },
+    );
+
     app.post(
       '/tokens',
       {

@@ -82,6 +82,10 @@ export const workRoutes =
             state: z.enum(WORK_STATES).optional(),
             type: z.string().optional().describe('work type id'),
             owner: z.string().optional().describe('owner actor id'),
+            order: z
+              .enum(['asc', 'desc'])
+              .default('asc')
+              .describe('asc: oldest first; desc: newest first (what a board shows on top)'),
             after: z.string().optional().describe('cursor: the nextCursor of the previous page'),
             limit: limitParam,
           }),
@@ -94,10 +98,40 @@ export const workRoutes =
           state: q.state,
           typeId: q.type,
           ownerId: q.owner,
+          order: q.order,
           after: q.after,
           limit: q.limit,
         });
         return cursorPage(items, q.limit, (item) => item.id);
+      },
+    );
+
+    app.get(
+      '/work/counts',
+      {
+        schema: {
+          tags: ['work'],
+          summary: 'How many items are in each state',
+          description:
+            'One number per state (every state present, 0 when empty) and their total, over the items of a type and/or owner when given. What a board shows above each column, without listing the items: the store counts them by index.',
+          querystring: z.strictObject({
+            type: z.string().optional().describe('work type id'),
+            owner: z.string().optional().describe('owner actor id'),
+          }),
+          response: {
+            200: z.object({
+              counts: z.record(z.enum(WORK_STATES), z.number().int()),
+              total: z.number().int(),
+            }),
+          },
+        },
+      },
+      async (request) => {
+        const counts = await cp.countWork(principalOf(request), {
+          typeId: request.query.type,
+          ownerId: request.query.owner,
+        });
+        return { counts, total: Object.values(counts).reduce((a, b) => a + b, 0) };
       },
     );
 

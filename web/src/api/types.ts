@@ -1,0 +1,221 @@
+/**
+ * The shapes the dashboard reads from the API (`/docs` has them all); only the fields it shows.
+ * Kept here rather than imported from the server so the browser bundle holds no server code.
+ */
+
+export const WORK_STATES = [
+  'queued',
+  'offered',
+  'assigned',
+  'in_progress',
+  'blocked',
+  'paused',
+  'failed',
+  'done',
+  'cancelled',
+] as const;
+export type WorkState = (typeof WORK_STATES)[number];
+
+/** Unfinished work, and failed work that may be retried: what the board shows by default. */
+export const OPEN_STATES: readonly WorkState[] = WORK_STATES.filter(
+  (s) => s !== 'done' && s !== 'cancelled',
+);
+
+export type Role = 'admin' | 'operator' | 'agent' | 'viewer';
+
+export interface Me {
+  tokenId: string;
+  role: Role;
+  actorId: string | null;
+  name: string;
+  canWrite: boolean;
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+export interface StoredEvent {
+  seq: number;
+  time: string;
+  type: string;
+  actor: string;
+  subject: string | null;
+  payload: unknown;
+  prevHash: string;
+  hash: string;
+}
+
+export interface WorkItem {
+  id: string;
+  typeId: string;
+  title: string;
+  value: number;
+  dueAt: string | null;
+  priorityClass: 'critical' | 'high' | 'normal' | 'low';
+  priority: number;
+  dependsOn: string[];
+  stageId: string | null;
+  attempts: number;
+  createdAt: string;
+  updatedAt: string;
+  state: WorkState;
+  ownerId: string | null;
+  offeredTo: string | null;
+  leaseExpiresAt: string | null;
+  startedAt: string | null;
+  version: number;
+}
+
+export type WorkDetail = WorkItem & { history: StoredEvent[] };
+
+export interface WorkCounts {
+  counts: Record<WorkState, number>;
+  total: number;
+}
+
+export interface Explanation {
+  itemId: string;
+  state: WorkState;
+  summary: string;
+  priority: Record<string, number>;
+  stage: { id: string; name: string; position: number; of: number; next: string | null } | null;
+  rank: number | null;
+  owner: { actorId: string; leaseExpiresAt: string; decision: unknown } | null;
+  waitingOn: { id: string; state: string }[];
+  candidates: { actorId: string; eligible: boolean; reasons: string[] }[];
+}
+
+export interface Actor {
+  id: string;
+  kind: 'human' | 'agent';
+  name: string;
+  domains: string[];
+  skills: Record<string, number>;
+  capacity: number;
+  mode: 'pull' | 'push';
+  status: 'available' | 'away' | 'offline';
+  lastHeartbeatAt: string | null;
+}
+
+export type ActorDetail = Actor & { held: number };
+
+export interface WorkType {
+  id: string;
+  domainId: string;
+  name: string;
+}
+
+export interface Domain {
+  id: string;
+  name: string;
+}
+
+export type HaltScope =
+  { kind: 'actor'; id: string } | { kind: 'domain'; id: string } | { kind: 'all' };
+
+export interface Halt {
+  id: string;
+  scope: HaltScope;
+  reason: string;
+  haltedBy: string;
+  haltedAt: string;
+  liftedAt: string | null;
+}
+
+export type ExceptionState = 'open' | 'acknowledged' | 'resolved';
+
+export interface ExceptionView {
+  id: string;
+  source: string;
+  labels: Record<string, string>;
+  summary: string;
+  state: ExceptionState;
+  openedAt: string;
+  lastSeenAt: string;
+  acknowledgedAt: string | null;
+  acknowledgedBy: string | null;
+  resolvedAt: string | null;
+  resolvedBy: string | null;
+  receivers: string[];
+  routes: string[];
+  escalations: {
+    receiver: string;
+    step: number;
+    loop: number;
+    nextAt: string | null;
+    notified: string[];
+  }[];
+  silencedBy: string | null;
+}
+
+export interface Silence {
+  id: string;
+  matchers: string[];
+  startsAt: string;
+  endsAt: string;
+  createdBy: string;
+  comment: string;
+}
+
+export type SloStatus = 'ok' | 'burning' | 'breached' | 'no_data';
+
+export interface Slo {
+  name: string;
+  service: string;
+  status: SloStatus;
+  reason?: string;
+  objectives: {
+    name: string;
+    target: number;
+    status: SloStatus;
+    sli: number | null;
+    errorBudget: { allowed: number; consumed: number | null; remaining: number | null };
+    burnRates: Record<string, number | null>;
+    alerts: { severity: 'page' | 'ticket'; window: string; firing: boolean }[];
+  }[];
+}
+
+export type KeyResultStatus = 'on_track' | 'at_risk' | 'off_track' | 'no_data';
+
+export interface KeyResult {
+  id: string;
+  name: string;
+  start: number;
+  target: number;
+  periodStart: string;
+  periodEnd: string;
+  evaluation: {
+    status: KeyResultStatus;
+    reason: string;
+    value: number | null;
+    progress: number | null;
+    expectedProgress: number;
+    forecast: number | null;
+    forecastProgress: number | null;
+  };
+  history?: { at: string; value: number; forecast: number | null }[];
+}
+
+export interface Objective {
+  id: string;
+  name: string;
+  owner: string | null;
+  status: KeyResultStatus;
+  keyResults: KeyResult[];
+}
+
+export interface KpiReport {
+  from: string;
+  to: string;
+  by: string[];
+  rows: { labels: Record<string, string>; values: Record<string, number | null> }[];
+}
+
+export interface AuditVerification {
+  ok: boolean;
+  checked: number;
+  lastSeq: number;
+  problem: { kind: string; seq: number; message: string } | null;
+}
