@@ -1,5 +1,6 @@
 import type { ApprovalResource, ArgumentChange } from './approval.js';
 import type { AuthorityConfig } from './authority-config.js';
+import type { ErrorCode } from './errors.js';
 import type { Labels, Resolution } from './exception.js';
 import type { HaltScope } from './halt.js';
 import type { MetricPoint } from './metric.js';
@@ -237,6 +238,18 @@ export interface EventMap {
   /** A person stopped agents; the work they held or were offered went back to the queue. */
   'supervision.halt.applied': { scope: HaltScope; reason: string; requeued: string[] };
   'supervision.halt.lifted': { scope: HaltScope; reason: string };
+  /**
+   * A token's request was refused (forbidden, or approval required): nothing it asked for
+   * happened, and this records that it was tried, by whom, through what and why it was refused.
+   */
+  'supervision.access.refused': {
+    via: 'http' | 'mcp';
+    /** The route (`POST /v1/work/{id}/complete`) or MCP tool (`complete_work`). */
+    operation: string;
+    code: ErrorCode;
+    reason: string;
+    role: TokenRole;
+  };
   /**
    * An agent asked a person's go-ahead for one action on one resource with exactly these
    * arguments (bound by their hash); subject: the approval.

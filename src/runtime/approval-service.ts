@@ -218,7 +218,7 @@ export class ApprovalService {
         return Promise.resolve();
       });
       this.bus.publish(events);
-      throw new DomainError('forbidden', refusal, { details: { approval: id } });
+      throw new DomainError('forbidden', refusal, { details: { approval: id, recorded: true } });
     }
     return view(await this.write(principal, (ctx) => decideApproval(ctx, id, decision)));
   }

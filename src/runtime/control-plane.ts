@@ -17,7 +17,7 @@ import { applyOrgConfig, loadOrgModel, type ApplyResult } from '../core/apply-or
 import type { AuthorityConfig } from '../core/authority-config.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import { DomainError, notFound } from '../core/errors.js';
-import type { StoredEvent } from '../core/events.js';
+import { newEvent, type StoredEvent } from '../core/events.js';
 import type { ChainVerification } from '../core/hash-chain.js';
 import type { Halt, HaltScope } from '../core/halt.js';
 import type {
@@ -268,6 +268,34 @@ export class ControlPlane {
     const authority = await loadAuthority(stores, this.#authority);
     this.#authority = authority;
     return authority;
+  }
+
+  /**
+   * Records that a token's request was refused, in a transaction of its own (the refused one
+   * changed nothing): every forbidden or approval-required attempt is in the audit log. A
+   * refusal its use case already recorded (`details.recorded`) is not recorded twice.
+   */
+  async recordRefusal(
+    principal: Principal | null,
+    via: 'http' | 'mcp',
+    operation: string,
+    error: DomainError,
+  ): Promise<void> {
+    if (principal?.kind !== 'token') return;
+    if (error.code !== 'forbidden' && error.code !== 'approval_required') return;
+    if (error.details.recorded === true) return;
+    await this.write((tx) => {
+      tx.events.append(
+        newEvent('supervision.access.refused', principalName(principal), null, {
+          via,
+          operation,
+          code: error.code,
+          reason: error.message,
+          role: principal.role,
+        }),
+      );
+      return Promise.resolve();
+    });
   }
 
   // ── organization as code ───────────────────────────────────────────────────────────────

@@ -470,23 +470,22 @@ describe.each(ROUTES)('$method $path', (route) => {
 
   const refused = refusedRoles(route.access);
   if (refused.length > 0) {
-    it.each(refused)('with a %s token: 403, nothing changes', async (role) => {
-      const audited = route.auditedAs;
-      if (audited === undefined) {
-        const problem = await expectRefusedWithoutChange(
-          fx,
-          () => call(route, { as: role }),
-          403,
-          'forbidden',
-        );
+    it.each(refused)(
+      'with a %s token: 403, nothing changes but the attempt is audited',
+      async (role) => {
+        const before = await fx.head();
+        const problem = expectProblem(await call(route, { as: role }), 403, 'forbidden');
         expect(problem.detail).toMatch(/token/);
-        return;
-      }
-      const before = await fx.head();
-      const problem = expectProblem(await call(route, { as: role }), 403, 'forbidden');
-      expect(problem.detail).toMatch(/token/);
-      expect((await fx.eventsAfter(before)).map((e) => e.type)).toEqual([audited]);
-    });
+        const after = await fx.eventsAfter(before);
+        expect(after.map((e) => e.type)).toEqual([route.auditedAs ?? 'supervision.access.refused']);
+        if (route.auditedAs === undefined)
+          expect(after[0]?.payload).toMatchObject({
+            via: 'http',
+            operation: `${route.method} ${route.path.replace(/\{(\w+)\}/g, ':$1')}`,
+            code: 'forbidden',
+          });
+      },
+    );
   }
 
   if (route.method === 'GET' && route.streams !== true) {

@@ -139,7 +139,10 @@ describe('exceptions over HTTP', () => {
       as: 'operator',
     });
     expect(unknown.statusCode).toBe(404);
-    expect(await fx.head()).toBe(before);
+    // The viewer's forbidden attempt is audited; nothing else was written.
+    expect((await fx.eventsAfter(before)).map((e) => e.type)).toEqual([
+      'supervision.access.refused',
+    ]);
   });
 
   it('silences mute matching exceptions until they expire', async () => {

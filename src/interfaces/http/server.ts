@@ -12,7 +12,7 @@ import { DomainError } from '../../core/errors.js';
 import type { ControlPlane } from '../../runtime/control-plane.js';
 import type { RuntimeConfig } from '../../runtime/runtime-config.js';
 import { authenticateRequest, principalOf } from './authenticate-request.js';
-import { sendProblem } from './problem.js';
+import { sendProblem, toDomainError } from './problem.js';
 import { eventRoutes } from './routes/event-routes.js';
 import { registerMcpRoutes } from '../mcp/mcp-routes.js';
 import { metricRoutes } from './routes/metric-routes.js';
@@ -66,7 +66,20 @@ export async function buildServer(
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.decorateRequest('principal', null);
-  app.setErrorHandler((error, request, reply) => sendProblem(error, request, reply));
+  app.setErrorHandler(async (error, request, reply) => {
+    // Every refused attempt of a token is audited; a failure to record it never hides the answer.
+    await cp
+      .recordRefusal(
+        request.principal,
+        'http',
+        `${request.method} ${request.routeOptions.url ?? request.url}`,
+        toDomainError(error),
+      )
+      .catch((failure: unknown) => {
+        request.log.error({ err: failure }, 'recording a refusal failed');
+      });
+    await sendProblem(error, request, reply);
+  });
   let dashboard = false;
   app.setNotFoundHandler((request, reply) =>
     dashboard && isDashboardRoute(request)

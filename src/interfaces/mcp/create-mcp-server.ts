@@ -50,14 +50,20 @@ function refusal(error: DomainError): CallToolResult {
   };
 }
 
-/** Runs a tool's use case; a domain error becomes a refusal, anything else stays a failure. */
-async function run(fn: () => Promise<unknown>): Promise<CallToolResult> {
-  try {
-    return ok(await fn());
-  } catch (error) {
-    if (isDomainError(error)) return refusal(error);
-    throw error;
-  }
+/**
+ * Runs the agent's tools: a use case's domain error becomes a refusal (recorded in the audit
+ * log when it is one, as over HTTP); anything else stays a failure.
+ */
+function toolRunner(cp: ControlPlane, agent: AgentPrincipal) {
+  return async (tool: string, fn: () => Promise<unknown>): Promise<CallToolResult> => {
+    try {
+      return ok(await fn());
+    } catch (error) {
+      if (!isDomainError(error)) throw error;
+      await cp.recordRefusal(agent, 'mcp', tool, error);
+      return refusal(error);
+    }
+  };
 }
 
 const approvalIdArg = z
@@ -77,6 +83,7 @@ const resourceArg = z
  * waiting for a person's approval, and taking a custom action on the record.
  */
 function registerAuthorityTools(server: McpServer, cp: ControlPlane, agent: AgentPrincipal): void {
+  const run = toolRunner(cp, agent);
   server.registerTool(
     'my_authority',
     {
@@ -86,7 +93,7 @@ function registerAuthorityTools(server: McpServer, cp: ControlPlane, agent: Agen
       inputSchema: {},
       annotations: READ,
     },
-    () => run(() => cp.approvals.actorAuthority(agent)),
+    () => run('my_authority', () => cp.approvals.actorAuthority(agent)),
   );
 
   server.registerTool(
@@ -106,7 +113,7 @@ function registerAuthorityTools(server: McpServer, cp: ControlPlane, agent: Agen
       annotations: READ,
     },
     ({ action, resource, context }) =>
-      run(() => cp.checkAuthority(agent, { action, resource, context })),
+      run('check_authority', () => cp.checkAuthority(agent, { action, resource, context })),
   );
 
   server.registerTool(
@@ -123,7 +130,7 @@ function registerAuthorityTools(server: McpServer, cp: ControlPlane, agent: Agen
       },
       annotations: WRITE,
     },
-    (request) => run(() => cp.approvals.request(agent, request)),
+    (request) => run('request_approval', () => cp.approvals.request(agent, request)),
   );
 
   server.registerTool(
@@ -139,7 +146,7 @@ function registerAuthorityTools(server: McpServer, cp: ControlPlane, agent: Agen
       annotations: READ,
     },
     ({ approvalId, timeoutSeconds }) =>
-      run(() => cp.approvals.await(agent, approvalId, timeoutSeconds)),
+      run('await_approval', () => cp.approvals.await(agent, approvalId, timeoutSeconds)),
   );
 
   server.registerTool(
@@ -156,7 +163,7 @@ function registerAuthorityTools(server: McpServer, cp: ControlPlane, agent: Agen
       },
       annotations: WRITE,
     },
-    (request) => run(() => cp.approvals.perform(agent, request)),
+    (request) => run('perform_action', () => cp.approvals.perform(agent, request)),
   );
 }
 
@@ -176,6 +183,7 @@ export function createMcpServer(cp: ControlPlane, agent: AgentPrincipal): McpSer
     },
   );
   const self = agent.actorId;
+  const run = toolRunner(cp, agent);
 
   server.registerTool(
     'claim_work',
@@ -186,7 +194,7 @@ export function createMcpServer(cp: ControlPlane, agent: AgentPrincipal): McpSer
       inputSchema: {},
       annotations: WRITE,
     },
-    () => run(() => cp.claimWork(agent, self)),
+    () => run('claim_work', () => cp.claimWork(agent, self)),
   );
 
   server.registerTool(
@@ -197,7 +205,7 @@ export function createMcpServer(cp: ControlPlane, agent: AgentPrincipal): McpSer
       inputSchema: { id: z.string().min(1).describe('work item id'), approvalId: approvalIdArg },
       annotations: WRITE,
     },
-    ({ id, approvalId }) => run(() => cp.transitionWork(agent, id, 'start', { approvalId })),
+    ({ id, approvalId }) => run('start_work', () => cp.transitionWork(agent, id, 'start', { approvalId })),
   );
 
   server.registerTool(
@@ -209,7 +217,7 @@ export function createMcpServer(cp: ControlPlane, agent: AgentPrincipal): McpSer
       inputSchema: {},
       annotations: { ...WRITE, idempotentHint: true },
     },
-    () => run(() => cp.heartbeat(agent, self)),
+    () => run('heartbeat', () => cp.heartbeat(agent, self)),
   );
 
   server.registerTool(
@@ -226,7 +234,7 @@ export function createMcpServer(cp: ControlPlane, agent: AgentPrincipal): McpSer
       annotations: WRITE,
     },
     ({ id, reason, approvalId }) =>
-      run(() => cp.transitionWork(agent, id, 'complete', { reason, approvalId })),
+      run('complete_work', () => cp.transitionWork(agent, id, 'complete', { reason, approvalId })),
   );
 
   server.registerTool(
@@ -243,7 +251,7 @@ export function createMcpServer(cp: ControlPlane, agent: AgentPrincipal): McpSer
       annotations: { ...WRITE, destructiveHint: true },
     },
     ({ id, reason, approvalId }) =>
-      run(() => cp.transitionWork(agent, id, 'fail', { reason, approvalId })),
+      run('fail_work', () => cp.transitionWork(agent, id, 'fail', { reason, approvalId })),
   );
 
   registerAuthorityTools(server, cp, agent);
@@ -267,7 +275,7 @@ export function createMcpServer(cp: ControlPlane, agent: AgentPrincipal): McpSer
       annotations: WRITE,
     },
     ({ alertname, severity, summary, labels, details }) =>
-      run(async () =>
+      run('raise_exception', async () =>
         cp.monitoring.raise(agent, 'manual', {
           labels: { ...labels, alertname, severity },
           summary,
@@ -291,7 +299,7 @@ export function createMcpServer(cp: ControlPlane, agent: AgentPrincipal): McpSer
       },
       annotations: WRITE,
     },
-    (point) => run(async () => (await cp.monitoring.recordMetrics(agent, [point]))[0]),
+    (point) => run('report_metric', async () => (await cp.monitoring.recordMetrics(agent, [point]))[0]),
   );
 
   server.registerTool(
@@ -303,7 +311,7 @@ export function createMcpServer(cp: ControlPlane, agent: AgentPrincipal): McpSer
       annotations: READ,
     },
     () =>
-      run(async () => [
+      run('my_work', async () => [
         ...(await cp.listWork(agent, { ownerId: self, limit: 200 })),
         ...(await cp.listWork(agent, { offeredTo: self, limit: 200 })),
       ]),
