@@ -6,6 +6,7 @@ import {
   policyEntrySchema,
   type AuthorityConfig,
 } from './authority-config.js';
+import { budgetSchema, toBudget, toBudgetDocument, type Budget } from './budget-config.js';
 import { formatDuration, parseDuration } from './duration.js';
 import { DomainError } from './errors.js';
 import {
@@ -153,6 +154,8 @@ export const orgConfigSchema = z
     actions: z.array(customActionSchema).default([]),
     /** Cedar policy files deciding what agents may do; none: token roles alone decide. */
     policies: z.array(policyEntrySchema).default([]),
+    /** Budgets and rate limits per agent: cost per day and month, actions per minute. */
+    budgets: z.array(budgetSchema).default([]),
     /** Exception routing in Alertmanager's syntax: `route`, `inhibit_rules`, `time_intervals`. */
     ...routingConfigShape,
   })
@@ -244,6 +247,22 @@ export const orgConfigSchema = z
     });
     const domains = new Set(org.domains.map((d) => d.id));
     const actors = new Map(org.actors.map((a) => [a.id, a]));
+    const budgeted = new Set<string>();
+    org.budgets.forEach((budget, index) => {
+      const path = ['budgets', index, 'agent'];
+      const actor = actors.get(budget.agent);
+      if (actor === undefined)
+        ctx.addIssue({ code: 'custom', path, message: `unknown actor '${budget.agent}'` });
+      else if (actor.kind !== 'agent')
+        ctx.addIssue({
+          code: 'custom',
+          path,
+          message: `'${budget.agent}' is a person: budgets are for agents`,
+        });
+      if (budgeted.has(budget.agent))
+        ctx.addIssue({ code: 'custom', path, message: `'${budget.agent}' has two budgets` });
+      budgeted.add(budget.agent);
+    });
     org.domains.forEach((domain, index) => {
       domain.owners.forEach((owner, o) => {
         if (!actors.has(owner)) {
@@ -323,6 +342,8 @@ export interface OrgModel {
   objectives?: Objective[];
   /** Custom actions and authority policies (absent when the file has neither). */
   authority?: AuthorityConfig;
+  /** Budgets and rate limits per agent (absent when the file has none). */
+  budgets?: Budget[];
 }
 
 /**
@@ -367,6 +388,7 @@ export function toOrgModel(config: OrgConfig): OrgModel {
     ...(slos.length === 0 ? {} : { slos }),
     ...(objectives.length === 0 ? {} : { objectives }),
     ...(isEmptyAuthority(authority) ? {} : { authority }),
+    ...(config.budgets.length === 0 ? {} : { budgets: config.budgets.map(toBudget) }),
     name: config.metadata.name,
     description: config.metadata.description ?? '',
     domains: config.domains.map((d) => ({
@@ -472,5 +494,6 @@ export function toOrgConfigDocument(model: OrgModel): OrgConfigInput {
     ...(model.objectives === undefined
       ? {}
       : { objectives: model.objectives.map(toObjectiveDocument) }),
+    ...(model.budgets === undefined ? {} : { budgets: model.budgets.map(toBudgetDocument) }),
   };
 }

@@ -12,6 +12,7 @@ import { SqlOutcomeStore } from './sql-outcome-store.js';
 import { SqlTokenStore } from './sql-token-store.js';
 import { SqlExceptionStore } from './sql-exception-store.js';
 import { SqlHaltStore } from './sql-halt-store.js';
+import { SqlControlStore } from './sql-control-store.js';
 import { SqlMetricSeriesStore } from './sql-metric-series-store.js';
 import { SqlRollupStore } from './sql-rollup-store.js';
 import { SqlWorkStatsStore } from './sql-work-stats-store.js';
@@ -111,6 +112,7 @@ export class SqlStore implements Store {
       exceptions: new SqlExceptionStore(readDb, dialect),
       metricSeries: new SqlMetricSeriesStore(readDb, dialect),
       halts: new SqlHaltStore(readDb),
+      controls: new SqlControlStore(readDb),
       rollups: new SqlRollupStore(readDb, dialect),
       outcomes: new SqlOutcomeStore(readDb),
       events: new SqlEventLog(readDb),
@@ -169,6 +171,7 @@ export class SqlStore implements Store {
       exceptions: new SqlExceptionStore(conn, this.dialect),
       metricSeries: new SqlMetricSeriesStore(conn, this.dialect),
       halts: new SqlHaltStore(conn),
+      controls: new SqlControlStore(conn),
       rollups: new SqlRollupStore(conn, this.dialect),
       outcomes: new SqlOutcomeStore(conn),
       events: { append: (event) => pending.push(event) },

@@ -1,5 +1,6 @@
 import type { StoredEvent } from '../events.js';
 import type { ActorReader, ActorStore } from './actor-store.js';
+import type { ControlReader, ControlStore } from './control-store.js';
 import type { DomainReader, DomainStore, WorkTypeReader, WorkTypeStore } from './config-store.js';
 import type { EventAppender, EventLog } from './event-log.js';
 import type { ExceptionReader, ExceptionStore } from './exception-store.js';
@@ -28,6 +29,8 @@ export interface TxStores {
   metricSeries: MetricSeriesStore;
   /** Supervision's halts: agents stopped by people. */
   halts: HaltStore;
+  /** Supervision's pauses and redirects of agents, and their budget usage. */
+  controls: ControlStore;
   /** Performance feedback's rollups, folded from the log after commits. */
   rollups: RollupStore;
   /** Performance's history of key results. */
@@ -47,6 +50,7 @@ export interface ReadStores {
   exceptions: ExceptionReader;
   metricSeries: MetricSeriesReader;
   halts: HaltReader;
+  controls: ControlReader;
   rollups: RollupReader;
   outcomes: OutcomeReader;
   events: EventLog;

@@ -14,6 +14,7 @@ import {
 import { MemoryEventLog } from './memory-event-log.js';
 import { MemoryExceptionStore } from './memory-exception-store.js';
 import { MemoryHaltStore } from './memory-halt-store.js';
+import { MemoryControlStore } from './memory-control-store.js';
 import { MemoryMetricSeriesStore } from './memory-metric-series-store.js';
 import { MemoryRollupStore } from './memory-rollup-store.js';
 import { MemoryOutcomeStore } from './memory-outcome-store.js';
@@ -71,6 +72,7 @@ export class MemoryStore implements Store {
       exceptions: new MemoryExceptionStore(this.#journal),
       metricSeries: new MemoryMetricSeriesStore(this.#journal),
       halts: new MemoryHaltStore(this.#journal),
+      controls: new MemoryControlStore(this.#journal),
       rollups: new MemoryRollupStore(this.#journal),
       outcomes: new MemoryOutcomeStore(this.#journal),
     };

@@ -24,6 +24,7 @@ const changeSchema = z.object({
     'objective',
     'action',
     'policy',
+    'budget',
   ]),
   id: z.string(),
   change: z.enum(['added', 'changed', 'removed']),
