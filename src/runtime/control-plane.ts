@@ -66,6 +66,7 @@ import {
   type DetectorSettings,
 } from '../monitoring/detector-settings.js';
 import { MonitoringService } from './monitoring-service.js';
+import { ControlService, type MeteredAction, type PauseRef } from './control-service.js';
 import { OutcomeService } from './outcome-service.js';
 import { PerformanceService } from './performance-service.js';
 import type { MetricReader } from '../core/ports/metric-reader.js';
@@ -87,6 +88,8 @@ export type AuthorityCheck = AuthorityDecision & {
   /** The configuration revision whose policies decided. */
   revision: number;
   actorId: string;
+  /** The pause of the action's class that makes the answer deny, if one is in force. */
+  pause?: PauseRef;
 };
 
 export type WorkDetail = WorkItem & {
@@ -109,6 +112,8 @@ export class ControlPlane {
   readonly performance: PerformanceService;
   /** SLOs and objectives, measured through the rollups (or the metric reader given at open). */
   readonly outcomes: OutcomeService;
+  /** Pauses, redirects, budgets and rate limits: controls on agents short of a halt. */
+  readonly controls: ControlService;
   /** The compiled authority of the last revision seen: rebuilt only when the revision moves. */
   #authority: Authority | null = null;
 
@@ -131,6 +136,9 @@ export class ControlPlane {
       this.bus,
       this.monitoring,
       metricReader ?? this.performance.foldedMetrics,
+    );
+    this.controls = new ControlService(store, clock, this.monitoring, (principal, fn) =>
+      this.write(async (tx) => fn(await this.workContext(tx, principal))),
     );
   }
 
@@ -191,24 +199,32 @@ export class ControlPlane {
   }
 
   /**
-   * What a coordination use case runs with. The halts in force are read in the transaction: a
-   * halted agent's own requests are refused here, and no halted agent is given work.
+   * What a coordination use case runs with. The halts, pauses and redirects in force are read in
+   * the transaction: a halted agent's own requests are refused here, and no halted, paused or
+   * redirected agent is given work. An agent's work `action` is counted against its budget
+   * here, and refused over it.
    */
-  private async workContext(tx: TxStores, principal: Principal): Promise<WorkContext> {
+  private async workContext(
+    tx: TxStores,
+    principal: Principal,
+    action?: MeteredAction,
+  ): Promise<WorkContext> {
     const halts = await refuseHaltedPrincipal(tx, principal);
-    const guard = haltAwareGuard(roleWorkGuard, halts);
-    return {
+    const guard = await this.controls.guard(tx, haltAwareGuard(roleWorkGuard, halts));
+    // Authority policies and budgets govern agent tokens; others need not even read the revision.
+    const authority =
+      principal.kind === 'token' && principal.role === 'agent' ? await this.authorityOf(tx) : null;
+    const ctx: WorkContext = {
       tx,
       clock: this.clock,
       principal,
-      // Authority policies govern agent tokens; others need not even read the revision.
-      guard:
-        principal.kind === 'token' && principal.role === 'agent'
-          ? authorityWorkGuard(guard, await this.authorityOf(tx))
-          : guard,
+      guard: authority === null ? guard : authorityWorkGuard(guard, authority),
       leaseSeconds: this.config.leaseSeconds,
       offerSeconds: this.config.offerSeconds,
     };
+    if (authority !== null && action !== undefined)
+      await this.controls.meter(ctx, authority.revision, action);
+    return ctx;
   }
 
   /** The authority of the revision `stores` see, compiled once per revision. */
@@ -286,7 +302,8 @@ export class ControlPlane {
   async createWork(principal: Principal, input: NewWork): Promise<WorkItem> {
     requireRole(principal, WRITERS, 'create work');
     return this.write(async (tx) => {
-      const item = await createWork(await this.workContext(tx, principal), input);
+      const ctx = await this.workContext(tx, principal, { operation: 'create' });
+      const item = await createWork(ctx, input);
       if (item.priorityClass !== 'critical' || item.state !== 'queued') return item;
       const outcome = await preemptForCritical(await this.workContext(tx, SYSTEM), item.id);
       return outcome.preempted === null ? item : outcome.item;
@@ -301,14 +318,23 @@ export class ControlPlane {
   ): Promise<WorkItem> {
     requireRole(principal, WRITERS, `${action} work`);
     return this.write(async (tx) =>
-      transitionWork(await this.workContext(tx, principal), id, action, options),
+      transitionWork(
+        await this.workContext(tx, principal, { operation: action, itemId: id }),
+        id,
+        action,
+        options,
+      ),
     );
   }
 
   async addDependency(principal: Principal, id: string, dependsOn: string): Promise<WorkItem> {
     requireRole(principal, WRITERS, 'change dependencies');
     return this.write(async (tx) =>
-      addDependency(await this.workContext(tx, principal), id, dependsOn),
+      addDependency(
+        await this.workContext(tx, principal, { operation: 'add_dependency', itemId: id }),
+        id,
+        dependsOn,
+      ),
     );
   }
 
@@ -324,7 +350,9 @@ export class ControlPlane {
         issues: [{ path: 'actorId', message: 'required unless the token is bound to an actor' }],
       });
     }
-    return this.write(async (tx) => claimWork(await this.workContext(tx, principal), actor));
+    return this.write(async (tx) =>
+      claimWork(await this.workContext(tx, principal, { operation: 'claim' }), actor),
+    );
   }
 
   async explainWork(principal: Principal, id: string): Promise<WorkExplanation> {
@@ -489,7 +517,10 @@ export class ControlPlane {
       resource,
       (request.context ?? {}) as Parameters<Authority['decide']>[3],
     );
-    return { ...decision, configured: authority.configured, revision: authority.revision, actorId };
+    return this.controls.withPause(
+      { ...decision, configured: authority.configured, revision: authority.revision, actorId },
+      request.action,
+    );
   }
 
   /** The Cedar schema policies are written against, for the revision in force (null: no policies). */
@@ -548,9 +579,10 @@ export class ControlPlane {
     return this.write((tx) => issueToken(tx, this.clock, principalName(principal), request));
   }
 
-  async revokeToken(principal: Principal, id: string): Promise<ApiToken> {
+  /** Revokes a token: every request with it is refused from the very next one, HTTP or MCP. */
+  async revokeToken(principal: Principal, id: string, reason?: string): Promise<ApiToken> {
     requireRole(principal, ['admin'], 'revoke tokens');
-    return this.write((tx) => revokeToken(tx, this.clock, principalName(principal), id));
+    return this.write((tx) => revokeToken(tx, this.clock, principalName(principal), id, reason));
   }
 
   async listTokens(principal: Principal): Promise<ApiToken[]> {

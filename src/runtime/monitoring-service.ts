@@ -112,8 +112,11 @@ export class MonitoringService {
     readonly settings: DetectorSettings = DEFAULT_DETECTOR_SETTINGS,
   ) {}
 
-  /** The routing and escalation the applied configuration sets, compiled once per revision. */
-  private async policy(): Promise<MonitoringPolicy> {
+  /**
+   * The routing and escalation the applied configuration sets, compiled once per revision; for
+   * other services that raise exceptions inside their own transactions (budgets).
+   */
+  async policy(): Promise<MonitoringPolicy> {
     const organization = await this.store.read.organization.get();
     const revision = organization?.revision ?? 0;
     if (this.#policy?.revision !== revision)

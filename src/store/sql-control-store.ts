@@ -24,8 +24,8 @@ const toUsage = (row: Selectable<AgentUsageTable>): Usage => ({
   actorId: row.actor_id,
   window: row.usage_window as UsageWindow,
   period: row.period,
-  actions: Number(row.actions),
-  cost: Number(row.cost),
+  actions: row.actions,
+  cost: row.cost,
 });
 
 export class SqlControlStore implements ControlStore {
