@@ -1,4 +1,4 @@
-import { transitionWork } from '../coordination/transition-work.js';
+import { releaseWork, transitionWork } from '../coordination/transition-work.js';
 import type { WorkContext } from '../coordination/work-context.js';
 import type { Redirect } from '../core/agent-control.js';
 import { DomainError } from '../core/errors.js';
@@ -53,9 +53,10 @@ export async function redirectWork(
   const moved: Moved = [];
   for (const item of await releasable(ctx, actorId)) {
     const from = item.ownerId === actorId ? 'held' : 'offered';
-    const released = await transitionWork(ctx, item.id, 'release', {
-      reason: `redirected: ${reason}`,
-    });
+    const row = await ctx.tx.work.getForUpdate(item.id);
+    if (row === null) continue;
+    // Not a decline: once the redirect is lifted the agent may be given the item again.
+    const released = await releaseWork(ctx, row, `redirected: ${reason}`, false);
     // An item that still waits on unfinished work went on to blocked: it stays in the queue.
     const landed =
       to !== null && released.state === 'queued'
