@@ -87,10 +87,7 @@ export class SqlControlStore implements ControlStore {
         lift_reason: null,
       })
       .onConflict((c) =>
-        c
-          .columns(['kind', 'actor_id', 'action_class'])
-          .where('lifted_at', 'is', null)
-          .doNothing(),
+        c.columns(['kind', 'actor_id', 'action_class']).where('lifted_at', 'is', null).doNothing(),
       )
       .executeTakeFirst();
     return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
