@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/core/clock.js';
 import type { Principal } from '../../src/core/principal.js';
-import type { ControlPlane } from '../../src/runtime/control-plane.js';
+import { ControlPlane } from '../../src/runtime/control-plane.js';
 import {
   beforeAllOrFail,
   DIALECTS,
@@ -34,9 +34,16 @@ for (const dialect of DIALECTS) {
   describe(`controls: pauses, redirects, budgets and rate limits [${dialect}]`, () => {
     const clock = new ManualClock('2026-03-02T09:00:00.000Z');
     let cp: ControlPlane;
+    /** On PostgreSQL another node on the same database; on SQLite the same one. */
+    let other: ControlPlane;
+    let secondNode: ControlPlane | null = null;
 
     beforeAllOrFail(async () => {
-      cp = (await openTestControlPlane(dialect, { clock })).cp;
+      const t = await openTestControlPlane(dialect, { clock });
+      cp = t.cp;
+      if (dialect === 'postgres')
+        secondNode = await ControlPlane.open({ databaseUrl: t.url, leaseSeconds: 300 }, { clock });
+      other = secondNode ?? cp;
       const base = orgDocument(SKILLED_ACTORS);
       await applyDocument(cp, {
         ...base,
@@ -51,7 +58,10 @@ for (const dialect of DIALECTS) {
         ],
       });
     });
-    afterAll(disposeOpened);
+    afterAll(async () => {
+      await secondNode?.close();
+      await disposeOpened();
+    });
 
     it('pauses one class of an agent’s actions from its next request, and lifts it', async () => {
       const item = await cp.createWork(operator, { typeId: 'ticket', title: 'one' });
@@ -321,6 +331,24 @@ for (const dialect of DIALECTS) {
       clock.set('2026-03-03T08:00:00.000Z');
       expect((await cp.claimWork(dan, undefined)).claimed?.id).toBe(queued.id);
       await clearBacklog(cp);
+    });
+
+    it('counts in the store: concurrent actions on every node stay within the rate limit', async () => {
+      clock.set('2026-03-03T12:00:00.000Z');
+      await clearBacklog(cp);
+      const outcomes = await Promise.allSettled(
+        Array.from({ length: 8 }, (_, i) => (i % 2 === 0 ? cp : other).claimWork(cat, undefined)),
+      );
+      expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(3);
+      for (const o of outcomes)
+        if (o.status === 'rejected')
+          expect((o.reason as { code?: string }).code).toBe('rate_limited');
+      // A pause applied through one node refuses the very next request through the other.
+      clock.set('2026-03-03T12:01:00.000Z');
+      const pause = await cp.controls.pause(operator, { actorId: 'cat', reason: 'look' });
+      await expectDomainError(other.claimWork(cat, undefined), 'forbidden');
+      await other.controls.liftPause(operator, pause.id, 'ok');
+      expect((await cp.claimWork(cat, undefined)).claimed).toBeNull();
     });
   });
 }
