@@ -18,6 +18,7 @@ import { registerMcpRoutes } from '../mcp/mcp-routes.js';
 import { metricRoutes } from './routes/metric-routes.js';
 import { monitoringRoutes } from './routes/monitoring-routes.js';
 import { supervisionRoutes } from './routes/supervision-routes.js';
+import { controlRoutes } from './routes/control-routes.js';
 import { organizationRoutes } from './routes/organization-routes.js';
 import { performanceRoutes } from './routes/performance-routes.js';
 import { prometheusText } from './prometheus-text.js';
@@ -145,6 +146,7 @@ export async function buildServer(
       await v1.register(monitoringRoutes(cp));
       await v1.register(metricRoutes(cp));
       await v1.register(supervisionRoutes(cp));
+      await v1.register(controlRoutes(cp));
       await v1.register(performanceRoutes(cp));
       await v1.register(outcomeRoutes(cp));
     },

@@ -43,6 +43,15 @@ const decisionSchema = z.object({
     .describe('false: the organization has no policies and token roles alone decide'),
   revision: z.number().int().describe('the configuration revision whose policies decided'),
   actorId: z.string(),
+  pause: z
+    .object({
+      id: z.string(),
+      actionClass: z.string(),
+      appliedBy: z.string(),
+      reason: z.string(),
+    })
+    .optional()
+    .describe('the pause of the action’s class that makes the answer deny, while in force'),
 });
 
 export const supervisionRoutes =
