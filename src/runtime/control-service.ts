@@ -1,6 +1,13 @@
 import type { WorkContext } from '../coordination/work-context.js';
 import type { WorkGuard, WorkOperation } from '../coordination/work-guard.js';
-import { describeControl, pauseOf, type Pause, type Redirect } from '../core/agent-control.js';
+import {
+  describeControl,
+  pauseOf,
+  type AgentControl,
+  type AgentControlKind,
+  type Pause,
+  type Redirect,
+} from '../core/agent-control.js';
 import { BUILTIN_ACTIONS, WORK_CLASS } from '../core/authority-config.js';
 import {
   periodEnd,
@@ -53,6 +60,8 @@ export interface BudgetReport {
   costPerHour: number;
   usage: UsageReport[];
 }
+
+type ListFilter = { active?: boolean | undefined; before?: string | undefined; limit: number };
 
 const PEOPLE = ['admin', 'operator'] as const;
 const READERS = ['admin', 'operator', 'agent', 'viewer'] as const;
@@ -158,16 +167,8 @@ export class ControlService {
   }
 
   /** Pauses in force (oldest first), or every pause (newest first, paged by `before`). */
-  async listPauses(
-    principal: Principal,
-    filter: { active?: boolean | undefined; before?: string | undefined; limit: number },
-  ): Promise<Pause[]> {
-    requireRole(principal, READERS, 'read pauses');
-    const controls =
-      filter.active === true
-        ? await this.store.read.controls.listActive()
-        : await this.store.read.controls.list({ ...filter, kind: 'pause' });
-    return controls.filter((c): c is Pause => c.kind === 'pause');
+  async listPauses(principal: Principal, filter: ListFilter): Promise<Pause[]> {
+    return this.list(principal, 'pause', filter);
   }
 
   /**
@@ -234,16 +235,22 @@ export class ControlService {
     return this.run(principal, (ctx) => liftControl(ctx, 'redirect', id, reason));
   }
 
-  async listRedirects(
+  /** Redirects in force (oldest first), or every redirect (newest first, paged by `before`). */
+  async listRedirects(principal: Principal, filter: ListFilter): Promise<Redirect[]> {
+    return this.list(principal, 'redirect', filter);
+  }
+
+  private async list<K extends AgentControlKind>(
     principal: Principal,
-    filter: { active?: boolean | undefined; before?: string | undefined; limit: number },
-  ): Promise<Redirect[]> {
-    requireRole(principal, READERS, 'read redirects');
+    kind: K,
+    filter: ListFilter,
+  ): Promise<Extract<AgentControl, { kind: K }>[]> {
+    requireRole(principal, READERS, `read ${kind}s`);
     const controls =
       filter.active === true
         ? await this.store.read.controls.listActive()
-        : await this.store.read.controls.list({ ...filter, kind: 'redirect' });
-    return controls.filter((c): c is Redirect => c.kind === 'redirect');
+        : await this.store.read.controls.list({ ...filter, kind });
+    return controls.filter((c): c is Extract<AgentControl, { kind: K }> => c.kind === kind);
   }
 
   // ── budgets ────────────────────────────────────────────────────────────────────────────

@@ -1,7 +1,5 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,6 +7,7 @@ import { ManualClock } from '../../src/core/clock.js';
 import { orgConfigSchema, toOrgModel } from '../../src/core/org-config.js';
 import { SYSTEM } from '../../src/core/principal.js';
 import { cliInProcess, ROOT, testDir } from '../support/cli.js';
+import { callTool, connectMcp } from '../support/mcp-client.js';
 import {
   AGENT_A,
   AGENT_B,
@@ -25,22 +24,8 @@ const clock = new ManualClock('2026-04-07T10:00:00.000Z');
 let fx: HttpFixture;
 let url: URL;
 
-const connect = async (secret: string): Promise<Client> => {
-  const client = new Client({ name: 'controlled-agent', version: '1.0.0' });
-  await client.connect(
-    new StreamableHTTPClientTransport(url, {
-      requestInit: { headers: { authorization: `Bearer ${secret}` } },
-    }),
-  );
-  return client;
-};
-
-async function call(client: Client, name: string, args: Record<string, unknown> = {}) {
-  const result = (await client.callTool({ name, arguments: args })) as CallToolResult;
-  const structured = result.structuredContent as
-    { result?: unknown; error?: { code: string; message: string; details?: unknown } } | undefined;
-  return { isError: result.isError === true, result: structured?.result, error: structured?.error };
-}
+const connect = (secret: string): Promise<Client> => connectMcp(url, secret, 'controlled-agent');
+const call = callTool;
 
 beforeAll(async () => {
   fx = await openHttpFixture({ clock });

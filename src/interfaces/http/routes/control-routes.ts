@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { USAGE_WINDOWS } from '../../../core/budget-config.js';
 import type { ControlPlane } from '../../../runtime/control-plane.js';
 import { principalOf } from '../authenticate-request.js';
-import { cursorPage, idParams, limitParam, page } from '../schemas.js';
+import { idParams, inForcePage, inForceQuery, page } from '../schemas.js';
 
 const actorId = z.string().min(1).max(200);
 const reason = z.string().min(1).max(2000);
@@ -27,16 +27,6 @@ const redirectSchema = z.object({
   kind: z.literal('redirect'),
   ...controlFields,
   to: z.string().nullable().describe('who received the work; null: the queue'),
-});
-
-const listQuery = z.strictObject({
-  active: z
-    .enum(['true', 'false'])
-    .transform((v) => v === 'true')
-    .optional()
-    .describe('true: only those in force (oldest first); otherwise all, newest first'),
-  before: z.string().optional().describe('cursor: the nextCursor of the previous page'),
-  limit: limitParam,
 });
 
 const budgetSchema = z.object({
@@ -95,17 +85,15 @@ export const controlRoutes =
         schema: {
           tags: ['supervision'],
           summary: 'Pauses in force, or all pauses with who lifted them and why',
-          querystring: listQuery,
+          querystring: inForceQuery,
           response: { 200: page(pauseSchema) },
         },
       },
-      async (request) => {
-        const q = request.query;
-        const items = await cp.controls.listPauses(principalOf(request), q);
-        return q.active === true
-          ? { items, nextCursor: null }
-          : cursorPage(items, q.limit, (p) => p.id);
-      },
+      async (request) =>
+        inForcePage(
+          await cp.controls.listPauses(principalOf(request), request.query),
+          request.query,
+        ),
     );
 
     app.post(
@@ -163,17 +151,15 @@ export const controlRoutes =
         schema: {
           tags: ['supervision'],
           summary: 'Redirects in force, or all redirects with who lifted them and why',
-          querystring: listQuery,
+          querystring: inForceQuery,
           response: { 200: page(redirectSchema) },
         },
       },
-      async (request) => {
-        const q = request.query;
-        const items = await cp.controls.listRedirects(principalOf(request), q);
-        return q.active === true
-          ? { items, nextCursor: null }
-          : cursorPage(items, q.limit, (r) => r.id);
-      },
+      async (request) =>
+        inForcePage(
+          await cp.controls.listRedirects(principalOf(request), request.query),
+          request.query,
+        ),
     );
 
     app.post(
