@@ -16,10 +16,14 @@ export function controlAwareGuard(base: WorkGuard, controls: readonly AgentContr
     check(principal: Principal, request): GuardDecision {
       if (principal.kind === 'token' && principal.role === 'agent' && principal.actorId !== null) {
         const pause = pauseOf(controls, principal.actorId, WORK_CLASS);
+        // A claim or an accepted offer is an assignment to itself: it would take work.
+        const taking =
+          request.operation === 'assign' && request.targetActorId === principal.actorId;
+        const doing = taking ? 'take' : request.operation.replace('_', ' ');
         if (pause !== null)
           return {
             allowed: false,
-            reason: `'${pause.actorId}' may not ${request.operation.replace('_', ' ')} work: ${describeControl(pause)}`,
+            reason: `'${pause.actorId}' may not ${doing} work: ${describeControl(pause)}`,
             details: controlDetails(pause),
           };
       }

@@ -85,6 +85,8 @@ export const controlRoutes =
         schema: {
           tags: ['supervision'],
           summary: 'Pauses in force, or all pauses with who lifted them and why',
+          description:
+            'With `active=true` the pauses in force, oldest first, whole; otherwise every pause, newest first, in pages (`before` the previous page’s `nextCursor`). Each names the agent, the class, who applied it and why, and once lifted who lifted it and why. Any role may read.',
           querystring: inForceQuery,
           response: { 200: page(pauseSchema) },
         },
@@ -151,6 +153,8 @@ export const controlRoutes =
         schema: {
           tags: ['supervision'],
           summary: 'Redirects in force, or all redirects with who lifted them and why',
+          description:
+            'With `active=true` the redirects in force, oldest first, whole; otherwise every redirect, newest first, in pages (`before` the previous page’s `nextCursor`). Each names the agent, where its work went (`to`, null for the queue), who applied it and why, and once lifted who lifted it and why. Any role may read.',
           querystring: inForceQuery,
           response: { 200: page(redirectSchema) },
         },

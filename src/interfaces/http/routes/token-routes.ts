@@ -59,7 +59,7 @@ export const tokenRoutes =
           params: idParams,
           body: z
             .strictObject({ reason: z.string().min(1).max(2000).describe('why, for the record') })
-            .optional(),
+            .nullish(),
           response: { 200: tokenSchema },
         },
       },
