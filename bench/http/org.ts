@@ -1,6 +1,6 @@
 /**
  * The HTTP benchmark's organization: the example organization (examples/org.yaml: 4 domains,
- * 10 humans, 10 agents, 11 work types) with two changes, so that every agent competes for every
+ * 10 humans, 10 agents, 11 work types) with these changes, so that every agent competes for every
  * item, as every agent of the competitor's run could check out every issue:
  *
  * - every agent also has level 3 in the skills of the work types the benchmark creates (the
@@ -8,7 +8,8 @@
  * - every actor pulls: the example's one push actor would be offered items by the server's
  *   coordination timer, and an offered item waits for its answer instead of being claimable;
  * - no authority policies: the example's keep agents to their own domains, and this benchmark
- *   measures coordination (`npm run bench -- authority` measures the decisions).
+ *   measures coordination (`npm run bench -- authority` measures the decisions);
+ * - no budgets: the example's rate limits would refuse the benchmark's agents as designed.
  */
 import { fileURLToPath } from 'node:url';
 import type { SkillLevel } from '../../src/core/model.js';
@@ -34,7 +35,11 @@ export interface BenchOrganization {
 }
 
 export async function benchOrganization(): Promise<BenchOrganization> {
-  const { authority: _policies, ...example } = await readOrgFile(EXAMPLE_ORG_FILE);
+  const {
+    authority: _policies,
+    budgets: _budgets,
+    ...example
+  } = await readOrgFile(EXAMPLE_ORG_FILE);
   const types = new Map(example.workTypes.map((t) => [t.id, t]));
   const needed: Record<string, SkillLevel> = {};
   for (const [typeId] of WORK_MIX) {

@@ -38,6 +38,7 @@ export async function loadOrgModel(
     ...(organization.slos === undefined ? {} : { slos: organization.slos }),
     ...(organization.objectives === undefined ? {} : { objectives: organization.objectives }),
     ...(organization.authority === undefined ? {} : { authority: organization.authority }),
+    ...(organization.budgets === undefined ? {} : { budgets: organization.budgets }),
   };
 }
 
@@ -184,13 +185,14 @@ export async function applyOrgConfig(
     list.find((e) => e.id === id) as T;
   for (const change of diff.changes) {
     // The organization record itself is written once below, with the revision, routing, SLOs,
-    // objectives and authority.
+    // objectives, authority and budgets.
     if (
       change.kind === 'organization' ||
       change.kind === 'routing' ||
       change.kind === 'action' ||
       change.kind === 'policy' ||
-      change.kind === 'trust'
+      change.kind === 'trust' ||
+      change.kind === 'budget'
     )
       continue;
     if (change.kind === 'slo' || change.kind === 'objective') {
@@ -279,6 +281,13 @@ export async function applyOrgConfig(
       subject: null,
       payload: desired.authority ?? { actions: [], policies: [] },
     });
+  if (diff.changes.some((c) => c.kind === 'budget'))
+    tx.events.append({
+      type: 'core.budgets.updated',
+      actor: appliedBy,
+      subject: null,
+      payload: { budgets: desired.budgets ?? [] },
+    });
   const revision = (organization?.revision ?? 0) + 1;
   await tx.organization.set({
     name: desired.name,
@@ -290,6 +299,7 @@ export async function applyOrgConfig(
     ...(desired.slos === undefined ? {} : { slos: desired.slos }),
     ...(desired.objectives === undefined ? {} : { objectives: desired.objectives }),
     ...(desired.authority === undefined ? {} : { authority: desired.authority }),
+    ...(desired.budgets === undefined ? {} : { budgets: desired.budgets }),
   });
   tx.events.append({
     type: 'core.config.applied',

@@ -1,12 +1,13 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { PolicySource } from './authority-config.js';
+import type { Budget } from './budget-config.js';
 import type { ConfigChange } from './events.js';
 import type { OrgModel } from './org-config.js';
 
 export interface OrgDiff {
   /**
    * The organization's own record first (name, description), then domains, actors, work types,
-   * the routing keys, SLOs, objectives, custom actions and policy files.
+   * the routing keys, SLOs, objectives, custom actions, policy files and budgets.
    */
   changes: ConfigChange[];
 }
@@ -70,6 +71,16 @@ const policyEntries = (policies: readonly PolicySource[]): Entry[] =>
 const trustEntries = (model: OrgModel | null): Entry[] =>
   model?.authority?.trust === undefined ? [] : [{ id: 'rules', ...model.authority.trust }];
 
+/** Budgets are compared by agent; every limit is named, so one taken away shows as a change. */
+const budgetEntries = (budgets: readonly Budget[] | undefined): Entry[] =>
+  (budgets ?? []).map((b) => ({
+    id: b.agent,
+    costPerDay: b.costPerDay ?? null,
+    costPerMonth: b.costPerMonth ?? null,
+    actionsPerMinute: b.actionsPerMinute ?? null,
+    warnAt: b.warnAt,
+  }));
+
 /** What applying `desired` over `current` would change, entry by entry and field by field. */
 export function diffOrgConfig(current: OrgModel | null, desired: OrgModel): OrgDiff {
   const asEntries = (list: readonly { id: string }[]) => list as unknown as Entry[];
@@ -105,6 +116,7 @@ export function diffOrgConfig(current: OrgModel | null, desired: OrgModel): OrgD
         policyEntries(desired.authority?.policies ?? []),
       ),
       ...diffEntries('trust', trustEntries(current), trustEntries(desired)),
+      ...diffEntries('budget', budgetEntries(current?.budgets), budgetEntries(desired.budgets)),
     ],
   };
 }

@@ -28,6 +28,10 @@ export const ERROR_TABLE: Record<ErrorCode, ErrorMapping> = {
   unauthenticated: { status: 401, title: 'Unauthenticated', exitCode: 5, mcpCode: -32001 },
   forbidden: { status: 403, title: 'Forbidden', exitCode: 5, mcpCode: -32001 },
   approval_required: { status: 403, title: 'Approval required', exitCode: 5, mcpCode: -32001 },
+  // 402: the request is sound and allowed, but the budget that pays for it is spent.
+  budget_exhausted: { status: 402, title: 'Budget exhausted', exitCode: 5, mcpCode: -32001 },
+  // 429 with Retry-After (the seconds to the next minute), as HTTP rate limiting answers.
+  rate_limited: { status: 429, title: 'Rate limited', exitCode: 6, mcpCode: -32001 },
   payload_too_large: { status: 413, title: 'Payload too large', exitCode: 2, mcpCode: -32602 },
   unsupported_media_type: {
     status: 415,

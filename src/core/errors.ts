@@ -16,6 +16,10 @@ export type ErrorCode =
   | 'forbidden'
   /** Authority policies allow the action only with a person's approval. */
   | 'approval_required'
+  /** The agent's cost budget for the day or month is spent: it takes no new work until the next. */
+  | 'budget_exhausted'
+  /** The agent made as many work actions this minute as its rate limit allows. */
+  | 'rate_limited'
   | 'payload_too_large'
   | 'unsupported_media_type'
   | 'unavailable'

@@ -3,6 +3,7 @@ import type { AuthorityConfig } from './authority-config.js';
 import type { ErrorCode } from './errors.js';
 import type { Labels, Resolution } from './exception.js';
 import type { HaltScope } from './halt.js';
+import type { Budget } from './budget-config.js';
 import type { MetricPoint } from './metric.js';
 import type { ActorStatus, TokenRole, WorkState } from './model.js';
 import type { Objective } from './objective-config.js';
@@ -73,7 +74,8 @@ export interface ConfigChange {
     | 'objective'
     | 'action'
     | 'policy'
-    | 'trust';
+    | 'trust'
+    | 'budget';
   id: string;
   change: 'added' | 'changed' | 'removed';
   fields?: string[];
@@ -138,10 +140,13 @@ export interface EventMap {
   /** An objective with its key results as now in force. */
   'core.objective.upserted': Omit<Objective, 'id'>;
   'core.objective.removed': Record<string, never>;
+  /** The budgets and rate limits per agent now in force, whole (empty: none). */
+  'core.budgets.updated': { budgets: Budget[] };
   /** The custom actions and authority policies now in force, whole (empty: none). */
   'core.authority.updated': AuthorityConfig;
   'core.token.created': { name: string; role: TokenRole; actorId: string | null };
-  'core.token.revoked': Record<string, never>;
+  /** Who revoked it is the event's actor; why, when they said (absent in older events). */
+  'core.token.revoked': { reason?: string };
   'coordination.actor.status_changed': { from: ActorStatus; to: ActorStatus };
   'coordination.work.created': {
     typeId: string;
@@ -238,6 +243,20 @@ export interface EventMap {
   /** A person stopped agents; the work they held or were offered went back to the queue. */
   'supervision.halt.applied': { scope: HaltScope; reason: string; requeued: string[] };
   'supervision.halt.lifted': { scope: HaltScope; reason: string };
+  /** A person refused one class of an agent's actions (subject: the pause id). */
+  'supervision.pause.applied': { actorId: string; actionClass: string; reason: string };
+  'supervision.pause.lifted': { actorId: string; actionClass: string; reason: string };
+  /**
+   * A person moved an agent's work to another actor or back to the queue (each move is its own
+   * coordination event too), and gives it none until the redirect is lifted.
+   */
+  'supervision.redirect.applied': {
+    actorId: string;
+    to: string | null;
+    reason: string;
+    moved: { workItem: string; from: 'held' | 'offered'; to: string | null }[];
+  };
+  'supervision.redirect.lifted': { actorId: string; to: string | null; reason: string };
   /**
    * A token's request was refused (forbidden, or approval required): nothing it asked for
    * happened, and this records that it was tried, by whom, through what and why it was refused.

@@ -7,6 +7,7 @@ import {
   policyEntrySchema,
   type AuthorityConfig,
 } from './authority-config.js';
+import { budgetSchema, toBudget, toBudgetDocument, type Budget } from './budget-config.js';
 import { formatDuration, parseDuration } from './duration.js';
 import { DomainError } from './errors.js';
 import {
@@ -157,6 +158,8 @@ export const orgConfigSchema = z
     policies: z.array(policyEntrySchema).default([]),
     /** How agents earn trust levels per domain and action class, and lose them. */
     trust: trustConfigSchema.optional(),
+    /** Budgets and rate limits per agent: cost per day and month, actions per minute. */
+    budgets: z.array(budgetSchema).default([]),
     /** Exception routing in Alertmanager's syntax: `route`, `inhibit_rules`, `time_intervals`. */
     ...routingConfigShape,
   })
@@ -250,6 +253,22 @@ export const orgConfigSchema = z
     const actors = new Map(org.actors.map((a) => [a.id, a]));
     checkTrustReferences(org, actors, (path, message) => {
       ctx.addIssue({ code: 'custom', path, message });
+    });
+    const budgeted = new Set<string>();
+    org.budgets.forEach((budget, index) => {
+      const path = ['budgets', index, 'agent'];
+      const actor = actors.get(budget.agent);
+      if (actor === undefined)
+        ctx.addIssue({ code: 'custom', path, message: `unknown actor '${budget.agent}'` });
+      else if (actor.kind !== 'agent')
+        ctx.addIssue({
+          code: 'custom',
+          path,
+          message: `'${budget.agent}' is a person: budgets are for agents`,
+        });
+      if (budgeted.has(budget.agent))
+        ctx.addIssue({ code: 'custom', path, message: `'${budget.agent}' has two budgets` });
+      budgeted.add(budget.agent);
     });
     org.domains.forEach((domain, index) => {
       domain.owners.forEach((owner, o) => {
@@ -363,6 +382,8 @@ export interface OrgModel {
   objectives?: Objective[];
   /** Custom actions and authority policies (absent when the file has neither). */
   authority?: AuthorityConfig;
+  /** Budgets and rate limits per agent (absent when the file has none). */
+  budgets?: Budget[];
 }
 
 /**
@@ -408,6 +429,7 @@ export function toOrgModel(config: OrgConfig): OrgModel {
     ...(slos.length === 0 ? {} : { slos }),
     ...(objectives.length === 0 ? {} : { objectives }),
     ...(isEmptyAuthority(authority) ? {} : { authority }),
+    ...(config.budgets.length === 0 ? {} : { budgets: config.budgets.map(toBudget) }),
     name: config.metadata.name,
     description: config.metadata.description ?? '',
     domains: config.domains.map((d) => ({
@@ -516,5 +538,6 @@ export function toOrgConfigDocument(model: OrgModel): OrgConfigInput {
     ...(model.objectives === undefined
       ? {}
       : { objectives: model.objectives.map(toObjectiveDocument) }),
+    ...(model.budgets === undefined ? {} : { budgets: model.budgets.map(toBudgetDocument) }),
   };
 }

@@ -69,6 +69,7 @@ import {
 } from '../monitoring/detector-settings.js';
 import { ApprovalService } from './approval-service.js';
 import { MonitoringService } from './monitoring-service.js';
+import { ControlService, type MeteredAction, type PauseRef } from './control-service.js';
 import { OutcomeService } from './outcome-service.js';
 import { PerformanceService } from './performance-service.js';
 import { TrustService } from './trust-service.js';
@@ -91,6 +92,8 @@ export type AuthorityCheck = AuthorityDecision & {
   /** The configuration revision whose policies decided. */
   revision: number;
   actorId: string;
+  /** The pause of the action's class that makes the answer deny, if one is in force. */
+  pause?: PauseRef;
 };
 
 export type WorkDetail = WorkItem & {
@@ -117,6 +120,8 @@ export class ControlPlane {
   readonly approvals: ApprovalService;
   /** Earned trust levels: records folded from the log, promotions, incidents, overrides. */
   readonly trust: TrustService;
+  /** Pauses, redirects, budgets and rate limits: controls on agents short of a halt. */
+  readonly controls: ControlService;
   /** The compiled authority of the last revision seen: rebuilt only when the revision moves. */
   #authority: Authority | null = null;
 
@@ -141,6 +146,9 @@ export class ControlPlane {
       metricReader ?? this.performance.foldedMetrics,
     );
     this.trust = new TrustService(store, clock, this.bus, (stores) => this.authorityOf(stores));
+    this.controls = new ControlService(store, clock, this.monitoring, (principal, fn) =>
+      this.write(async (tx) => fn(await this.workContext(tx, principal))),
+    );
     this.approvals = new ApprovalService(store, clock, this.bus, this.monitoring, (stores) =>
       this.trustedAuthorityOf(stores),
     );
@@ -204,37 +212,46 @@ export class ControlPlane {
   }
 
   /**
-   * What a coordination use case runs with. The halts in force are read in the transaction: a
-   * halted agent's own requests are refused here, and no halted agent is given work.
+   * What a coordination use case runs with. The halts, pauses and redirects in force are read in
+   * the transaction: a halted agent's own requests are refused here, and no halted, paused or
+   * redirected agent is given work. An agent's work `action` is counted against its budget
+   * here, and refused over it.
    */
   private async workContext(
     tx: TxStores,
     principal: Principal,
-    approval: Parameters<typeof spendWorkApproval>[2] | null = null,
+    options: {
+      /** An approval the request carries, spent in this transaction. */
+      approval?: Parameters<typeof spendWorkApproval>[2] | null;
+      /** The agent's work action, counted against its budget. */
+      action?: MeteredAction;
+    } = {},
   ): Promise<WorkContext> {
     const halts = await refuseHaltedPrincipal(tx, principal);
-    let guard = haltAwareGuard(roleWorkGuard, halts);
+    let guard = await this.controls.guard(tx, haltAwareGuard(roleWorkGuard, halts));
     // An approval the request carries is spent in this transaction: undone if the action fails.
     const approved =
-      approval === null
+      options.approval === undefined || options.approval === null
         ? null
         : await spendWorkApproval(
             tx,
             principal.kind === 'token' ? principal.actorId : null,
-            approval,
+            options.approval,
             this.clock.now().toISOString(),
           );
-    // Authority policies govern agent tokens; others need not even read the revision. The
-    // agent's trust levels are read here, in the transaction, so a change counts at once.
-    if (principal.kind === 'token' && principal.role === 'agent') {
-      const authority = await this.authorityOf(tx);
+    // Authority policies and budgets govern agent tokens; others need not even read the
+    // revision. The agent's trust levels are read here, in the transaction, so a change counts
+    // at once.
+    const authority =
+      principal.kind === 'token' && principal.role === 'agent' ? await this.authorityOf(tx) : null;
+    if (authority !== null && principal.kind === 'token') {
       const trust =
         principal.actorId === null
           ? undefined
           : await this.trust.levelsFor(tx, principal.actorId, authority);
       guard = authorityWorkGuard(guard, authority, approved, trust);
     }
-    return {
+    const ctx: WorkContext = {
       tx,
       clock: this.clock,
       principal,
@@ -242,6 +259,9 @@ export class ControlPlane {
       leaseSeconds: this.config.leaseSeconds,
       offerSeconds: this.config.offerSeconds,
     };
+    if (authority !== null && options.action !== undefined)
+      await this.controls.meter(ctx, authority.revision, options.action);
+    return ctx;
   }
 
   /**
@@ -364,7 +384,8 @@ export class ControlPlane {
   async createWork(principal: Principal, input: NewWork): Promise<WorkItem> {
     requireRole(principal, WRITERS, 'create work');
     return this.write(async (tx) => {
-      const item = await createWork(await this.workContext(tx, principal), input);
+      const ctx = await this.workContext(tx, principal, { action: { operation: 'create' } });
+      const item = await createWork(ctx, input);
       if (item.priorityClass !== 'critical' || item.state !== 'queued') return item;
       const outcome = await preemptForCritical(await this.workContext(tx, SYSTEM), item.id);
       return outcome.preempted === null ? item : outcome.item;
@@ -388,14 +409,26 @@ export class ControlPlane {
         ? null
         : { approvalId, action, workItemId: id, arguments: rest as Record<string, unknown> };
     return this.write(async (tx) =>
-      transitionWork(await this.workContext(tx, principal, approval), id, action, rest),
+      transitionWork(
+        await this.workContext(tx, principal, {
+          approval,
+          action: { operation: action, itemId: id },
+        }),
+        id,
+        action,
+        rest,
+      ),
     );
   }
 
   async addDependency(principal: Principal, id: string, dependsOn: string): Promise<WorkItem> {
     requireRole(principal, WRITERS, 'change dependencies');
     return this.write(async (tx) =>
-      addDependency(await this.workContext(tx, principal), id, dependsOn),
+      addDependency(
+        await this.workContext(tx, principal, { action: { operation: 'add_dependency', itemId: id } }),
+        id,
+        dependsOn,
+      ),
     );
   }
 
@@ -411,7 +444,9 @@ export class ControlPlane {
         issues: [{ path: 'actorId', message: 'required unless the token is bound to an actor' }],
       });
     }
-    return this.write(async (tx) => claimWork(await this.workContext(tx, principal), actor));
+    return this.write(async (tx) =>
+      claimWork(await this.workContext(tx, principal, { action: { operation: 'claim' } }), actor),
+    );
   }
 
   async explainWork(principal: Principal, id: string): Promise<WorkExplanation> {
@@ -582,7 +617,10 @@ export class ControlPlane {
       (request.context ?? {}) as Parameters<Authority['decide']>[3],
       await this.trust.levelsFor(read, actorId, authority),
     );
-    return { ...decision, configured: authority.configured, revision: authority.revision, actorId };
+    return this.controls.withPause(
+      { ...decision, configured: authority.configured, revision: authority.revision, actorId },
+      request.action,
+    );
   }
 
   /** The Cedar schema policies are written against, for the revision in force (null: no policies). */
@@ -641,9 +679,10 @@ export class ControlPlane {
     return this.write((tx) => issueToken(tx, this.clock, principalName(principal), request));
   }
 
-  async revokeToken(principal: Principal, id: string): Promise<ApiToken> {
+  /** Revokes a token: every request with it is refused from the very next one, HTTP or MCP. */
+  async revokeToken(principal: Principal, id: string, reason?: string): Promise<ApiToken> {
     requireRole(principal, ['admin'], 'revoke tokens');
-    return this.write((tx) => revokeToken(tx, this.clock, principalName(principal), id));
+    return this.write((tx) => revokeToken(tx, this.clock, principalName(principal), id, reason));
   }
 
   async listTokens(principal: Principal): Promise<ApiToken[]> {

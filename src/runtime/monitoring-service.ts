@@ -114,7 +114,7 @@ export class MonitoringService {
 
   /**
    * The routing and escalation the applied configuration sets, compiled once per revision; for
-   * use cases of later dimensions that raise exceptions in their own transactions.
+   * use cases of later dimensions that raise exceptions in their own transactions (budgets).
    */
   async policy(): Promise<MonitoringPolicy> {
     const organization = await this.store.read.organization.get();

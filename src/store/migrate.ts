@@ -14,6 +14,7 @@ import { migration0012Halts } from './migrations/0012-halts.js';
 import { migration0013Authority } from './migrations/0013-authority.js';
 import { migration0014Approvals } from './migrations/0014-approvals.js';
 import { migration0015Trust } from './migrations/0015-trust.js';
+import { migration0016Controls } from './migrations/0016-controls.js';
 
 /**
  * The one migration set, for both dialects. They run in name order; a migration may arrive with
@@ -36,6 +37,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0013-authority': migration0013Authority,
   '0014-approvals': migration0014Approvals,
   '0015-trust': migration0015Trust,
+  '0016-controls': migration0016Controls,
 };
 
 export interface MigrationReport {

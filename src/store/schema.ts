@@ -120,6 +120,8 @@ export interface OrganizationTable {
   objectives: string | null;
   /** Custom actions and authority policies of the applied file as JSON (migration 0013). */
   authority: string | null;
+  /** Budgets and rate limits per agent of the applied file as JSON (migration 0016). */
+  budgets: string | null;
 }
 
 export interface KeyResultSnapshotsTable {
@@ -256,6 +258,32 @@ export interface ApprovalsTable {
   version: number;
 }
 
+/** Pauses and redirects of agents (migration 0016). */
+export interface AgentControlsTable {
+  id: string;
+  kind: string;
+  actor_id: string;
+  /** A pause's action class; '' for a redirect. */
+  action_class: string;
+  /** A redirect's receiver; null for the queue and for a pause. */
+  target: string | null;
+  reason: string;
+  applied_by: string;
+  applied_at: string;
+  lifted_at: string | null;
+  lifted_by: string | null;
+  lift_reason: string | null;
+}
+
+/** An agent's usage in one window (minute, day, month) of its last counted period. */
+export interface AgentUsageTable {
+  actor_id: string;
+  usage_window: string;
+  period: string;
+  actions: number;
+  cost: number;
+}
+
 /** Performance rollups: one row per metric, resolution, bucket and label set. */
 export interface PerfRollupsTable {
   name: string;
@@ -333,6 +361,8 @@ export interface Database {
   metric_series: MetricSeriesTable;
   halts: HaltsTable;
   approvals: ApprovalsTable;
+  agent_controls: AgentControlsTable;
+  agent_usage: AgentUsageTable;
   perf_rollups: PerfRollupsTable;
   perf_state: PerfStateTable;
   perf_checkpoint: PerfCheckpointTable;

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Organization, OrganizationStore } from '../core/ports/organization-store.js';
 import type { Objective } from '../core/objective-config.js';
 import type { AuthorityConfig } from '../core/authority-config.js';
+import type { Budget } from '../core/budget-config.js';
 import type { RoutingConfig } from '../core/route-config.js';
 import type { SloDefinition } from '../core/slo-config.js';
 import { parseJson, toJson } from './json-column.js';
@@ -32,6 +33,7 @@ export class SqlOrganizationStore implements OrganizationStore {
           ...(row.authority === null
             ? {}
             : { authority: parseJson<AuthorityConfig>(row.authority) }),
+          ...(row.budgets === null ? {} : { budgets: parseJson<Budget[]>(row.budgets) }),
         };
   }
 
@@ -55,6 +57,7 @@ export class SqlOrganizationStore implements OrganizationStore {
       slos: organization.slos === undefined ? null : toJson(organization.slos),
       objectives: organization.objectives === undefined ? null : toJson(organization.objectives),
       authority: organization.authority === undefined ? null : toJson(organization.authority),
+      budgets: organization.budgets === undefined ? null : toJson(organization.budgets),
     };
     await this.db
       .insertInto('organization')

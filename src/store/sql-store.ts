@@ -14,6 +14,7 @@ import { SqlExceptionStore } from './sql-exception-store.js';
 import { SqlHaltStore } from './sql-halt-store.js';
 import { SqlApprovalStore } from './sql-approval-store.js';
 import { SqlTrustStore } from './sql-trust-store.js';
+import { SqlControlStore } from './sql-control-store.js';
 import { SqlMetricSeriesStore } from './sql-metric-series-store.js';
 import { SqlRollupStore } from './sql-rollup-store.js';
 import { SqlWorkStatsStore } from './sql-work-stats-store.js';
@@ -115,6 +116,7 @@ export class SqlStore implements Store {
       halts: new SqlHaltStore(readDb),
       approvals: new SqlApprovalStore(readDb),
       trust: new SqlTrustStore(readDb),
+      controls: new SqlControlStore(readDb),
       rollups: new SqlRollupStore(readDb, dialect),
       outcomes: new SqlOutcomeStore(readDb),
       events: new SqlEventLog(readDb),
@@ -175,6 +177,7 @@ export class SqlStore implements Store {
       halts: new SqlHaltStore(conn),
       approvals: new SqlApprovalStore(conn),
       trust: new SqlTrustStore(conn),
+      controls: new SqlControlStore(conn),
       rollups: new SqlRollupStore(conn, this.dialect),
       outcomes: new SqlOutcomeStore(conn),
       events: { append: (event) => pending.push(event) },

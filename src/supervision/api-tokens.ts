@@ -73,18 +73,28 @@ export async function issueToken(
   return { token, secret };
 }
 
+/**
+ * Revokes a token: authentication reads the stored token on every request, so the next one
+ * with it is refused. Recorded with who revoked it (the event's actor) and why.
+ */
 export async function revokeToken(
   tx: TxStores,
   clock: Clock,
   revokedBy: string,
   id: string,
+  reason?: string,
 ): Promise<ApiToken> {
   const token = await tx.tokens.get(id);
   if (token === null) throw new DomainError('not_found', `token '${id}' does not exist`);
   if (token.revokedAt !== null) return token;
   const at = clock.now().toISOString();
   await tx.tokens.revoke(id, at);
-  tx.events.append({ type: 'core.token.revoked', actor: revokedBy, subject: id, payload: {} });
+  tx.events.append({
+    type: 'core.token.revoked',
+    actor: revokedBy,
+    subject: id,
+    payload: reason === undefined ? {} : { reason },
+  });
   return { ...token, revokedAt: at };
 }
 

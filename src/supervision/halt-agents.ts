@@ -27,7 +27,7 @@ async function checkScope(ctx: WorkContext, scope: HaltScope): Promise<void> {
 }
 
 /** Every item `actorId` holds or is offered that can go back to the queue. */
-async function releasable(ctx: WorkContext, actorId: string): Promise<WorkItem[]> {
+export async function releasable(ctx: WorkContext, actorId: string): Promise<WorkItem[]> {
   const items: WorkItem[] = [];
   for (const filter of [{ ownerId: actorId }, { offeredTo: actorId }])
     for (let after: string | undefined; ;) {

@@ -374,6 +374,37 @@ const ROUTES: RouteCase[] = [
   { method: 'POST', path: '/v1/trust/rebuild', access: 'admin', url: () => '/v1/trust/rebuild' },
   { method: 'GET', path: '/v1/kpis', access: 'read', url: () => '/v1/kpis' },
   { method: 'POST', path: '/v1/kpis/rebuild', access: 'admin', url: () => '/v1/kpis/rebuild' },
+  {
+    method: 'POST',
+    path: '/v1/pauses',
+    access: 'operate',
+    url: () => '/v1/pauses',
+    body: () => ({ actorId: 'cat', reason: 'r' }),
+  },
+  { method: 'GET', path: '/v1/pauses', access: 'read', url: () => '/v1/pauses' },
+  {
+    method: 'POST',
+    path: '/v1/pauses/{id}/lift',
+    access: 'operate',
+    url: () => '/v1/pauses/pau_x/lift',
+    body: () => ({ reason: 'r' }),
+  },
+  {
+    method: 'POST',
+    path: '/v1/redirects',
+    access: 'operate',
+    url: () => '/v1/redirects',
+    body: () => ({ actorId: 'cat', reason: 'r' }),
+  },
+  { method: 'GET', path: '/v1/redirects', access: 'read', url: () => '/v1/redirects' },
+  {
+    method: 'POST',
+    path: '/v1/redirects/{id}/lift',
+    access: 'operate',
+    url: () => '/v1/redirects/rdr_x/lift',
+    body: () => ({ reason: 'r' }),
+  },
+  { method: 'GET', path: '/v1/budgets', access: 'read', url: () => '/v1/budgets' },
 ];
 
 const label = (route: RouteCase) => `${route.method} ${route.path}`;

@@ -1,11 +1,11 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliInProcess, ROOT, testDir } from '../support/cli.js';
+import { callTool, connectMcp } from '../support/mcp-client.js';
 import {
   AGENT_A,
   createWork,
@@ -20,23 +20,8 @@ import {
 let fx: HttpFixture;
 let url: URL;
 
-const connect = async (secret: string): Promise<Client> => {
-  const client = new Client({ name: 'test-agent', version: '1.0.0' });
-  await client.connect(
-    new StreamableHTTPClientTransport(url, {
-      requestInit: { headers: { authorization: `Bearer ${secret}` } },
-    }),
-  );
-  return client;
-};
-
-/** A tool's value: the structured result of a success, the error of a refusal. */
-async function call(client: Client, name: string, args: Record<string, unknown> = {}) {
-  const result = (await client.callTool({ name, arguments: args })) as CallToolResult;
-  const structured = result.structuredContent as
-    { result?: unknown; error?: { code: string; message: string } } | undefined;
-  return { isError: result.isError === true, result: structured?.result, error: structured?.error };
-}
+const connect = (secret: string): Promise<Client> => connectMcp(url, secret);
+const call = callTool;
 
 beforeAll(async () => {
   fx = await openHttpFixture();

@@ -1,5 +1,6 @@
 import type { Objective } from '../objective-config.js';
 import type { AuthorityConfig } from '../authority-config.js';
+import type { Budget } from '../budget-config.js';
 import type { RoutingConfig } from '../route-config.js';
 import type { SloDefinition } from '../slo-config.js';
 
@@ -18,6 +19,8 @@ export interface Organization {
   objectives?: Objective[];
   /** Custom actions and authority policies as applied; absent when the file had none. */
   authority?: AuthorityConfig;
+  /** Budgets and rate limits per agent as applied; absent when the file had none. */
+  budgets?: Budget[];
 }
 
 export interface OrganizationReader {

@@ -1,6 +1,7 @@
 import type { StoredEvent } from '../events.js';
 import type { ActorReader, ActorStore } from './actor-store.js';
 import type { ApprovalReader, ApprovalStore } from './approval-store.js';
+import type { ControlReader, ControlStore } from './control-store.js';
 import type { DomainReader, DomainStore, WorkTypeReader, WorkTypeStore } from './config-store.js';
 import type { EventAppender, EventLog } from './event-log.js';
 import type { ExceptionReader, ExceptionStore } from './exception-store.js';
@@ -34,6 +35,8 @@ export interface TxStores {
   approvals: ApprovalStore;
   /** Supervision's trust: records folded from the log, levels, promotions. */
   trust: TrustStore;
+  /** Supervision's pauses and redirects of agents, and their budget usage. */
+  controls: ControlStore;
   /** Performance feedback's rollups, folded from the log after commits. */
   rollups: RollupStore;
   /** Performance's history of key results. */
@@ -55,6 +58,7 @@ export interface ReadStores {
   halts: HaltReader;
   approvals: ApprovalReader;
   trust: TrustReader;
+  controls: ControlReader;
   rollups: RollupReader;
   outcomes: OutcomeReader;
   events: EventLog;

@@ -67,10 +67,17 @@ export function describeEvent(event: StoredEvent): string {
       return text(p.comment) === '' ? '' : String(p.comment);
     case 'monitoring.exception.resolved':
       return `${String(p.resolution)}: ${String(p.reason)}`;
+    case 'core.token.revoked':
+      return text(p.reason) ?? '';
+    case 'supervision.pause.applied':
+    case 'supervision.pause.lifted':
+      return `${String(p.actorId)} ${String(p.actionClass)}: ${String(p.reason)}`;
+    case 'supervision.redirect.applied':
+    case 'supervision.redirect.lifted':
+      return `${String(p.actorId)} → ${text(p.to) ?? 'queue'}: ${String(p.reason)}`;
     case 'core.domain.removed':
     case 'core.actor.removed':
     case 'core.work_type.removed':
-    case 'core.token.revoked':
       return '';
     default:
       return compactJson(event.payload);

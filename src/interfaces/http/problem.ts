@@ -99,5 +99,7 @@ export async function sendProblem(
   if (domainError.code === 'internal') request.log.error({ err: error }, 'request failed');
   const problem = problemOf(domainError, request.url);
   if (domainError.code === 'unauthenticated') void reply.header('www-authenticate', 'Bearer');
+  const retryAfter = domainError.details.retryAfterSeconds;
+  if (typeof retryAfter === 'number') void reply.header('retry-after', String(retryAfter));
   await reply.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
 }

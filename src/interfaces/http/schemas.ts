@@ -278,3 +278,27 @@ export const listParam = z
   );
 
 export const limitParam = z.coerce.number().int().min(1).max(1000).default(100);
+
+/**
+ * The query of a list of controls (halts, pauses, redirects): those in force, or all of them
+ * newest first in pages.
+ */
+export const inForceQuery = z.strictObject({
+  active: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .optional()
+    .describe('true: only those in force (oldest first); otherwise all, newest first'),
+  before: z.string().optional().describe('cursor: the nextCursor of the previous page'),
+  limit: limitParam,
+});
+
+/** Such a list as a page: those in force whole, or a page of all of them, by id. */
+export function inForcePage<T extends { id: string }>(
+  items: T[],
+  query: { active?: boolean | undefined; limit: number },
+) {
+  return query.active === true
+    ? { items, nextCursor: null }
+    : cursorPage(items, query.limit, (item) => item.id);
+}

@@ -20,6 +20,7 @@ import { monitoringRoutes } from './routes/monitoring-routes.js';
 import { supervisionRoutes } from './routes/supervision-routes.js';
 import { approvalRoutes } from './routes/approval-routes.js';
 import { trustRoutes } from './routes/trust-routes.js';
+import { controlRoutes } from './routes/control-routes.js';
 import { organizationRoutes } from './routes/organization-routes.js';
 import { performanceRoutes } from './routes/performance-routes.js';
 import { prometheusText } from './prometheus-text.js';
@@ -177,6 +178,7 @@ export async function buildServer(
       await v1.register(supervisionRoutes(cp));
       await v1.register(approvalRoutes(cp));
       await v1.register(trustRoutes(cp));
+      await v1.register(controlRoutes(cp));
       await v1.register(performanceRoutes(cp));
       await v1.register(outcomeRoutes(cp));
     },

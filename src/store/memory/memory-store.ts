@@ -16,6 +16,7 @@ import { MemoryExceptionStore } from './memory-exception-store.js';
 import { MemoryHaltStore } from './memory-halt-store.js';
 import { MemoryApprovalStore } from './memory-approval-store.js';
 import { MemoryTrustStore } from './memory-trust-store.js';
+import { MemoryControlStore } from './memory-control-store.js';
 import { MemoryMetricSeriesStore } from './memory-metric-series-store.js';
 import { MemoryRollupStore } from './memory-rollup-store.js';
 import { MemoryOutcomeStore } from './memory-outcome-store.js';
@@ -75,6 +76,7 @@ export class MemoryStore implements Store {
       halts: new MemoryHaltStore(this.#journal),
       approvals: new MemoryApprovalStore(this.#journal),
       trust: new MemoryTrustStore(this.#journal),
+      controls: new MemoryControlStore(this.#journal),
       rollups: new MemoryRollupStore(this.#journal),
       outcomes: new MemoryOutcomeStore(this.#journal),
     };

@@ -2,6 +2,7 @@ import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js'
 import type { Command } from 'commander';
 import { DomainError } from '../../../core/errors.js';
 import { asAgent, createMcpServer } from '../../mcp/create-mcp-server.js';
+import { refuseRevoked } from '../../mcp/refuse-revoked.js';
 import type { CliContext } from '../cli-context.js';
 
 /**
@@ -28,7 +29,10 @@ export function mcpCommand(program: Command, ctx: CliContext): Command {
         const closed = new Promise<void>((resolve) => {
           server.server.onclose = resolve;
         });
-        await server.connect(new StdioServerTransport());
+        const transport = new StdioServerTransport();
+        await server.connect(transport);
+        // Revoking the token ends this agent's access at its next request, not its next start.
+        refuseRevoked(transport, async () => (await cp.authenticate(secret)) !== null);
         await closed;
       });
     });

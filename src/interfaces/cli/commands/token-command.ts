@@ -75,10 +75,13 @@ export function tokenCommand(program: Command, ctx: CliContext): Command {
 
   token
     .command('revoke')
-    .description('revoke a token; requests with it are refused from then on')
+    .description('revoke a token; requests with it are refused from the very next one')
     .argument('<id>', 'token id')
-    .action(async (id: string) => {
-      const revoked = await ctx.withControlPlane((cp) => cp.revokeToken(ctx.principal, id));
+    .option('--reason <text>', 'why, recorded with the revocation')
+    .action(async (id: string, options: { reason?: string }) => {
+      const revoked = await ctx.withControlPlane((cp) =>
+        cp.revokeToken(ctx.principal, id, options.reason),
+      );
       ctx.output(revoked, () => {
         ctx.print(`revoked token ${revoked.id} (${revoked.name}) at ${revoked.revokedAt ?? '?'}`);
       });

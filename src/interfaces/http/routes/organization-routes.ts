@@ -25,6 +25,7 @@ const changeSchema = z.object({
     'action',
     'policy',
     'trust',
+    'budget',
   ]),
   id: z.string(),
   change: z.enum(['added', 'changed', 'removed']),

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { ControlPlane } from '../../../runtime/control-plane.js';
 import { principalOf } from '../authenticate-request.js';
-import { cursorPage, idParams, limitParam, page } from '../schemas.js';
+import { idParams, inForcePage, inForceQuery, page } from '../schemas.js';
 
 const scopeSchema = z
   .discriminatedUnion('kind', [
@@ -43,6 +43,15 @@ const decisionSchema = z.object({
     .describe('false: the organization has no policies and token roles alone decide'),
   revision: z.number().int().describe('the configuration revision whose policies decided'),
   actorId: z.string(),
+  pause: z
+    .object({
+      id: z.string(),
+      actionClass: z.string(),
+      appliedBy: z.string(),
+      reason: z.string(),
+    })
+    .optional()
+    .describe('the pause of the action’s class that makes the answer deny, while in force'),
 });
 
 export const supervisionRoutes =
@@ -123,25 +132,12 @@ export const supervisionRoutes =
         schema: {
           tags: ['supervision'],
           summary: 'Halts in force, or all halts with who lifted them and why',
-          querystring: z.strictObject({
-            active: z
-              .enum(['true', 'false'])
-              .transform((v) => v === 'true')
-              .optional()
-              .describe('true: only those in force (oldest first); otherwise all, newest first'),
-            before: z.string().optional().describe('cursor: the nextCursor of the previous page'),
-            limit: limitParam,
-          }),
+          querystring: inForceQuery,
           response: { 200: page(haltSchema) },
         },
       },
-      async (request) => {
-        const q = request.query;
-        const items = await cp.listHalts(principalOf(request), q);
-        return q.active === true
-          ? { items, nextCursor: null }
-          : cursorPage(items, q.limit, (h) => h.id);
-      },
+      async (request) =>
+        inForcePage(await cp.listHalts(principalOf(request), request.query), request.query),
     );
 
     app.post(

@@ -88,11 +88,17 @@ export const tokenRoutes =
       {
         schema: {
           tags: ['access'],
-          summary: 'Revoke a token (admin)',
+          summary: 'Revoke a token (admin): refused from its very next request, HTTP or MCP',
+          description:
+            'Every request authenticates against the stored token, so the next one with it answers 401 — over HTTP, over MCP on the server, and from the next tool call of an `autonomy mcp` process. Recorded as `core.token.revoked` with who revoked it and, if given, why (optional JSON body `{ "reason": "…" }`). Revoking a revoked token changes nothing.',
           params: idParams,
+          body: z
+            .strictObject({ reason: z.string().min(1).max(2000).describe('why, for the record') })
+            .nullish(),
           response: { 200: tokenSchema },
         },
       },
-      async (request) => cp.revokeToken(principalOf(request), request.params.id),
+      async (request) =>
+        cp.revokeToken(principalOf(request), request.params.id, request.body?.reason),
     );
   };
