@@ -12,6 +12,7 @@ import { migration0010Performance } from './migrations/0010-performance.js';
 import { migration0011Outcomes } from './migrations/0011-outcomes.js';
 import { migration0012Halts } from './migrations/0012-halts.js';
 import { migration0013Authority } from './migrations/0013-authority.js';
+import { migration0017RollupSeries } from './migrations/0017-rollup-series.js';
 
 /**
  * The one migration set, for both dialects. They run in name order; a migration may arrive with
@@ -32,6 +33,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0011-outcomes': migration0011Outcomes,
   '0012-halts': migration0012Halts,
   '0013-authority': migration0013Authority,
+  '0017-rollup-series': migration0017RollupSeries,
 };
 
 export interface MigrationReport {

@@ -14,6 +14,7 @@ import { SqlExceptionStore } from './sql-exception-store.js';
 import { SqlHaltStore } from './sql-halt-store.js';
 import { SqlMetricSeriesStore } from './sql-metric-series-store.js';
 import { SqlRollupStore } from './sql-rollup-store.js';
+import { RollupSeriesIds } from './rollup-series-ids.js';
 import { SqlWorkStatsStore } from './sql-work-stats-store.js';
 import { SqlWorkStore } from './sql-work-store.js';
 import { closeDatabase } from './open-database.js';
@@ -86,6 +87,8 @@ export class SqlStore implements Store {
   /** Since opening; read by benchmarks to see how well group commit batches. */
   readonly commitCounts: CommitCounts = { commits: 0, transactions: 0 };
   readonly #waiting: Waiting[] = [];
+  /** Rollup series ids, learnt once; forgotten on every rollback (it may have interned some). */
+  readonly #series = new RollupSeriesIds();
   #grouping = false;
   #closed = false;
 
@@ -111,7 +114,7 @@ export class SqlStore implements Store {
       exceptions: new SqlExceptionStore(readDb, dialect),
       metricSeries: new SqlMetricSeriesStore(readDb, dialect),
       halts: new SqlHaltStore(readDb),
-      rollups: new SqlRollupStore(readDb, dialect),
+      rollups: new SqlRollupStore(readDb, dialect, this.#series),
       outcomes: new SqlOutcomeStore(readDb),
       events: new SqlEventLog(readDb),
     };
@@ -146,6 +149,7 @@ export class SqlStore implements Store {
         this.commitCounts.transactions += 1;
         return committed;
       } catch (error) {
+        this.#series.clear();
         await executeCompiled(conn, ROLLBACK);
         throw error;
       }
@@ -169,7 +173,7 @@ export class SqlStore implements Store {
       exceptions: new SqlExceptionStore(conn, this.dialect),
       metricSeries: new SqlMetricSeriesStore(conn, this.dialect),
       halts: new SqlHaltStore(conn),
-      rollups: new SqlRollupStore(conn, this.dialect),
+      rollups: new SqlRollupStore(conn, this.dialect, this.#series),
       outcomes: new SqlOutcomeStore(conn),
       events: { append: (event) => pending.push(event) },
     });
@@ -210,6 +214,7 @@ export class SqlStore implements Store {
       try {
         members.push({ waiting: first, committed: await this.runIn(conn, first.fn) });
       } catch (error) {
+        this.#series.clear();
         await executeCompiled(conn, ROLLBACK);
         throw error;
       }
@@ -229,6 +234,7 @@ export class SqlStore implements Store {
         members.push({ waiting: next, committed: await this.runIn(conn, next.fn) });
         await executeCompiled(conn, RELEASE);
       } catch (error) {
+        this.#series.clear();
         if (members.at(-1)?.waiting === next) members.pop();
         try {
           await executeCompiled(conn, ROLLBACK_TO);
@@ -247,6 +253,7 @@ export class SqlStore implements Store {
     try {
       await executeCompiled(conn, COMMIT);
     } catch (error) {
+      this.#series.clear();
       await executeCompiled(conn, ROLLBACK).catch(() => undefined);
       for (const member of members) member.waiting.reject(error);
       return;
