@@ -34,7 +34,7 @@ export async function projectBatch(store: Store, limit = DEFAULT_BATCH): Promise
     const fold = new RollupFold(state);
     for (const event of events) fold.fold(event);
     if (!(await rollups.advance(from, last.seq))) throw new CheckpointMoved();
-    await rollups.add([...fold.deltas.values()]);
+    await rollups.add(fold.deltas());
     await rollups.putStates(fold.dirtyRows());
   });
   return events.length;

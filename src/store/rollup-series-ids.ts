@@ -5,7 +5,8 @@
  * back (`clear`), since those rows never existed for anyone else.
  */
 export class RollupSeriesIds {
-  readonly #ids = new Map<string, number>();
+  /** Name → labels → id: nested, so a lookup builds no key string. */
+  readonly #ids = new Map<string, Map<string, number>>();
   readonly #series = new Map<number, { name: string; labels: string }>();
   readonly #byName = new Map<string, number[]>();
   #maxId = 0;
@@ -16,17 +17,23 @@ export class RollupSeriesIds {
   }
 
   idOf(name: string, labels: string): number | undefined {
-    return this.#ids.get(`${name}\0${labels}`);
+    return this.#ids.get(name)?.get(labels);
+  }
+
+  /** Whether an id was learnt (a rollback may have made the dictionary forget it). */
+  has(id: number): boolean {
+    return this.#series.has(id);
   }
 
   set(id: number, name: string, labels: string): void {
-    const key = `${name}\0${labels}`;
-    if (this.#ids.has(key)) return;
-    this.#ids.set(key, id);
+    let ids = this.#ids.get(name);
+    if (ids === undefined) this.#ids.set(name, (ids = new Map()));
+    if (ids.has(labels)) return;
+    ids.set(labels, id);
     this.#series.set(id, { name, labels });
-    let ids = this.#byName.get(name);
-    if (ids === undefined) this.#byName.set(name, (ids = []));
-    ids.push(id);
+    let named = this.#byName.get(name);
+    if (named === undefined) this.#byName.set(name, (named = []));
+    named.push(id);
     if (id > this.#maxId) this.#maxId = id;
   }
 

@@ -161,6 +161,8 @@ export class SqlRollupStore implements RollupStore {
           const id = Number(row.series);
           let found = merged.get(id);
           if (found === undefined) {
+            // A rollback elsewhere may have emptied the dictionary since the ids were read.
+            if (!this.series.has(id)) await this.#refresh();
             const { name, labels } = this.series.describe(id);
             found = { name, labels, bins: null, count: 0, sum: 0 };
             merged.set(id, found);
@@ -197,6 +199,7 @@ export class SqlRollupStore implements RollupStore {
           const id = Number(row.series);
           const found = newest.get(id);
           if (found === undefined || row.last_at >= found.at) {
+            if (!this.series.has(id)) await this.#refresh();
             const { name, labels } = this.series.describe(id);
             newest.set(id, { name, labels, value: row.last_value, at: row.last_at });
           }
