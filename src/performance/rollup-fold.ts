@@ -434,7 +434,11 @@ export class RollupFold {
     histogram: boolean,
   ): RollupDelta {
     let byLabels = this.#deltas.get(name);
-    if (byLabels === undefined) this.#deltas.set(name, (byLabels = new Map()));
+    if (byLabels === undefined)
+      this.#deltas.set(
+        name,
+        (byLabels = new Map<string, Record<Resolution, Map<string, RollupDelta>>>()),
+      );
     let series = byLabels.get(labels);
     if (series === undefined)
       byLabels.set(labels, (series = { minute: new Map(), hour: new Map(), day: new Map() }));

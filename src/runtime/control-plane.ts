@@ -115,7 +115,8 @@ export class ControlPlane {
   private constructor(
     private readonly store: Store,
     readonly clock: Clock,
-    readonly config: Pick<RuntimeConfig, 'leaseSeconds' | 'offerSeconds'>,
+    readonly config: Pick<RuntimeConfig, 'leaseSeconds' | 'offerSeconds'> &
+      Partial<Pick<RuntimeConfig, 'minuteRollupHours'>>,
     /** Where the data lives (file path or URL without password), for messages. */
     readonly location: string,
     /** What opening the store migrated. */
@@ -124,7 +125,11 @@ export class ControlPlane {
     metricReader: MetricReader | null = null,
   ) {
     this.monitoring = new MonitoringService(store, clock, this.bus, process.env, detectorSettings);
-    this.performance = new PerformanceService(store, clock, this.bus);
+    this.performance = new PerformanceService(store, clock, this.bus, {
+      ...(config.minuteRollupHours === undefined
+        ? {}
+        : { minuteRetentionMs: config.minuteRollupHours * 3_600_000 }),
+    });
     this.outcomes = new OutcomeService(
       store,
       clock,
@@ -136,7 +141,7 @@ export class ControlPlane {
 
   static async open(
     config: Pick<RuntimeConfig, 'databaseUrl' | 'leaseSeconds'> &
-      Partial<Pick<RuntimeConfig, 'offerSeconds'>>,
+      Partial<Pick<RuntimeConfig, 'offerSeconds' | 'minuteRollupHours'>>,
     options: {
       clock?: Clock;
       /** How sensitive the detectors are (the defaults suit most organizations). */
@@ -156,6 +161,9 @@ export class ControlPlane {
       {
         leaseSeconds: config.leaseSeconds,
         offerSeconds: config.offerSeconds ?? DEFAULT_OFFER_SECONDS,
+        ...(config.minuteRollupHours === undefined
+          ? {}
+          : { minuteRollupHours: config.minuteRollupHours }),
       },
       location,
       migrations ?? { applied: [], current: [] },

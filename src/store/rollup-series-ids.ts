@@ -27,7 +27,7 @@ export class RollupSeriesIds {
 
   set(id: number, name: string, labels: string): void {
     let ids = this.#ids.get(name);
-    if (ids === undefined) this.#ids.set(name, (ids = new Map()));
+    if (ids === undefined) this.#ids.set(name, (ids = new Map<string, number>()));
     if (ids.has(labels)) return;
     ids.set(labels, id);
     this.#series.set(id, { name, labels });
@@ -40,6 +40,11 @@ export class RollupSeriesIds {
   /** The ids of a metric's series. */
   ofName(name: string): readonly number[] {
     return this.#byName.get(name) ?? [];
+  }
+
+  /** Every id learnt. */
+  allIds(): number[] {
+    return [...this.#series.keys()];
   }
 
   /** The name and labels of a series id learnt before. */

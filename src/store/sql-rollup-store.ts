@@ -122,7 +122,7 @@ export class SqlRollupStore implements RollupStore {
       .select(['id', 'name', 'labels'])
       .where('id', '>', this.series.maxId)
       .execute();
-    for (const row of rows) this.series.set(Number(row.id), row.name, row.labels);
+    for (const row of rows) this.series.set(row.id, row.name, row.labels);
   }
 
   /** The ids of the named metrics' series. */
@@ -158,7 +158,7 @@ export class SqlRollupStore implements RollupStore {
           .groupBy('series')
           .execute();
         for (const row of rows) {
-          const id = Number(row.series);
+          const id = row.series;
           let found = merged.get(id);
           if (found === undefined) {
             // A rollback elsewhere may have emptied the dictionary since the ids were read.
@@ -167,8 +167,8 @@ export class SqlRollupStore implements RollupStore {
             found = { name, labels, bins: null, count: 0, sum: 0 };
             merged.set(id, found);
           }
-          found.count += Number(row.count);
-          found.sum += Number(row.sum);
+          found.count += row.count;
+          found.sum += row.sum;
           if (row.bins !== null) {
             found.bins ??= {};
             for (const part of row.bins.split('|'))
@@ -196,7 +196,7 @@ export class SqlRollupStore implements RollupStore {
           .execute();
         for (const row of rows) {
           if (row.last_at === null || row.last_value === null) continue;
-          const id = Number(row.series);
+          const id = row.series;
           const found = newest.get(id);
           if (found === undefined || row.last_at >= found.at) {
             if (!this.series.has(id)) await this.#refresh();
@@ -274,7 +274,7 @@ export class SqlRollupStore implements RollupStore {
         .selectFrom('perf_series')
         .select((eb) => eb.fn.max('id').as('max'))
         .executeTakeFirst();
-      let next = Number(max?.max ?? 0);
+      let next = max?.max ?? 0;
       const rows = [...fresh.values()].map((s) => ({ id: ++next, ...s }));
       for (const chunk of chunks(rows, CHUNK))
         await this.db.insertInto('perf_series').values(chunk).execute();
@@ -373,11 +373,18 @@ export class SqlRollupStore implements RollupStore {
   }
 
   async prune(resolution: RollupResolution, before: string): Promise<number> {
-    const result = await this.db
-      .deleteFrom('perf_rollups')
-      .where('resolution', '=', resolution)
-      .where('bucket', '<', before)
-      .executeTakeFirst();
-    return Number(result.numDeletedRows);
+    // By series, so each delete reads one short stretch of the key instead of the whole table.
+    await this.#refresh();
+    let pruned = 0;
+    for (const chunk of chunks(this.series.allIds(), ID_CHUNK)) {
+      const result = await this.db
+        .deleteFrom('perf_rollups')
+        .where('series', 'in', chunk)
+        .where('resolution', '=', resolution)
+        .where('bucket', '<', before)
+        .executeTakeFirst();
+      pruned += Number(result.numDeletedRows);
+    }
+    return pruned;
   }
 }

@@ -7,6 +7,16 @@ import { sql, SqliteAdapter, type Kysely, type Migration } from 'kysely';
  * rebuild), so an id means the same series for ever. The rollups are derived, so the old table
  * is dropped and the checkpoint reset: the projector folds the log again on the next start.
  */
+/** The rollups' layout changed: the fold starts again from the log's first event. */
+async function refoldFromStart(db: Kysely<unknown>): Promise<void> {
+  await db.deleteFrom('perf_state' as never).execute();
+  await (db as Kysely<{ perf_checkpoint: { id: number; seq: number } }>)
+    .updateTable('perf_checkpoint')
+    .set({ seq: 0 })
+    .where('id', '=', 1)
+    .execute();
+}
+
 export const migration0017RollupSeries: Migration = {
   async up(db: Kysely<unknown>): Promise<void> {
     const clustered = db.getExecutor().adapter instanceof SqliteAdapter;
@@ -32,12 +42,7 @@ export const migration0017RollupSeries: Migration = {
       .addPrimaryKeyConstraint('perf_rollups_pk', ['series', 'resolution', 'bucket'])
       .$call((table) => (clustered ? table.modifyEnd(sql`without rowid`) : table))
       .execute();
-    await db.deleteFrom('perf_state' as never).execute();
-    await (db as Kysely<{ perf_checkpoint: { id: number; seq: number } }>)
-      .updateTable('perf_checkpoint')
-      .set({ seq: 0 })
-      .where('id', '=', 1)
-      .execute();
+    await refoldFromStart(db);
   },
 
   async down(db: Kysely<unknown>): Promise<void> {
@@ -58,11 +63,6 @@ export const migration0017RollupSeries: Migration = {
       .addPrimaryKeyConstraint('perf_rollups_pk', ['name', 'resolution', 'bucket', 'labels'])
       .$call((table) => (clustered ? table.modifyEnd(sql`without rowid`) : table))
       .execute();
-    await db.deleteFrom('perf_state' as never).execute();
-    await (db as Kysely<{ perf_checkpoint: { id: number; seq: number } }>)
-      .updateTable('perf_checkpoint')
-      .set({ seq: 0 })
-      .where('id', '=', 1)
-      .execute();
+    await refoldFromStart(db);
   },
 };
