@@ -42,6 +42,9 @@ export const migration0017RollupSeries: Migration = {
       .addPrimaryKeyConstraint('perf_rollups_pk', ['series', 'resolution', 'bucket'])
       .$call((table) => (clustered ? table.modifyEnd(sql`without rowid`) : table))
       .execute();
+    // PostgreSQL writes a new row version on every update; room left on each page lets it
+    // stay there (a HOT update, no new index entry) when a batch adds to an hour or a day again.
+    if (!clustered) await sql`alter table perf_rollups set (fillfactor = 80)`.execute(db);
     await refoldFromStart(db);
   },
 
