@@ -314,6 +314,36 @@ for (const dialect of [...DIALECTS, 'memory'] as const) {
       expect(await store.read.rollups.rows()).toEqual(before);
     });
 
+    it('interns a series again after the transaction that first named it rolled back', async () => {
+      const delta = {
+        name: 'refunds_total',
+        resolution: 'minute' as const,
+        bucket: '2026-03-02T11:00',
+        labels: '{"region":"eu"}',
+        bins: null,
+        count: 1,
+        sum: 2,
+        lastValue: null,
+        lastAt: null,
+      };
+      await expect(
+        store.transaction(async (tx) => {
+          await tx.rollups.add([delta]);
+          throw new Error('rolled back');
+        }),
+      ).rejects.toThrow('rolled back');
+      await store.transaction((tx) => tx.rollups.add([delta]));
+      const rows = await store.read.rollups.rows();
+      expect(rows.filter((r) => r.name === 'refunds_total')).toEqual([delta]);
+      expect(
+        await new RollupMetricReader(store.read.rollups).value(
+          { name: 'refunds_total', labels: {} },
+          '2026-03-02T11:00:00.000Z',
+          '2026-03-02T11:01:00.000Z',
+        ),
+      ).toBe(2);
+    });
+
     it('refuses to move a checkpoint another node moved', async () => {
       await expect(store.transaction((tx) => tx.rollups.advance(0, 99))).resolves.toMatchObject({
         result: false,
