@@ -123,29 +123,31 @@ function addRow(a: Aggregate, row: RollupSum): void {
 }
 
 /** Ranges covering all time before the end of the window, for the level a gauge had at `to`. */
-function upTo(toMs: number): RollupRange[] {
+function upTo(toMs: number, minutesFromMs: number): RollupRange[] {
   const dayStart = Math.floor(toMs / 86_400_000) * 86_400_000;
   return [
     { resolution: 'day', from: '0000', to: new Date(dayStart).toISOString().slice(0, 10) },
-    ...coverWindow(dayStart, toMs),
+    ...coverWindow(dayStart, toMs, minutesFromMs),
   ];
 }
 
 /**
  * KPIs over [from, to) from the rollups, one row per combination of the `by` labels (one row in
  * all without `by`), restricted to series matching `filter`. Reads buckets, never events.
+ * `minutesFromMs`: where minute buckets begin (see `coverWindow`); edges before it read hours.
  */
 export async function readKpis(
   reader: RollupReader,
   window: { from: string; to: string; by?: readonly BreakdownLabel[]; filter?: MetricLabels },
+  minutesFromMs = -Infinity,
 ): Promise<KpiReport> {
   const fromMs = Date.parse(window.from);
   const toMs = Date.parse(window.to);
   const by = [...(window.by ?? [])];
   const filter = window.filter ?? {};
   const [sums, levels] = await Promise.all([
-    reader.sum(BUILTIN_ROW_NAMES, coverWindow(fromMs, toMs)),
-    reader.last([WIP_GAUGE], upTo(toMs)),
+    reader.sum(BUILTIN_ROW_NAMES, coverWindow(fromMs, toMs, minutesFromMs)),
+    reader.last([WIP_GAUGE], upTo(toMs, minutesFromMs)),
   ]);
   const groups = new Map<string, { labels: Record<string, string>; aggregate: Aggregate }>();
   const groupOf = (labels: Record<string, string>) => {
@@ -193,18 +195,22 @@ export async function readKpis(
  * is the level at the window's end), or a derived KPI computed over the window.
  */
 export class RollupMetricReader implements MetricReader {
-  constructor(private readonly reader: RollupReader) {}
+  constructor(
+    private readonly reader: RollupReader,
+    /** Where minute buckets begin now (see `coverWindow`); minutes are kept for ever without it. */
+    private readonly minutesFrom: () => number = () => -Infinity,
+  ) {}
 
   async value(selector: MetricSelector, from: string, to: string): Promise<number | null> {
     const fromMs = Date.parse(from);
     const toMs = Date.parse(to);
     const { name, labels } = selector;
     if (name === WIP_GAUGE || (KPIS[name] !== undefined && !COUNTER_SET.has(name))) {
-      const report = await readKpis(this.reader, { from, to, filter: labels });
+      const report = await readKpis(this.reader, { from, to, filter: labels }, this.minutesFrom());
       const [row] = report.rows;
       return row === undefined ? null : (row.values[name] ?? null);
     }
-    const ranges = coverWindow(fromMs, toMs);
+    const ranges = coverWindow(fromMs, toMs, this.minutesFrom());
     const [sums, lasts] = await Promise.all([
       this.reader.sum([name], ranges),
       COUNTER_SET.has(name) ? Promise.resolve([]) : this.reader.last([name], ranges),

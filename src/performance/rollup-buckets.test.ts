@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bucketOf, coverWindow, windowEndingNow } from './rollup-buckets.js';
+import { bucketOf, coverWindow, minutesKeptFrom, windowEndingNow } from './rollup-buckets.js';
 
 const ms = (iso: string) => Date.parse(iso);
 
@@ -39,5 +39,29 @@ describe('rollup buckets', () => {
   it('ends a window at now after the current minute', () => {
     expect(windowEndingNow(new Date('2026-03-02T10:05:42Z'))).toBe('2026-03-02T10:06:00.000Z');
     expect(windowEndingNow(new Date('2026-03-02T10:05:00Z'))).toBe('2026-03-02T10:06:00.000Z');
+  });
+
+  it('reads edges older than the minutes kept from hour buckets', () => {
+    const kept = ms('2026-03-02T10:00:00Z');
+    // Both edges before the horizon: widened to the hours they fall in.
+    expect(coverWindow(ms('2026-03-02T07:25:00Z'), ms('2026-03-02T09:40:00Z'), kept)).toEqual([
+      { resolution: 'hour', from: '2026-03-02T07', to: '2026-03-02T10' },
+    ]);
+    // Only the start before it: the end keeps its minutes.
+    expect(coverWindow(ms('2026-03-02T09:25:00Z'), ms('2026-03-02T10:40:00Z'), kept)).toEqual([
+      { resolution: 'hour', from: '2026-03-02T09', to: '2026-03-02T10' },
+      { resolution: 'minute', from: '2026-03-02T10:00', to: '2026-03-02T10:40' },
+    ]);
+    // At or after it: unchanged.
+    expect(coverWindow(ms('2026-03-02T10:25:00Z'), ms('2026-03-02T10:40:00Z'), kept)).toEqual([
+      { resolution: 'minute', from: '2026-03-02T10:25', to: '2026-03-02T10:40' },
+    ]);
+  });
+
+  it('keeps minutes from the start of the hour the retention reaches back to', () => {
+    expect(minutesKeptFrom(ms('2026-03-09T10:25:00Z'), 7 * 86_400_000)).toBe(
+      ms('2026-03-02T10:00:00Z'),
+    );
+    expect(minutesKeptFrom(ms('2026-03-09T10:25:00Z'), Infinity)).toBe(-Infinity);
   });
 });

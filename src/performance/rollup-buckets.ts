@@ -33,10 +33,18 @@ const ceilTo = (ms: number, step: number) => Math.ceil(ms / step) * step;
  * The fewest buckets that tile [from, to), both bounds taken down to the minute: whole days in
  * the middle, hours and then minutes at the edges. A 30-day window costs at most 30 days, 46
  * hours and 118 minutes of buckets per series, however many events it holds.
+ *
+ * Minute buckets are kept from `minutesFromMs` on (an hour's start; see `minutesKeptFrom`): a
+ * bound before it widens to the hours it falls in (the start down, the end up to the hour), and
+ * that edge is read from hour buckets.
  */
-export function coverWindow(fromMs: number, toMs: number): BucketRange[] {
-  const a = floorTo(fromMs, MINUTE_MS);
-  const b = floorTo(toMs, MINUTE_MS);
+export function coverWindow(
+  fromMs: number,
+  toMs: number,
+  minutesFromMs = -Infinity,
+): BucketRange[] {
+  const a = fromMs < minutesFromMs ? floorTo(fromMs, HOUR_MS) : floorTo(fromMs, MINUTE_MS);
+  const b = toMs < minutesFromMs ? ceilTo(toMs, HOUR_MS) : floorTo(toMs, MINUTE_MS);
   if (!(a < b)) return [];
   const ranges: BucketRange[] = [];
   const push = (resolution: Resolution, from: number, to: number) => {
@@ -69,4 +77,18 @@ export function coverWindow(fromMs: number, toMs: number): BucketRange[] {
  */
 export function windowEndingNow(now: Date): string {
   return new Date(ceilTo(now.getTime() + 1, MINUTE_MS)).toISOString();
+}
+
+/**
+ * The start of the oldest minute buckets kept at `nowMs` when they are kept for `retentionMs`:
+ * the hour that many milliseconds ago began (pruning and reading agree on it, so a query never
+ * reads minutes that may have gone). -Infinity when they are kept for ever.
+ */
+export function minutesKeptFrom(nowMs: number, retentionMs: number): number {
+  return Number.isFinite(retentionMs) ? floorTo(nowMs - retentionMs, HOUR_MS) : -Infinity;
+}
+
+/** The name of the bucket starting at `ms`. */
+export function bucketName(ms: number, resolution: Resolution): string {
+  return name(ms, resolution);
 }

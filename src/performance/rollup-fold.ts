@@ -5,7 +5,7 @@ import type { FoldStateRow, RollupDelta } from '../core/ports/rollup-store.js';
 import type { CounterName, HistogramName } from './builtin-metrics.js';
 import { WIP_GAUGE } from './builtin-metrics.js';
 import { binOf } from './log-histogram.js';
-import { bucketOf, RESOLUTIONS } from './rollup-buckets.js';
+import { bucketOf, RESOLUTIONS, type Resolution } from './rollup-buckets.js';
 
 /** What the fold remembers of an actor: its kind decides human touch, its rate the cost. */
 export interface ActorFacts {
@@ -105,8 +105,6 @@ export function loadStateRows(state: FoldState, rows: readonly FoldStateRow[]): 
 const ms = (iso: string) => Date.parse(iso);
 const seconds = (from: string, to: string) => (ms(to) - ms(from)) / 1000;
 const labelsOf = (labels: Record<string, string>) => canonicalJson(labels);
-const rowKey = (name: string, resolution: string, bucket: string, labels: string) =>
-  [name, resolution, bucket, labels].join('\0');
 
 /**
  * Events that were not caused by an agent or the engine: a person through the CLI, a token not
@@ -128,11 +126,16 @@ interface Payload {
 
 /**
  * The pure fold from events to rollup deltas. Feed it events in sequence order; it adds to
- * `deltas` (coalesced per row) and names in `dirty` the state it changed. Folding a log in one
+ * its deltas (coalesced per row, see `deltas()`) and names in `dirty` the state it changed. Folding a log in one
  * go or in any number of batches, with the state carried between them, gives the same rows.
  */
 export class RollupFold {
-  readonly deltas = new Map<string, RollupDelta>();
+  /** Name → labels → resolution → bucket → delta: nested, so no key strings are built. */
+  readonly #deltas = new Map<string, Map<string, Record<Resolution, Map<string, RollupDelta>>>>();
+  #bucketsAt = '';
+  #buckets: readonly [string, string, string] = ['', '', ''];
+  /** Label sets built before, by their parts: building canonical JSON per event is costly. */
+  readonly #labelSets = new Map<string, string>();
   /** `kind` + NUL + id of every state entry changed. */
   readonly dirty = new Set<string>();
 
@@ -170,6 +173,16 @@ export class RollupFold {
         return;
     }
     if (event.type.startsWith('coordination.work.')) this.#workChanged(event, subject, p);
+  }
+
+  /** Every delta of the batch so far, one per row it adds to. */
+  deltas(): RollupDelta[] {
+    const out: RollupDelta[] = [];
+    for (const byLabels of this.#deltas.values())
+      for (const series of byLabels.values())
+        for (const resolution of RESOLUTIONS)
+          for (const d of series[resolution].values()) out.push(d);
+    return out;
   }
 
   /** The state rows to write for what `dirty` names. */
@@ -326,24 +339,29 @@ export class RollupFold {
   }
 
   #typeLabels(item: ItemFacts): string {
-    return labelsOf({ domain: item.domain, work_type: item.typeId });
+    return this.#labelSet(`t\0${item.domain}\0${item.typeId}`, () =>
+      labelsOf({ domain: item.domain, work_type: item.typeId }),
+    );
   }
 
   #kindLabels(item: ItemFacts, actorId: string): string {
-    return labelsOf({
-      actor_kind: this.state.actors.get(actorId)?.kind ?? '',
-      domain: item.domain,
-      work_type: item.typeId,
-    });
+    const kind = this.state.actors.get(actorId)?.kind ?? '';
+    return this.#labelSet(`k\0${item.domain}\0${item.typeId}\0${kind}`, () =>
+      labelsOf({ actor_kind: kind, domain: item.domain, work_type: item.typeId }),
+    );
   }
 
   #actorLabels(item: ItemFacts, actorId: string): string {
-    return labelsOf({
-      actor: actorId,
-      actor_kind: this.state.actors.get(actorId)?.kind ?? '',
-      domain: item.domain,
-      work_type: item.typeId,
-    });
+    const kind = this.state.actors.get(actorId)?.kind ?? '';
+    return this.#labelSet(`a\0${item.domain}\0${item.typeId}\0${kind}\0${actorId}`, () =>
+      labelsOf({ actor: actorId, actor_kind: kind, domain: item.domain, work_type: item.typeId }),
+    );
+  }
+
+  #labelSet(key: string, build: () => string): string {
+    let labels = this.#labelSets.get(key);
+    if (labels === undefined) this.#labelSets.set(key, (labels = build()));
+    return labels;
   }
 
   // ── exceptions ───────────────────────────────────────────────────────────────────────
@@ -407,6 +425,51 @@ export class RollupFold {
     this.#gauge(WIP_GAUGE, labels, at, level);
   }
 
+  /** This batch's delta of a series in a bucket, created empty. */
+  #delta(
+    name: string,
+    labels: string,
+    resolution: Resolution,
+    bucket: string,
+    histogram: boolean,
+  ): RollupDelta {
+    let byLabels = this.#deltas.get(name);
+    if (byLabels === undefined)
+      this.#deltas.set(
+        name,
+        (byLabels = new Map<string, Record<Resolution, Map<string, RollupDelta>>>()),
+      );
+    let series = byLabels.get(labels);
+    if (series === undefined)
+      byLabels.set(labels, (series = { minute: new Map(), hour: new Map(), day: new Map() }));
+    const buckets = series[resolution];
+    let delta = buckets.get(bucket);
+    if (delta === undefined) {
+      delta = {
+        name,
+        resolution,
+        bucket,
+        labels,
+        bins: histogram ? {} : null,
+        count: 0,
+        sum: 0,
+        lastValue: null,
+        lastAt: null,
+      };
+      buckets.set(bucket, delta);
+    }
+    return delta;
+  }
+
+  /** The minute, hour and day buckets of `at`; events of a batch often share their time. */
+  #bucketsOf(at: string): readonly [string, string, string] {
+    if (at !== this.#bucketsAt) {
+      this.#bucketsAt = at;
+      this.#buckets = [bucketOf(at, 'minute'), bucketOf(at, 'hour'), bucketOf(at, 'day')];
+    }
+    return this.#buckets;
+  }
+
   #add(
     name: string,
     labels: string,
@@ -415,24 +478,15 @@ export class RollupFold {
     count: number,
     sum: number,
   ): void {
-    for (const resolution of RESOLUTIONS) {
-      const bucket = bucketOf(at, resolution);
-      const key = rowKey(name, resolution, bucket, labels);
-      let delta = this.deltas.get(key);
-      if (delta === undefined) {
-        delta = {
-          name,
-          resolution,
-          bucket,
-          labels,
-          bins: bin === null ? null : {},
-          count: 0,
-          sum: 0,
-          lastValue: null,
-          lastAt: null,
-        };
-        this.deltas.set(key, delta);
-      }
+    const buckets = this.#bucketsOf(at);
+    for (let r = 0; r < RESOLUTIONS.length; r++) {
+      const delta = this.#delta(
+        name,
+        labels,
+        RESOLUTIONS[r] ?? 'minute',
+        buckets[r] ?? '',
+        bin !== null,
+      );
       delta.count += count;
       delta.sum += sum;
       if (bin !== null && delta.bins !== null) {
@@ -443,30 +497,15 @@ export class RollupFold {
   }
 
   #gauge(name: string, labels: string, at: string, value: number): void {
-    for (const resolution of RESOLUTIONS) {
-      const bucket = bucketOf(at, resolution);
-      const key = rowKey(name, resolution, bucket, labels);
-      const delta = this.deltas.get(key);
-      if (delta === undefined)
-        this.deltas.set(key, {
-          name,
-          resolution,
-          bucket,
-          labels,
-          bins: null,
-          count: 1,
-          sum: value,
-          lastValue: value,
-          lastAt: at,
-        });
-      else {
-        delta.count += 1;
-        delta.sum += value;
-        // Events come in sequence order; a later one at the same instant wins, as in the log.
-        if (delta.lastAt === null || at >= delta.lastAt) {
-          delta.lastValue = value;
-          delta.lastAt = at;
-        }
+    const buckets = this.#bucketsOf(at);
+    for (let r = 0; r < RESOLUTIONS.length; r++) {
+      const delta = this.#delta(name, labels, RESOLUTIONS[r] ?? 'minute', buckets[r] ?? '', false);
+      delta.count += 1;
+      delta.sum += value;
+      // Events come in sequence order; a later one at the same instant wins, as in the log.
+      if (delta.lastAt === null || at >= delta.lastAt) {
+        delta.lastValue = value;
+        delta.lastAt = at;
       }
     }
   }

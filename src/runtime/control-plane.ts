@@ -128,7 +128,8 @@ export class ControlPlane {
   private constructor(
     private readonly store: Store,
     readonly clock: Clock,
-    readonly config: Pick<RuntimeConfig, 'leaseSeconds' | 'offerSeconds'>,
+    readonly config: Pick<RuntimeConfig, 'leaseSeconds' | 'offerSeconds'> &
+      Partial<Pick<RuntimeConfig, 'minuteRollupHours'>>,
     /** Where the data lives (file path or URL without password), for messages. */
     readonly location: string,
     /** What opening the store migrated. */
@@ -137,7 +138,11 @@ export class ControlPlane {
     metricReader: MetricReader | null = null,
   ) {
     this.monitoring = new MonitoringService(store, clock, this.bus, process.env, detectorSettings);
-    this.performance = new PerformanceService(store, clock, this.bus);
+    this.performance = new PerformanceService(store, clock, this.bus, {
+      ...(config.minuteRollupHours === undefined
+        ? {}
+        : { minuteRetentionMs: config.minuteRollupHours * 3_600_000 }),
+    });
     this.outcomes = new OutcomeService(
       store,
       clock,
@@ -156,7 +161,7 @@ export class ControlPlane {
 
   static async open(
     config: Pick<RuntimeConfig, 'databaseUrl' | 'leaseSeconds'> &
-      Partial<Pick<RuntimeConfig, 'offerSeconds'>>,
+      Partial<Pick<RuntimeConfig, 'offerSeconds' | 'minuteRollupHours'>>,
     options: {
       clock?: Clock;
       /** How sensitive the detectors are (the defaults suit most organizations). */
@@ -176,6 +181,9 @@ export class ControlPlane {
       {
         leaseSeconds: config.leaseSeconds,
         offerSeconds: config.offerSeconds ?? DEFAULT_OFFER_SECONDS,
+        ...(config.minuteRollupHours === undefined
+          ? {}
+          : { minuteRollupHours: config.minuteRollupHours }),
       },
       location,
       migrations ?? { applied: [], current: [] },
@@ -425,7 +433,9 @@ export class ControlPlane {
     requireRole(principal, WRITERS, 'change dependencies');
     return this.write(async (tx) =>
       addDependency(
-        await this.workContext(tx, principal, { action: { operation: 'add_dependency', itemId: id } }),
+        await this.workContext(tx, principal, {
+          action: { operation: 'add_dependency', itemId: id },
+        }),
         id,
         dependsOn,
       ),

@@ -1,6 +1,7 @@
 import type { Clock } from '../core/clock.js';
 import { DomainError } from '../core/errors.js';
-import type { MetricLabels, MetricSelector } from '../core/metric.js';
+import { canonicalJson } from '../core/canonical-json.js';
+import type { MetricLabels, MetricSelector, MetricSeries } from '../core/metric.js';
 import type { MetricReader } from '../core/ports/metric-reader.js';
 import type { RollupRow } from '../core/ports/rollup-store.js';
 import type { Store } from '../core/ports/store.js';
@@ -15,10 +16,9 @@ import {
   type BreakdownLabel,
   type KpiReport,
 } from '../performance/read-kpis.js';
-import { coverWindow } from '../performance/rollup-buckets.js';
+import { bucketName, coverWindow, minutesKeptFrom } from '../performance/rollup-buckets.js';
 import { requireRole } from '../supervision/require-role.js';
 import type { EventBus } from './event-bus.js';
-import { LogFollower } from './log-follower.js';
 
 const READERS: readonly TokenRole[] = ['admin', 'operator', 'agent', 'viewer'];
 
@@ -39,6 +39,21 @@ export interface ExportedSeries {
   help: string;
   type: 'counter' | 'gauge';
   samples: { labels: Record<string, string>; value: number }[];
+}
+
+/** How long minute buckets are kept by default: a week, so every burn-rate window stays exact. */
+export const DEFAULT_MINUTE_RETENTION_HOURS = 168;
+
+export interface PerformanceOptions {
+  /** Events folded per transaction. */
+  batch?: number;
+  /** How long after a commit the fold starts: the commits of that time share one fold. */
+  delayMs?: number;
+  /**
+   * How long minute buckets are kept, in ms (hours and days are kept for ever): older ones are
+   * pruned after folds, and a window's edge older than that is read from hour buckets.
+   */
+  minuteRetentionMs?: number;
 }
 
 /** KPIs exported to `/metrics` as gauges over the last day, per domain. */
@@ -64,19 +79,47 @@ export class PerformanceService {
       return this.metrics.value(selector, upToMinute(from), upToMinute(to));
     },
   };
-  readonly #follower: LogFollower;
+  #running: Promise<number> | null = null;
+  #again = false;
+  #unsubscribe: (() => void) | null = null;
+  #stopped = false;
+  #timer: NodeJS.Timeout | null = null;
+  /** Minute buckets before this were pruned (ms). */
+  #prunedTo = -Infinity;
+  private readonly batch: number;
+  private readonly delayMs: number;
+  private readonly minuteRetentionMs: number;
 
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
-    bus: EventBus,
-    /** Events folded per transaction. */
-    private readonly batch = DEFAULT_BATCH,
-    /** How long after a commit the fold starts: the commits of that time share one fold. */
-    delayMs = 200,
+    private readonly bus: EventBus,
+    options: PerformanceOptions = {},
   ) {
-    this.metrics = new RollupMetricReader(store.read.rollups);
-    this.#follower = new LogFollower(bus, () => catchUp(store, batch), delayMs);
+    this.batch = options.batch ?? DEFAULT_BATCH;
+    this.delayMs = options.delayMs ?? 200;
+    this.minuteRetentionMs =
+      options.minuteRetentionMs ?? DEFAULT_MINUTE_RETENTION_HOURS * 3_600_000;
+    this.metrics = new RollupMetricReader(store.read.rollups, () => this.minutesFrom());
+  }
+
+  /** Where the minute buckets kept begin now (ms): windows read hours before it. */
+  minutesFrom(): number {
+    return minutesKeptFrom(this.clock.now().getTime(), this.minuteRetentionMs);
+  }
+
+  /**
+   * Deletes the minute buckets older than the retention, once per hour the horizon moves (the
+   * hours and days that hold the same counts stay). Returns the rows deleted.
+   */
+  async prune(): Promise<number> {
+    const before = this.minutesFrom();
+    if (!(before > this.#prunedTo)) return 0;
+    const { result } = await this.store.transaction((tx) =>
+      tx.rollups.prune('minute', bucketName(before, 'minute')),
+    );
+    this.#prunedTo = before;
+    return result;
   }
 
   /**
@@ -84,12 +127,27 @@ export class PerformanceService {
    * only announces, the fold runs on its own in batches, so many commits share one fold.
    */
   start(): void {
-    this.#follower.start(() => undefined);
+    if (this.#unsubscribe !== null) return;
+    // Commits announce themselves; the fold waits `delayMs` so that many of them share one
+    // fold transaction (one commit) instead of each paying for its own.
+    this.#unsubscribe = this.bus.subscribe(() => {
+      if (this.#timer !== null) return;
+      this.#timer = setTimeout(() => {
+        this.#timer = null;
+        void this.catchUp().catch(() => undefined);
+      }, this.delayMs);
+    });
+    void this.catchUp().catch(() => undefined);
   }
 
   /** Stops folding after commits and waits for a fold in progress. */
   async stop(): Promise<void> {
-    await this.#follower.stop();
+    this.#stopped = true;
+    if (this.#timer !== null) clearTimeout(this.#timer);
+    this.#timer = null;
+    this.#unsubscribe?.();
+    this.#unsubscribe = null;
+    await this.#running?.catch(() => undefined);
   }
 
   /**
@@ -97,7 +155,30 @@ export class PerformanceService {
    * share the next one, so a burst of commits costs one more fold, not one each.
    */
   async catchUp(): Promise<number> {
-    return this.#follower.catchUp();
+    if (this.#running !== null) {
+      this.#again = true;
+      return this.#running;
+    }
+    const run = async (): Promise<number> => {
+      let total = 0;
+      do {
+        if (this.#stopped) break;
+        total += await catchUp(this.store, this.batch);
+      } while (this.#takeAgain());
+      if (!this.#stopped) await this.prune();
+      return total;
+    };
+    this.#running = run().finally(() => {
+      this.#running = null;
+    });
+    return this.#running;
+  }
+
+  /** Whether commits arrived during the last fold (and forgets it). */
+  #takeAgain(): boolean {
+    const again = this.#again;
+    this.#again = false;
+    return again;
   }
 
   /** The last event folded and the newest in the log. */
@@ -113,7 +194,12 @@ export class PerformanceService {
   /** Forgets every rollup and folds the whole log again; returns the events folded. */
   async rebuild(principal: Principal): Promise<number> {
     requireRole(principal, ['admin'], 'rebuild metrics');
-    return this.#follower.exclusive(() => rebuild(this.store, this.batch));
+    await this.#running?.catch(() => undefined);
+    const run = rebuild(this.store, this.batch);
+    this.#running = run.finally(() => {
+      this.#running = null;
+    });
+    return this.#running;
   }
 
   /** Every stored rollup row, for exports and for checking a rebuild. */
@@ -132,7 +218,7 @@ export class PerformanceService {
         issues: [{ path: 'to', message: 'must be after from' }],
       });
     await this.catchUp();
-    return readKpis(this.store.read.rollups, query);
+    return readKpis(this.store.read.rollups, query, this.minutesFrom());
   }
 
   /** One metric's value over a window (see MetricReader). */
@@ -195,6 +281,46 @@ export class PerformanceService {
         samples,
       });
     }
+    series.push(...(await this.#customSeries(now)));
     return series;
+  }
+
+  /**
+   * Custom series (`POST /v1/metrics`) under their own names: a gauge's latest point, a
+   * counter's total since the log began (from the rollups), per label set.
+   */
+  async #customSeries(now: number): Promise<ExportedSeries[]> {
+    const all: MetricSeries[] = [];
+    for (let after: string | undefined; ;) {
+      const page = await this.store.read.metricSeries.list({ origin: 'custom', after, limit: 500 });
+      all.push(...page);
+      after = page.at(-1)?.key;
+      if (page.length < 500) break;
+    }
+    const counters = [...new Set(all.filter((s) => s.kind === 'counter').map((s) => s.name))];
+    // Points may be stamped a little ahead of the clock (they are accepted up to 5 minutes so).
+    const totals = await this.store.read.rollups.sum(
+      counters,
+      coverWindow(0, now + 10 * 60_000, this.minutesFrom()),
+    );
+    const totalOf = new Map(totals.map((t) => [`${t.name}\0${t.labels}`, t.sum]));
+    const byName = new Map<string, ExportedSeries>();
+    for (const s of all) {
+      let exported = byName.get(s.name);
+      if (exported === undefined) {
+        exported = {
+          name: s.name,
+          help: `${s.name} (reported, ${s.kind})`,
+          type: s.kind,
+          samples: [],
+        };
+        byName.set(s.name, exported);
+      }
+      const labels = { ...s.labels };
+      const value =
+        s.kind === 'gauge' ? s.lastValue : totalOf.get(`${s.name}\0${canonicalJson(labels)}`);
+      if (value !== undefined) exported.samples.push({ labels, value });
+    }
+    return [...byName.values()];
   }
 }

@@ -15,6 +15,8 @@ export interface RuntimeConfig {
   timerMs: number;
   /** How often `serve` runs the monitoring detectors and the escalation steps that are due. */
   monitorMs: number;
+  /** How long minute rollup buckets are kept, in hours (hours and days are kept for ever). */
+  minuteRollupHours: number;
   /** Largest accepted request body, in bytes. */
   bodyLimitBytes: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -30,6 +32,7 @@ const envSchema = z.object({
   AUTONOMY_LEASE_SECONDS: z.coerce.number().int().min(1).default(300),
   AUTONOMY_TIMER_MS: z.coerce.number().int().min(10).default(1000),
   AUTONOMY_MONITOR_MS: z.coerce.number().int().min(100).default(5000),
+  AUTONOMY_MINUTE_ROLLUP_HOURS: z.coerce.number().int().min(1).default(168),
   AUTONOMY_OFFER_SECONDS: z.coerce.number().int().min(1).default(DEFAULT_OFFER_SECONDS),
   AUTONOMY_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
   AUTONOMY_LOG_LEVEL: z
@@ -56,6 +59,7 @@ export function loadRuntimeConfig(env: NodeJS.ProcessEnv = process.env): Runtime
     timerMs: e.AUTONOMY_TIMER_MS,
     monitorMs: e.AUTONOMY_MONITOR_MS,
     offerSeconds: e.AUTONOMY_OFFER_SECONDS,
+    minuteRollupHours: e.AUTONOMY_MINUTE_ROLLUP_HOURS,
     bodyLimitBytes: e.AUTONOMY_BODY_LIMIT_BYTES,
     logLevel: e.AUTONOMY_LOG_LEVEL,
   };

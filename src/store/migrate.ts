@@ -15,6 +15,7 @@ import { migration0013Authority } from './migrations/0013-authority.js';
 import { migration0014Approvals } from './migrations/0014-approvals.js';
 import { migration0015Trust } from './migrations/0015-trust.js';
 import { migration0016Controls } from './migrations/0016-controls.js';
+import { migration0017RollupSeries } from './migrations/0017-rollup-series.js';
 
 /**
  * The one migration set, for both dialects. They run in name order; a migration may arrive with
@@ -38,6 +39,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0014-approvals': migration0014Approvals,
   '0015-trust': migration0015Trust,
   '0016-controls': migration0016Controls,
+  '0017-rollup-series': migration0017RollupSeries,
 };
 
 export interface MigrationReport {

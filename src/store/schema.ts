@@ -285,11 +285,19 @@ export interface AgentUsageTable {
 }
 
 /** Performance rollups: one row per metric, resolution, bucket and label set. */
-export interface PerfRollupsTable {
+/** A metric and label set, interned: rollup rows name it by `id`. */
+export interface PerfSeriesTable {
+  id: number;
   name: string;
+  /** The label set as canonical JSON. */
+  labels: string;
+}
+
+export interface PerfRollupsTable {
+  /** perf_series.id */
+  series: number;
   resolution: string;
   bucket: string;
-  labels: string;
   /** A histogram's bins as JSON (bin → observations); null for counters and gauges. */
   bins: string | null;
   /** Observations (increments, bin counts, gauge points). */
@@ -363,6 +371,7 @@ export interface Database {
   approvals: ApprovalsTable;
   agent_controls: AgentControlsTable;
   agent_usage: AgentUsageTable;
+  perf_series: PerfSeriesTable;
   perf_rollups: PerfRollupsTable;
   perf_state: PerfStateTable;
   perf_checkpoint: PerfCheckpointTable;

@@ -17,6 +17,7 @@ import { SqlTrustStore } from './sql-trust-store.js';
 import { SqlControlStore } from './sql-control-store.js';
 import { SqlMetricSeriesStore } from './sql-metric-series-store.js';
 import { SqlRollupStore } from './sql-rollup-store.js';
+import { RollupSeriesIds } from './rollup-series-ids.js';
 import { SqlWorkStatsStore } from './sql-work-stats-store.js';
 import { SqlWorkStore } from './sql-work-store.js';
 import { closeDatabase } from './open-database.js';
@@ -89,6 +90,8 @@ export class SqlStore implements Store {
   /** Since opening; read by benchmarks to see how well group commit batches. */
   readonly commitCounts: CommitCounts = { commits: 0, transactions: 0 };
   readonly #waiting: Waiting[] = [];
+  /** Rollup series ids, learnt once; forgotten on every rollback (it may have interned some). */
+  readonly #series = new RollupSeriesIds();
   #grouping = false;
   #closed = false;
 
@@ -117,7 +120,7 @@ export class SqlStore implements Store {
       approvals: new SqlApprovalStore(readDb),
       trust: new SqlTrustStore(readDb),
       controls: new SqlControlStore(readDb),
-      rollups: new SqlRollupStore(readDb, dialect),
+      rollups: new SqlRollupStore(readDb, dialect, this.#series),
       outcomes: new SqlOutcomeStore(readDb),
       events: new SqlEventLog(readDb),
     };
@@ -152,6 +155,7 @@ export class SqlStore implements Store {
         this.commitCounts.transactions += 1;
         return committed;
       } catch (error) {
+        this.#series.clear();
         await executeCompiled(conn, ROLLBACK);
         throw error;
       }
@@ -178,7 +182,7 @@ export class SqlStore implements Store {
       approvals: new SqlApprovalStore(conn),
       trust: new SqlTrustStore(conn),
       controls: new SqlControlStore(conn),
-      rollups: new SqlRollupStore(conn, this.dialect),
+      rollups: new SqlRollupStore(conn, this.dialect, this.#series),
       outcomes: new SqlOutcomeStore(conn),
       events: { append: (event) => pending.push(event) },
     });
@@ -219,6 +223,7 @@ export class SqlStore implements Store {
       try {
         members.push({ waiting: first, committed: await this.runIn(conn, first.fn) });
       } catch (error) {
+        this.#series.clear();
         await executeCompiled(conn, ROLLBACK);
         throw error;
       }
@@ -238,6 +243,7 @@ export class SqlStore implements Store {
         members.push({ waiting: next, committed: await this.runIn(conn, next.fn) });
         await executeCompiled(conn, RELEASE);
       } catch (error) {
+        this.#series.clear();
         if (members.at(-1)?.waiting === next) members.pop();
         try {
           await executeCompiled(conn, ROLLBACK_TO);
@@ -256,6 +262,7 @@ export class SqlStore implements Store {
     try {
       await executeCompiled(conn, COMMIT);
     } catch (error) {
+      this.#series.clear();
       await executeCompiled(conn, ROLLBACK).catch(() => undefined);
       for (const member of members) member.waiting.reject(error);
       return;

@@ -8,6 +8,8 @@ import { RELATIVE_ERROR } from '../../src/performance/log-histogram.js';
 import { catchUp, rebuild } from '../../src/performance/project-events.js';
 import { RollupMetricReader } from '../../src/performance/read-kpis.js';
 import type { ControlPlane } from '../../src/runtime/control-plane.js';
+import { EventBus } from '../../src/runtime/event-bus.js';
+import { PerformanceService } from '../../src/runtime/performance-service.js';
 import type { Store } from '../../src/core/ports/store.js';
 import { MemoryStore } from '../../src/store/memory/memory-store.js';
 import {
@@ -312,10 +314,108 @@ for (const dialect of [...DIALECTS, 'memory'] as const) {
       expect(await store.read.rollups.rows()).toEqual(before);
     });
 
+    it('interns a series again after the transaction that first named it rolled back', async () => {
+      const delta = {
+        name: 'refunds_total',
+        resolution: 'minute' as const,
+        bucket: '2026-03-02T11:00',
+        labels: '{"region":"eu"}',
+        bins: null,
+        count: 1,
+        sum: 2,
+        lastValue: null,
+        lastAt: null,
+      };
+      await expect(
+        store.transaction(async (tx) => {
+          await tx.rollups.add([delta]);
+          throw new Error('rolled back');
+        }),
+      ).rejects.toThrow('rolled back');
+      await store.transaction((tx) => tx.rollups.add([delta]));
+      const rows = await store.read.rollups.rows();
+      expect(rows.filter((r) => r.name === 'refunds_total')).toEqual([delta]);
+      expect(
+        await new RollupMetricReader(store.read.rollups).value(
+          { name: 'refunds_total', labels: {} },
+          '2026-03-02T11:00:00.000Z',
+          '2026-03-02T11:01:00.000Z',
+        ),
+      ).toBe(2);
+    });
+
     it('refuses to move a checkpoint another node moved', async () => {
       await expect(store.transaction((tx) => tx.rollups.advance(0, 99))).resolves.toMatchObject({
         result: false,
       });
+    });
+  });
+
+  describe(`performance: minute buckets kept for a horizon [${dialect}]`, () => {
+    const clock = new ManualClock('2026-03-02T12:00:00.000Z');
+    let store: Store;
+    beforeAllOrFail(async () => {
+      store =
+        dialect === 'memory' ? new MemoryStore(clock) : (await openTestStore(dialect, clock)).store;
+      const point = (value: number, at: string) =>
+        newEvent('monitoring.metric.recorded', 'system', null, {
+          name: 'orders_total',
+          kind: 'counter',
+          value,
+          labels: {},
+          at,
+        });
+      await store.transaction((tx) => {
+        tx.events.append(point(3, '2026-03-02T09:10:00.000Z'));
+        tx.events.append(point(4, '2026-03-02T09:40:00.000Z'));
+        tx.events.append(point(5, '2026-03-02T11:30:00.000Z'));
+        return Promise.resolve();
+      });
+    });
+    afterAll(disposeOpened);
+
+    it('prunes minutes older than the horizon, keeps hours and days, and reads old edges from hours', async () => {
+      // Two hours kept at 12:00: minutes from 10:00 on.
+      const service = new PerformanceService(store, clock, new EventBus(), {
+        minuteRetentionMs: 2 * 3_600_000,
+      });
+      const orders = { name: 'orders_total', labels: {} };
+      // [11:00, 11:45): minutes still there.
+      expect(
+        await service.value(SYSTEM, orders, '2026-03-02T11:00:00.000Z', '2026-03-02T11:45:00.000Z'),
+      ).toBe(5);
+      const rows = await store.read.rollups.rows();
+      expect(rows.filter((r) => r.resolution === 'minute').map((r) => r.bucket)).toEqual([
+        '2026-03-02T11:30',
+      ]);
+      expect(rows.filter((r) => r.resolution === 'hour').map((r) => [r.bucket, r.sum])).toEqual([
+        ['2026-03-02T09', 7],
+        ['2026-03-02T11', 5],
+      ]);
+      expect(rows.filter((r) => r.resolution === 'day').map((r) => r.sum)).toEqual([12]);
+      // [09:30, 12:00) starts before the horizon: read from 09:00, the hour it falls in.
+      expect(
+        await service.value(SYSTEM, orders, '2026-03-02T09:30:00.000Z', '2026-03-02T12:00:00.000Z'),
+      ).toBe(12);
+      // Where minutes are kept for ever, the same window starts at 09:30.
+      const keepAll = new RollupMetricReader(store.read.rollups);
+      expect(
+        await keepAll.value(orders, '2026-03-02T09:30:00.000Z', '2026-03-02T12:00:00.000Z'),
+      ).toBe(5);
+      // Nothing more to prune within the same hour; the next hour prunes the 11:30 minute.
+      expect(await service.prune()).toBe(0);
+      clock.advance(2 * 3_600_000);
+      expect(await service.prune()).toBe(1);
+      expect((await store.read.rollups.rows()).filter((r) => r.resolution === 'minute')).toEqual(
+        [],
+      );
+      // A window whose edges are both before the horizon reads the hours it falls in.
+      expect(
+        await service.value(SYSTEM, orders, '2026-03-02T11:10:00.000Z', '2026-03-02T11:20:00.000Z'),
+      ).toBe(5);
+      expect(
+        await service.value(SYSTEM, orders, '2026-03-02T10:10:00.000Z', '2026-03-02T10:50:00.000Z'),
+      ).toBeNull();
     });
   });
 }

@@ -108,4 +108,29 @@ describe('GET /metrics', () => {
     expect(response.body).toMatch(/autonomy_autonomy_ratio\{domain="support"\} 0/);
     expect((await fx.call('GET', '/metrics')).statusCode).toBe(401);
   });
+
+  it('exports custom series under their names: a counter its total, a gauge its latest point', async () => {
+    const post = (points: unknown[]) =>
+      fx.call('POST', '/v1/metrics', { as: 'agentA', body: { points } });
+    const at = (minutes: number) =>
+      new Date(clock.now().getTime() - minutes * 60_000).toISOString();
+    expect(
+      (
+        await post([
+          { name: 'orders_placed', kind: 'counter', value: 3, labels: { region: 'eu' }, at: at(3) },
+          { name: 'orders_placed', kind: 'counter', value: 4, labels: { region: 'eu' }, at: at(2) },
+          { name: 'orders_placed', kind: 'counter', value: 5, labels: { region: 'us' }, at: at(2) },
+          { name: 'nps', kind: 'gauge', value: 40, at: at(3) },
+          { name: 'nps', kind: 'gauge', value: 42, at: at(1) },
+        ])
+      ).statusCode,
+    ).toBe(200);
+    const response = await fx.call('GET', '/metrics', { as: 'viewer' });
+    expect(response.statusCode, response.body).toBe(200);
+    expect(response.body).toContain('# TYPE orders_placed counter');
+    expect(response.body).toMatch(/^orders_placed\{region="eu"\} 7$/m);
+    expect(response.body).toMatch(/^orders_placed\{region="us"\} 5$/m);
+    expect(response.body).toContain('# TYPE nps gauge');
+    expect(response.body).toMatch(/^nps 42$/m);
+  });
 });

@@ -97,4 +97,10 @@ export interface RollupStore extends RollupReader {
   putStates(rows: readonly FoldStateRow[]): Promise<void>;
   /** Forgets every rollup, state and the checkpoint, for a rebuild from the log. */
   reset(): Promise<void>;
+  /**
+   * Deletes the rows of one resolution whose buckets start before `before` (a bucket name of
+   * that resolution): the retention of minute buckets, whose hours and days stay. Returns how
+   * many rows went.
+   */
+  prune(resolution: RollupResolution, before: string): Promise<number>;
 }

@@ -195,9 +195,9 @@ export async function buildServer(
       {
         schema: {
           tags: ['performance'],
-          summary: 'Prometheus exposition of the built-in metrics',
+          summary: 'Prometheus exposition of the built-in metrics and custom series',
           description:
-            'Every built-in counter as `autonomy_<name>` (its total since the log began, labelled by domain, work_type, actor and actor_kind where they apply), `autonomy_work_in_progress` now, and the derived KPIs over the last 24 hours per domain as gauges (`autonomy_sla_attainment`, `autonomy_lead_time_p90_seconds`, …). Scrape with `authorization: { credentials: <token> }`.',
+            'Every built-in counter as `autonomy_<name>` (its total since the log began, labelled by domain, work_type, actor and actor_kind where they apply), `autonomy_work_in_progress` now, and the derived KPIs over the last 24 hours per domain as gauges (`autonomy_sla_attainment`, `autonomy_lead_time_p90_seconds`, …). Custom series posted to `POST /v1/metrics` follow under their own names and labels: a counter as its total since the log began, a gauge as its latest point. Scrape with `authorization: { credentials: <token> }`.',
         },
       },
       async (request, reply) => {

@@ -3,6 +3,7 @@ import type {
   RollupDelta,
   RollupLast,
   RollupRange,
+  RollupResolution,
   RollupRow,
   RollupStore,
   RollupSum,
@@ -143,5 +144,15 @@ export class MemoryRollupStore implements RollupStore {
     for (const row of [...this.#states.values()]) this.#states.delete(`${row.kind}\u0000${row.id}`);
     this.#checkpoint.set('seq', 0);
     return Promise.resolve();
+  }
+
+  prune(resolution: RollupResolution, before: string): Promise<number> {
+    let pruned = 0;
+    for (const row of [...this.#rows.values()])
+      if (row.resolution === resolution && row.bucket < before) {
+        this.#rows.delete(rowKey(row));
+        pruned++;
+      }
+    return Promise.resolve(pruned);
   }
 }
