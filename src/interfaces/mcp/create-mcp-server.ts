@@ -205,7 +205,8 @@ export function createMcpServer(cp: ControlPlane, agent: AgentPrincipal): McpSer
       inputSchema: { id: z.string().min(1).describe('work item id'), approvalId: approvalIdArg },
       annotations: WRITE,
     },
-    ({ id, approvalId }) => run('start_work', () => cp.transitionWork(agent, id, 'start', { approvalId })),
+    ({ id, approvalId }) =>
+      run('start_work', () => cp.transitionWork(agent, id, 'start', { approvalId })),
   );
 
   server.registerTool(
@@ -299,7 +300,8 @@ export function createMcpServer(cp: ControlPlane, agent: AgentPrincipal): McpSer
       },
       annotations: WRITE,
     },
-    (point) => run('report_metric', async () => (await cp.monitoring.recordMetrics(agent, [point]))[0]),
+    (point) =>
+      run('report_metric', async () => (await cp.monitoring.recordMetrics(agent, [point]))[0]),
   );
 
   server.registerTool(
