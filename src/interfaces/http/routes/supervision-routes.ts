@@ -91,7 +91,7 @@ export const supervisionRoutes =
           tags: ['supervision'],
           summary: 'The Cedar schema authority policies are written and validated against',
           description:
-            'Generated from the organization: entity types Actor (in its domains; kind, name, domains, skills, trust levels per action class — all 0 until trust is earned), Domain and WorkItem (in its work type’s domain), the built-in work actions and the custom actions with their context. Shown before any policy is configured too, so the first can be written; null only when the stored policies no longer compile.',
+            'Generated from the organization: entity types Actor (in its domains; kind, name, domains, skills, trust levels per action class in the domain decided on — the earned level, else the initial one of org.yaml, else 0), Domain and WorkItem (in its work type’s domain), the built-in work actions and the custom actions with their context. Shown before any policy is configured too, so the first can be written; null only when the stored policies no longer compile.',
           response: {
             200: z.object({ revision: z.number().int(), schema: z.string().nullable() }),
           },
