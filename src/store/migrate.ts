@@ -60,9 +60,26 @@ export async function migrateToLatest(
   db: Kysely<any>,
   migrations: Readonly<Record<string, Migration>> = MIGRATIONS,
 ): Promise<MigrationReport> {
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: () => Promise.resolve({ ...migrations }) },
+    // A database that ran 0004 before 0003 existed must still take 0003 when it arrives,
+    // instead of refusing to start; pending migrations still run in name order.
+    allowUnorderedMigrations: true,
+  });
+  // Migrating and reading what is current are retried apart: a read that loses a race after
+  // this process committed its migrations must not make it forget (and not report) them.
+  const applied = await retried(() => migrateOnce(migrator));
+  const current = await retried(async () =>
+    (await migrator.getMigrations()).filter((m) => m.executedAt !== undefined),
+  );
+  return { applied, current: current.map((m) => m.name) };
+}
+
+async function retried<T>(fn: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await migrateOnce(db, migrations);
+      return await fn();
     } catch (error) {
       if (attempt >= ATTEMPTS) throw error;
       // 50 ms, doubling: a loaded machine may need a second or so for the winner to finish.
@@ -71,18 +88,8 @@ export async function migrateToLatest(
   }
 }
 
-async function migrateOnce(
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the migrator works on any schema
-  db: Kysely<any>,
-  migrations: Readonly<Record<string, Migration>>,
-): Promise<MigrationReport> {
-  const migrator = new Migrator({
-    db,
-    provider: { getMigrations: () => Promise.resolve({ ...migrations }) },
-    // A database that ran 0004 before 0003 existed must still take 0003 when it arrives,
-    // instead of refusing to start; pending migrations still run in name order.
-    allowUnorderedMigrations: true,
-  });
+/** The migrations this call applied (none when another process had already). */
+async function migrateOnce(migrator: Migrator): Promise<string[]> {
   const result: MigrationResultSet = await migrator.migrateToLatest();
   if (result.error !== undefined) {
     const failed = result.results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
@@ -90,11 +97,5 @@ async function migrateOnce(
       result.error instanceof Error ? result.error.message : JSON.stringify(result.error);
     throw new Error(`migration ${failed} failed: ${reason}`, { cause: result.error });
   }
-  const current = (await migrator.getMigrations()).filter((m) => m.executedAt !== undefined);
-  return {
-    applied: (result.results ?? [])
-      .filter((r) => r.status === 'Success')
-      .map((r) => r.migrationName),
-    current: current.map((m) => m.name),
-  };
+  return (result.results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }

@@ -154,6 +154,8 @@ export const approvalRoutes =
         };
         reply.raw.once('close', leave);
         closing.signal.addEventListener('abort', leave, { once: true });
+        // Gone or closing before this handler listened: nothing would wake the wait.
+        if (closing.signal.aborted || request.raw.socket.destroyed) leave();
         try {
           const approval = await cp.approvals.await(
             principalOf(request),
