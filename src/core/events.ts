@@ -82,6 +82,14 @@ export interface ConfigChange {
 }
 
 /** Whose trust, where, in what: an actor in a domain, for one action class. */
+/** What the end of an approval's wait records about it: how long agents wait is measured so. */
+export interface ApprovalEnd {
+  /** The domain of its resource. */
+  domainId: string;
+  /** When it was asked for. */
+  requestedAt: string;
+}
+
 export interface TrustKey {
   actorId: string;
   domainId: string;
@@ -287,7 +295,7 @@ export interface EventMap {
     expiresAt: string;
   };
   /** Approved as asked, or with edits (then `changes` is the diff and the hash is new). */
-  'supervision.approval.approved': {
+  'supervision.approval.approved': ApprovalEnd & {
     actorId: string;
     action: string;
     resource: ApprovalResource;
@@ -295,14 +303,14 @@ export interface EventMap {
     changes: ArgumentChange[];
     reason: string;
   };
-  'supervision.approval.rejected': {
+  'supervision.approval.rejected': ApprovalEnd & {
     actorId: string;
     action: string;
     resource: ApprovalResource;
     reason: string;
   };
   /** Nobody decided before the expiry: it can no longer be decided or used. */
-  'supervision.approval.expired': {
+  'supervision.approval.expired': ApprovalEnd & {
     actorId: string;
     action: string;
     resource: ApprovalResource;

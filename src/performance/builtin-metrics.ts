@@ -3,7 +3,7 @@
  * histograms keep log-scale bins (see log-histogram) with the sum of their values; the gauge
  * keeps its newest value. Labels: `domain` and `work_type` on work series, with `actor` and
  * `actor_kind` where an actor ended the attempt; `domain`, `alertname` and `severity` on
- * exception series.
+ * exception series; `domain`, `action` and `decision` on approval waits.
  */
 
 export const COUNTERS = [
@@ -30,6 +30,7 @@ export const HISTOGRAMS = [
   'queue_time_seconds',
   'exception_acknowledge_seconds',
   'exception_resolve_seconds',
+  'approval_wait_seconds',
 ] as const;
 export type HistogramName = (typeof HISTOGRAMS)[number];
 
@@ -59,5 +60,7 @@ export const HELP: Readonly<Record<CounterName | HistogramName | typeof WIP_GAUG
   queue_time_seconds: 'Creation to first assignment',
   exception_acknowledge_seconds: 'Opening to first acknowledgement of exceptions',
   exception_resolve_seconds: 'Opening to resolution of exceptions',
+  approval_wait_seconds:
+    'Request to decision (approved, rejected or expired) of the approvals agents asked for',
   work_in_progress: 'Open work items (arrived, not yet done, cancelled or given up)',
 };

@@ -67,6 +67,8 @@ export const KPIS: Readonly<Record<string, Derive>> = {
     ratio(counter(a, 'exceptions_opened_total'), counter(a, 'work_arrived_total')),
   mtta_seconds: mean('exception_acknowledge_seconds'),
   mttr_seconds: mean('exception_resolve_seconds'),
+  approval_wait_p50_seconds: percentile('approval_wait_seconds', 0.5),
+  approval_wait_p90_seconds: percentile('approval_wait_seconds', 0.9),
   work_cost_total: (a) => counter(a, 'work_cost_total'),
   cost_per_completion: (a) => ratio(counter(a, 'work_cost_total'), completed(a)),
   autonomy_ratio: (a) => ratio(counter(a, 'work_completed_autonomously_total'), completed(a)),

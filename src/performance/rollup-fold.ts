@@ -1,5 +1,5 @@
 import { canonicalJson } from '../core/canonical-json.js';
-import type { StoredEvent } from '../core/events.js';
+import type { ApprovalEnd, EventMap, StoredEvent } from '../core/events.js';
 import type { MetricPoint } from '../core/metric.js';
 import type { FoldStateRow, RollupDelta } from '../core/ports/rollup-store.js';
 import type { CounterName, HistogramName } from './builtin-metrics.js';
@@ -170,6 +170,11 @@ export class RollupFold {
         return;
       case 'monitoring.metric.recorded':
         this.#point(event.payload as MetricPoint);
+        return;
+      case 'supervision.approval.approved':
+      case 'supervision.approval.rejected':
+      case 'supervision.approval.expired':
+        this.#approvalEnded(event);
         return;
     }
     if (event.type.startsWith('coordination.work.')) this.#workChanged(event, subject, p);
@@ -396,6 +401,22 @@ export class RollupFold {
       this.#count('exceptions_resolved_total', facts.labels, event.time);
       this.#observe('exception_resolve_seconds', facts.labels, event.time, took);
     }
+  }
+
+  // ── approvals ────────────────────────────────────────────────────────────────────────
+
+  /** How long an agent waited for people: the end event carries when it was asked for. */
+  #approvalEnded(event: StoredEvent): void {
+    const p = event.payload as Pick<EventMap['supervision.approval.approved'], 'action'> &
+      Partial<ApprovalEnd>;
+    // Events written before waits were measured carry no request time: nothing to measure.
+    if (p.requestedAt === undefined || p.domainId === undefined) return;
+    const labels = labelsOf({
+      domain: p.domainId,
+      action: p.action,
+      decision: event.type.slice('supervision.approval.'.length),
+    });
+    this.#observe('approval_wait_seconds', labels, event.time, seconds(p.requestedAt, event.time));
   }
 
   // ── custom series ────────────────────────────────────────────────────────────────────

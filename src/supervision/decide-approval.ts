@@ -94,6 +94,8 @@ export async function decideApproval(
     };
     ctx.tx.events.append(
       newEvent('supervision.approval.approved', by, id, {
+        domainId: approval.domainId,
+        requestedAt: approval.createdAt,
         actorId: approval.actorId,
         action: approval.action,
         resource: approval.resource,
@@ -113,6 +115,8 @@ export async function decideApproval(
     };
     ctx.tx.events.append(
       newEvent('supervision.approval.rejected', by, id, {
+        domainId: approval.domainId,
+        requestedAt: approval.createdAt,
         actorId: approval.actorId,
         action: approval.action,
         resource: approval.resource,
@@ -137,6 +141,8 @@ export async function expireApprovals(ctx: ApprovalContext, limit: number): Prom
     if (!(await ctx.tx.approvals.update(next))) continue;
     ctx.tx.events.append(
       newEvent('supervision.approval.expired', 'system', approval.id, {
+        domainId: approval.domainId,
+        requestedAt: approval.createdAt,
         actorId: approval.actorId,
         action: approval.action,
         resource: approval.resource,
