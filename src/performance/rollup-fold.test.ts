@@ -42,7 +42,9 @@ describe('RollupFold: approval waits', () => {
     const hours = fold
       .deltas()
       .filter((d) => d.name === 'approval_wait_seconds' && d.resolution === 'hour');
-    expect(hours.map((d) => [d.bucket, JSON.parse(d.labels), d.count, d.sum])).toEqual([
+    expect(
+      hours.map((d) => [d.bucket, JSON.parse(d.labels) as Record<string, string>, d.count, d.sum]),
+    ).toEqual([
       ['2026-03-02T10', { action: 'refund', decision: 'approved', domain: 'billing' }, 1, 300],
       ['2026-03-02T10', { action: 'refund', decision: 'rejected', domain: 'billing' }, 1, 1800],
     ]);
