@@ -19,6 +19,7 @@ import {
 import { bucketName, coverWindow, minutesKeptFrom } from '../performance/rollup-buckets.js';
 import { requireRole } from '../supervision/require-role.js';
 import type { EventBus } from './event-bus.js';
+import { LogFollower } from './log-follower.js';
 
 const READERS: readonly TokenRole[] = ['admin', 'operator', 'agent', 'viewer'];
 
@@ -79,25 +80,29 @@ export class PerformanceService {
       return this.metrics.value(selector, upToMinute(from), upToMinute(to));
     },
   };
-  #running: Promise<number> | null = null;
-  #again = false;
-  #unsubscribe: (() => void) | null = null;
-  #stopped = false;
-  #timer: NodeJS.Timeout | null = null;
+  readonly #follower: LogFollower;
   /** Minute buckets before this were pruned (ms). */
   #prunedTo = -Infinity;
   private readonly batch: number;
-  private readonly delayMs: number;
   private readonly minuteRetentionMs: number;
 
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
-    private readonly bus: EventBus,
+    bus: EventBus,
     options: PerformanceOptions = {},
   ) {
-    this.batch = options.batch ?? DEFAULT_BATCH;
-    this.delayMs = options.delayMs ?? 200;
+    const batch = (this.batch = options.batch ?? DEFAULT_BATCH);
+    // Pruning after each fold costs nothing until the retention horizon moves (hourly).
+    this.#follower = new LogFollower(
+      bus,
+      async () => {
+        const folded = await catchUp(store, batch);
+        await this.prune();
+        return folded;
+      },
+      options.delayMs ?? 200,
+    );
     this.minuteRetentionMs =
       options.minuteRetentionMs ?? DEFAULT_MINUTE_RETENTION_HOURS * 3_600_000;
     this.metrics = new RollupMetricReader(store.read.rollups, () => this.minutesFrom());
@@ -127,58 +132,20 @@ export class PerformanceService {
    * only announces, the fold runs on its own in batches, so many commits share one fold.
    */
   start(): void {
-    if (this.#unsubscribe !== null) return;
-    // Commits announce themselves; the fold waits `delayMs` so that many of them share one
-    // fold transaction (one commit) instead of each paying for its own.
-    this.#unsubscribe = this.bus.subscribe(() => {
-      if (this.#timer !== null) return;
-      this.#timer = setTimeout(() => {
-        this.#timer = null;
-        void this.catchUp().catch(() => undefined);
-      }, this.delayMs);
-    });
-    void this.catchUp().catch(() => undefined);
+    this.#follower.start(() => undefined);
   }
 
   /** Stops folding after commits and waits for a fold in progress. */
-  async stop(): Promise<void> {
-    this.#stopped = true;
-    if (this.#timer !== null) clearTimeout(this.#timer);
-    this.#timer = null;
-    this.#unsubscribe?.();
-    this.#unsubscribe = null;
-    await this.#running?.catch(() => undefined);
+  stop(): Promise<void> {
+    return this.#follower.stop();
   }
 
   /**
    * Folds whatever the log holds beyond the checkpoint. Calls that arrive while a fold runs
    * share the next one, so a burst of commits costs one more fold, not one each.
    */
-  async catchUp(): Promise<number> {
-    if (this.#running !== null) {
-      this.#again = true;
-      return this.#running;
-    }
-    const run = async (): Promise<number> => {
-      let total = 0;
-      do {
-        if (this.#stopped) break;
-        total += await catchUp(this.store, this.batch);
-      } while (this.#takeAgain());
-      if (!this.#stopped) await this.prune();
-      return total;
-    };
-    this.#running = run().finally(() => {
-      this.#running = null;
-    });
-    return this.#running;
-  }
-
-  /** Whether commits arrived during the last fold (and forgets it). */
-  #takeAgain(): boolean {
-    const again = this.#again;
-    this.#again = false;
-    return again;
+  catchUp(): Promise<number> {
+    return this.#follower.catchUp();
   }
 
   /** The last event folded and the newest in the log. */
@@ -194,12 +161,13 @@ export class PerformanceService {
   /** Forgets every rollup and folds the whole log again; returns the events folded. */
   async rebuild(principal: Principal): Promise<number> {
     requireRole(principal, ['admin'], 'rebuild metrics');
-    await this.#running?.catch(() => undefined);
-    const run = rebuild(this.store, this.batch);
-    this.#running = run.finally(() => {
-      this.#running = null;
+    return this.#follower.exclusive(async () => {
+      const folded = await rebuild(this.store, this.batch);
+      // The rebuild wrote every minute again: prune what the retention no longer keeps.
+      this.#prunedTo = -Infinity;
+      await this.prune();
+      return folded;
     });
-    return this.#running;
   }
 
   /** Every stored rollup row, for exports and for checking a rebuild. */
