@@ -7,30 +7,13 @@ import { SYSTEM } from '../../src/core/principal.js';
 import {
   AGENT_A,
   createWork,
-  HTTP_ORG,
   json,
   openHttpFixture,
   type HttpFixture,
 } from '../support/http-fixture.js';
+import { applyApprovalPolicies } from '../support/approval-policies.js';
 
 /* The approval flow an agent goes through over MCP, driven by the SDK's own client. */
-
-const POLICIES = `@id("support-work")
-permit(
-  principal is Actor,
-  action in [Action::"claim", Action::"start", Action::"fail", Action::"release"],
-  resource is WorkItem
-)
-when { principal.kind == "agent" && principal in resource.domain };
-
-@id("ticket-completions") @mode("approval")
-permit(principal is Actor, action == Action::"complete", resource is WorkItem)
-when { principal.kind == "agent" && principal in resource.domain };
-
-@id("small-refunds")
-permit(principal is Actor, action == Action::"refund", resource is Domain)
-when { principal in resource && context.amount <= 100 };
-`;
 
 let fx: HttpFixture;
 let url: URL;
@@ -38,15 +21,7 @@ let hana: string;
 
 beforeAll(async () => {
   fx = await openHttpFixture();
-  const applied = await fx.call('POST', '/v1/config/apply', {
-    as: 'admin',
-    body: {
-      ...HTTP_ORG,
-      actions: [{ id: 'refund', appliesTo: ['domain'], context: { amount: 'Long' } }],
-      policies: [{ name: 'policies/approvals.cedar', text: POLICIES }],
-    },
-  });
-  expect(applied.statusCode, applied.body).toBe(200);
+  await applyApprovalPolicies(fx);
   hana = (await fx.cp.issueToken(SYSTEM, { name: 'hana', role: 'operator', actorId: 'hana' }))
     .secret;
   await fx.app.listen({ host: '127.0.0.1', port: 0 });

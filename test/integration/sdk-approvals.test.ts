@@ -1,26 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYSTEM } from '../../src/core/principal.js';
 import { AutonomyClient, runClaimLoop, type Approval } from '../../src/sdk/index.js';
-import { AGENT_A, HTTP_ORG, openHttpFixture, type HttpFixture } from '../support/http-fixture.js';
+import { AGENT_A, openHttpFixture, type HttpFixture } from '../support/http-fixture.js';
+import { applyApprovalPolicies } from '../support/approval-policies.js';
 
 /* An agent on the SDK through the approval flow, against a live server: a person decides. */
-
-const POLICIES = `@id("support-work")
-permit(
-  principal is Actor,
-  action in [Action::"claim", Action::"start", Action::"fail", Action::"release"],
-  resource is WorkItem
-)
-when { principal.kind == "agent" && principal in resource.domain };
-
-@id("ticket-completions") @mode("approval")
-permit(principal is Actor, action == Action::"complete", resource is WorkItem)
-when { principal.kind == "agent" && principal in resource.domain };
-
-@id("small-refunds")
-permit(principal is Actor, action == Action::"refund", resource is Domain)
-when { principal in resource && context.amount <= 100 };
-`;
 
 let fx: HttpFixture;
 let ada: AutonomyClient;
@@ -28,15 +12,7 @@ let hana: AutonomyClient;
 
 beforeAll(async () => {
   fx = await openHttpFixture();
-  const applied = await fx.call('POST', '/v1/config/apply', {
-    as: 'admin',
-    body: {
-      ...HTTP_ORG,
-      actions: [{ id: 'refund', appliesTo: ['domain'], context: { amount: 'Long' } }],
-      policies: [{ name: 'policies/approvals.cedar', text: POLICIES }],
-    },
-  });
-  expect(applied.statusCode, applied.body).toBe(200);
+  await applyApprovalPolicies(fx);
   const baseUrl = await fx.app.listen({ host: '127.0.0.1', port: 0 });
   ada = new AutonomyClient({ baseUrl, token: fx.tokens.agentA.secret, actorId: AGENT_A });
   const issued = await fx.cp.issueToken(SYSTEM, {
@@ -136,15 +112,7 @@ describe('SDK approvals', () => {
 
   it('answers a pending long poll when the server closes, instead of holding it open', async () => {
     const other = await openHttpFixture();
-    const applied = await other.call('POST', '/v1/config/apply', {
-      as: 'admin',
-      body: {
-        ...HTTP_ORG,
-        actions: [{ id: 'refund', appliesTo: ['domain'], context: { amount: 'Long' } }],
-        policies: [{ name: 'policies/approvals.cedar', text: POLICIES }],
-      },
-    });
-    expect(applied.statusCode).toBe(200);
+    await applyApprovalPolicies(other);
     const baseUrl = await other.app.listen({ host: '127.0.0.1', port: 0 });
     const agent = new AutonomyClient({
       baseUrl,
