@@ -1,5 +1,4 @@
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYSTEM } from '../../src/core/principal.js';
@@ -11,6 +10,7 @@ import {
   type HttpFixture,
   type HttpMethod,
 } from '../support/http-fixture.js';
+import { connectMcp } from '../support/mcp-client.js';
 
 /*
  * An agent token trying everything outside its authority, over HTTP and over MCP: other
@@ -78,12 +78,7 @@ beforeAll(async () => {
   pendingApproval = asked.json<{ id: string }>().id;
 
   const url = await fx.app.listen({ host: '127.0.0.1', port: 0 });
-  mcp = new Client({ name: 'adversary', version: '1.0.0' });
-  await mcp.connect(
-    new StreamableHTTPClientTransport(new URL(`${url}/mcp`), {
-      requestInit: { headers: { authorization: `Bearer ${fx.tokens.agentA.secret}` } },
-    }),
-  );
+  mcp = await connectMcp(new URL(`${url}/mcp`), fx.tokens.agentA.secret, 'adversary');
 });
 afterAll(async () => {
   await mcp.close();

@@ -1,13 +1,11 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/core/clock.js';
 import { orgConfigSchema, toOrgModel } from '../../src/core/org-config.js';
 import { SYSTEM } from '../../src/core/principal.js';
-import { cliInProcess, ROOT, testDir } from '../support/cli.js';
-import { callTool, connectMcp } from '../support/mcp-client.js';
+import { cliInProcess } from '../support/cli.js';
+import { callTool, connectMcp, launchStdioAgent } from '../support/mcp-client.js';
 import {
   AGENT_A,
   AGENT_B,
@@ -119,46 +117,14 @@ describe('controls over MCP (Streamable HTTP)', () => {
 
 describe('controls over MCP (stdio)', { timeout: 120_000 }, () => {
   it('refuses a token revoked while `autonomy mcp` runs, from its next call', async () => {
-    const dir = testDir('mcp-revoke');
-    const db = join(dir, 'autonomy.db');
-    expect(
-      (await cliInProcess('--db', db, 'apply', '-f', join(ROOT, 'examples/org.yaml'))).code,
-    ).toBe(0);
-    const actors = JSON.parse(
-      (await cliInProcess('--db', db, '--json', 'actor', 'list', '--kind', 'agent')).stdout,
-    ) as { id: string }[];
-    const agent = actors[0]?.id ?? '';
-    const issued = JSON.parse(
-      (
-        await cliInProcess(
-          '--db',
-          db,
-          '--json',
-          'token',
-          'create',
-          '--role',
-          'agent',
-          '--actor',
-          agent,
-        )
-      ).stdout,
-    ) as { id: string; token: string };
-    const client = new Client({ name: 'stdio-agent', version: '1.0.0' });
-    await client.connect(
-      new StdioClientTransport({
-        command: process.execPath,
-        args: [join(ROOT, 'bin/autonomy.js'), '--db', db, 'mcp'],
-        env: { ...process.env, AUTONOMY_TOKEN: issued.token },
-        cwd: ROOT,
-      }),
-    );
+    const { client, db, tokenId } = await launchStdioAgent('mcp-revoke');
     expect((await call(client, 'heartbeat')).isError).toBe(false);
     const revoked = await cliInProcess(
       '--db',
       db,
       'token',
       'revoke',
-      issued.id,
+      tokenId,
       '--reason',
       'agent retired',
     );

@@ -1,11 +1,8 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliInProcess, ROOT, testDir } from '../support/cli.js';
-import { callTool, connectMcp } from '../support/mcp-client.js';
+import { callTool, connectMcp, launchStdioAgent } from '../support/mcp-client.js';
 import {
   AGENT_A,
   createWork,
@@ -116,36 +113,7 @@ describe('MCP over Streamable HTTP', () => {
 
 describe('autonomy mcp (stdio)', { timeout: 120_000 }, () => {
   it('serves one agent to a client that launches it', async () => {
-    const dir = testDir('mcp');
-    const db = join(dir, 'autonomy.db');
-    expect(
-      (await cliInProcess('--db', db, 'apply', '-f', join(ROOT, 'examples/org.yaml'))).code,
-    ).toBe(0);
-    const actors = JSON.parse(
-      (await cliInProcess('--db', db, '--json', 'actor', 'list', '--kind', 'agent')).stdout,
-    ) as { id: string }[];
-    const agent = actors[0]?.id ?? '';
-    const issued = await cliInProcess(
-      '--db',
-      db,
-      '--json',
-      'token',
-      'create',
-      '--role',
-      'agent',
-      '--actor',
-      agent,
-    );
-    const { token: secret } = JSON.parse(issued.stdout) as { token: string };
-    const client = new Client({ name: 'stdio-agent', version: '1.0.0' });
-    await client.connect(
-      new StdioClientTransport({
-        command: process.execPath,
-        args: [join(ROOT, 'bin/autonomy.js'), '--db', db, 'mcp'],
-        env: { ...process.env, AUTONOMY_TOKEN: secret },
-        cwd: ROOT,
-      }),
-    );
+    const { client, agent } = await launchStdioAgent('mcp');
     const heartbeat = (await client.callTool({
       name: 'heartbeat',
       arguments: {},
