@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SYSTEM } from '../../src/core/principal.js';
 import { ControlPlane } from '../../src/runtime/control-plane.js';
-import { cliProcess, ROOT, testDir } from '../support/cli.js';
+import { cliProcess, cliProcessWithin, ROOT, testDir } from '../support/cli.js';
 
 const dir = testDir('demo');
 
@@ -53,7 +53,8 @@ describe('autonomy demo', () => {
     const scenario = join(dir, 'fast.yaml');
     writeFileSync(scenario, SCENARIO);
     const db = join(dir, 'demo.db');
-    const run = await cliProcess(
+    const run = await cliProcessWithin(
+      150_000,
       '--db',
       db,
       'demo',
@@ -96,7 +97,7 @@ describe('autonomy demo', () => {
     } finally {
       await cp.close();
     }
-  }, 60_000);
+  }, 180_000);
 
   it('refuses a scenario with a bad field, naming its line', async () => {
     const scenario = join(dir, 'bad.yaml');

@@ -27,11 +27,16 @@ export function testDir(name: string): string {
 
 /** `autonomy …` as people run it: a node process of its own. */
 export function cliProcess(...args: string[]): Promise<CliResult> {
+  return cliProcessWithin(60_000, ...args);
+}
+
+/** `autonomy …` in a process of its own, killed after `timeoutMs` (a long-running command). */
+export function cliProcessWithin(timeoutMs: number, ...args: string[]): Promise<CliResult> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
       [BIN, ...args],
-      { cwd: ROOT, timeout: 60_000 },
+      { cwd: ROOT, timeout: timeoutMs },
       (error, stdout, stderr) => {
         resolve({ code: error === null ? 0 : (error.code as number | null), stdout, stderr });
       },
