@@ -1,5 +1,6 @@
 import type { StoredEvent } from '../core/events.js';
 import type { Store } from '../core/ports/store.js';
+import type { RecentEvents } from '../core/recent-events.js';
 import { emptyFoldState, loadStateRows, RollupFold, stateKeys } from './rollup-fold.js';
 
 /** Another node folded the same events first: the batch rolled back and is read again. */
@@ -18,11 +19,19 @@ export const DEFAULT_BATCH = 5000;
 /**
  * Folds the next batch of events after the checkpoint into the rollups, in one transaction
  * with the fold state it changed and the new checkpoint, so a crash loses nothing and folds
- * nothing twice. Returns how many events it folded (0 when there was nothing new).
+ * nothing twice. Returns how many events it folded (0 when there was nothing new). With
+ * `recent`, the events this process just committed are folded from memory, not read back.
  */
-export async function projectBatch(store: Store, limit = DEFAULT_BATCH): Promise<number> {
+export async function projectBatch(
+  store: Store,
+  limit = DEFAULT_BATCH,
+  recent?: RecentEvents,
+): Promise<number> {
   const from = await store.read.rollups.checkpoint();
-  const events: StoredEvent[] = await store.read.events.list({ afterSeq: from, limit });
+  const events: StoredEvent[] =
+    recent === undefined
+      ? await store.read.events.list({ afterSeq: from, limit })
+      : await recent.after(store.read.events, from, limit);
   const last = events.at(-1);
   if (last === undefined) return 0;
   await store.transaction(async (tx) => {
@@ -47,13 +56,18 @@ export async function projectBatch(store: Store, limit = DEFAULT_BATCH): Promise
  * Folds until the rollups have caught up with the log as it was when called (and whatever
  * committed meanwhile). Returns the number of events folded.
  */
-export async function catchUp(store: Store, limit = DEFAULT_BATCH): Promise<number> {
+export async function catchUp(
+  store: Store,
+  limit = DEFAULT_BATCH,
+  recent?: RecentEvents,
+): Promise<number> {
   let total = 0;
   for (let moved = 0; ;) {
     try {
-      const folded = await projectBatch(store, limit);
+      const folded = await projectBatch(store, limit, recent);
       total += folded;
-      if (folded < limit) return total;
+      // A short run from memory may end where another node's events begin: look again.
+      if (folded === 0 || (recent === undefined && folded < limit)) return total;
     } catch (error) {
       // Another node is folding too: let it, and read from its checkpoint.
       if (!(error instanceof CheckpointMoved) || ++moved > 100) throw error;

@@ -1,12 +1,15 @@
+import { RecentEvents } from '../core/recent-events.js';
 import type { EventBus } from './event-bus.js';
 
 /**
  * Keeps a projector up with the log: after commits (announced on the bus) it folds once, a
  * moment later, so the commits of that moment share one fold instead of each paying for its
  * own; calls that arrive while a fold runs share the next one. `fold` folds everything beyond
- * the projector's checkpoint and says how much.
+ * the projector's checkpoint and says how much, taking what this process committed from
+ * `recent` (the events the bus announced) rather than reading it back.
  */
 export class LogFollower {
+  readonly recent = new RecentEvents();
   #running: Promise<number> | null = null;
   #again = false;
   #unsubscribe: (() => void) | null = null;
@@ -24,7 +27,8 @@ export class LogFollower {
   start(onError: (error: unknown) => void): void {
     if (this.#unsubscribe !== null) return;
     this.#stopped = false;
-    this.#unsubscribe = this.bus.subscribe(() => {
+    this.#unsubscribe = this.bus.subscribe((events) => {
+      this.recent.add(events);
       if (this.#timer !== null) return;
       this.#timer = setTimeout(() => {
         this.#timer = null;

@@ -97,7 +97,7 @@ export class PerformanceService {
     this.#follower = new LogFollower(
       bus,
       async () => {
-        const folded = await catchUp(store, batch);
+        const folded = await catchUp(store, batch, this.#follower.recent);
         await this.prune();
         return folded;
       },

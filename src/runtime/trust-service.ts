@@ -93,7 +93,10 @@ export class TrustService {
     this.#follower = new LogFollower(
       bus,
       async () => {
-        const events = await catchUpTrust(store, clock, { evaluate: true });
+        const events = await catchUpTrust(store, clock, {
+          evaluate: true,
+          recent: this.#follower.recent,
+        });
         this.bus.publish(events);
         return events.length;
       },

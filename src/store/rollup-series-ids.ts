@@ -42,11 +42,6 @@ export class RollupSeriesIds {
     return this.#byName.get(name) ?? [];
   }
 
-  /** Every id learnt. */
-  allIds(): number[] {
-    return [...this.#series.keys()];
-  }
-
   /** The name and labels of a series id learnt before. */
   describe(id: number): { name: string; labels: string } {
     const found = this.#series.get(id);

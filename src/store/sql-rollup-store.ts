@@ -1,4 +1,4 @@
-import { CompiledQuery, sql, type Kysely } from 'kysely';
+import { CompiledQuery, sql, type Kysely, type SelectQueryBuilder } from 'kysely';
 import type {
   FoldStateRow,
   RollupDelta,
@@ -18,6 +18,8 @@ import type { RollupSeriesIds } from './rollup-series-ids.js';
 const CHUNK = 250;
 /** Series ids per `in (…)` list. */
 const ID_CHUNK = 1000;
+/** The longest list of series a range read sends to the database (see `#inRange`). */
+const ID_LIST = 200;
 
 const RESOLUTION_ORDER: Readonly<Record<string, number>> = { minute: 0, hour: 1, day: 2 };
 
@@ -131,51 +133,68 @@ export class SqlRollupStore implements RollupStore {
     return names.flatMap((name) => this.series.ofName(name));
   }
 
+  /**
+   * Rows of the wanted series in a range of buckets, through `read`: the key leads with the
+   * time, so a range is one stretch of the table whichever series it holds. A short list of
+   * series is filtered in the database; a long one (a breakdown reads most series) in `keep`,
+   * which saves sending thousands of ids to scan the same stretch.
+   */
+  async #inRange<T extends { series: number }>(
+    ids: readonly number[],
+    range: RollupRange,
+    read: (query: SelectQueryBuilder<Database, 'perf_rollups', object>) => Promise<readonly T[]>,
+  ): Promise<T[]> {
+    const query = this.db
+      .selectFrom('perf_rollups')
+      .where('resolution', '=', range.resolution)
+      .where('bucket', '>=', range.from)
+      .where('bucket', '<', range.to);
+    if (ids.length <= ID_LIST) return [...(await read(query.where('series', 'in', ids)))];
+    const wanted = new Set(ids);
+    return (await read(query)).filter((row) => wanted.has(row.series));
+  }
+
   async sum(names: readonly string[], ranges: readonly RollupRange[]): Promise<RollupSum[]> {
     const ids = await this.#idsOf(names);
     if (ids.length === 0) return [];
-    // Per range and series, one row summed in the database: a series' buckets of a resolution
-    // are one stretch of the key. Histograms' bins come back concatenated, to merge here.
+    // Per range and series, one row summed in the database. Histograms' bins come back
+    // concatenated, to merge here.
     const concat =
       this.dialect === 'postgres'
         ? sql<string | null>`string_agg(bins, '|')`
         : sql<string | null>`group_concat(bins, '|')`;
     const merged = new Map<number, RollupSum>();
-    for (const range of ranges)
-      for (const chunk of chunks(ids, ID_CHUNK)) {
-        const rows = await this.db
-          .selectFrom('perf_rollups')
+    for (const range of ranges) {
+      const rows = await this.#inRange(ids, range, (query) =>
+        query
           .select((eb) => [
             'series',
             eb.fn.sum<number>('n').as('count'),
             eb.fn.sum<number>('total').as('sum'),
             concat.as('bins'),
           ])
-          .where('series', 'in', chunk)
-          .where('resolution', '=', range.resolution)
-          .where('bucket', '>=', range.from)
-          .where('bucket', '<', range.to)
           .groupBy('series')
-          .execute();
-        for (const row of rows) {
-          const id = row.series;
-          let found = merged.get(id);
-          if (found === undefined) {
-            // A rollback elsewhere may have emptied the dictionary since the ids were read.
-            if (!this.series.has(id)) await this.#refresh();
-            const { name, labels } = this.series.describe(id);
-            found = { name, labels, bins: null, count: 0, sum: 0 };
-            merged.set(id, found);
-          }
-          found.count += row.count;
-          found.sum += row.sum;
-          if (row.bins !== null) {
-            found.bins ??= {};
-            for (const part of row.bins.split('|'))
-              addBinsInto(found.bins, JSON.parse(part) as Record<string, number>);
-          }
+          .execute(),
+      );
+      for (const row of rows) {
+        const id = row.series;
+        let found = merged.get(id);
+        if (found === undefined) {
+          // A rollback elsewhere may have emptied the dictionary since the ids were read.
+          if (!this.series.has(id)) await this.#refresh();
+          const { name, labels } = this.series.describe(id);
+          found = { name, labels, bins: null, count: 0, sum: 0 };
+          merged.set(id, found);
+        }
+        found.count += row.count;
+        found.sum += row.sum;
+        if (row.bins !== null) {
+          found.bins ??= {};
+          for (const part of row.bins.split('|'))
+            addBinsInto(found.bins, JSON.parse(part) as Record<string, number>);
         }
       }
+    }
     return [...merged.values()];
   }
 
@@ -183,28 +202,24 @@ export class SqlRollupStore implements RollupStore {
     const ids = await this.#idsOf(names);
     if (ids.length === 0) return [];
     const newest = new Map<number, RollupLast>();
-    for (const range of ranges)
-      for (const chunk of chunks(ids, ID_CHUNK)) {
-        const rows = await this.db
-          .selectFrom('perf_rollups')
+    for (const range of ranges) {
+      const rows = await this.#inRange(ids, range, (query) =>
+        query
           .select(['series', 'last_value', 'last_at'])
-          .where('series', 'in', chunk)
-          .where('resolution', '=', range.resolution)
-          .where('bucket', '>=', range.from)
-          .where('bucket', '<', range.to)
           .where('last_at', 'is not', null)
-          .execute();
-        for (const row of rows) {
-          if (row.last_at === null || row.last_value === null) continue;
-          const id = row.series;
-          const found = newest.get(id);
-          if (found === undefined || row.last_at >= found.at) {
-            if (!this.series.has(id)) await this.#refresh();
-            const { name, labels } = this.series.describe(id);
-            newest.set(id, { name, labels, value: row.last_value, at: row.last_at });
-          }
+          .execute(),
+      );
+      for (const row of rows) {
+        if (row.last_at === null || row.last_value === null) continue;
+        const id = row.series;
+        const found = newest.get(id);
+        if (found === undefined || row.last_at >= found.at) {
+          if (!this.series.has(id)) await this.#refresh();
+          const { name, labels } = this.series.describe(id);
+          newest.set(id, { name, labels, value: row.last_value, at: row.last_at });
         }
       }
+    }
     return [...newest.values()];
   }
 
@@ -373,18 +388,12 @@ export class SqlRollupStore implements RollupStore {
   }
 
   async prune(resolution: RollupResolution, before: string): Promise<number> {
-    // By series, so each delete reads one short stretch of the key instead of the whole table.
-    await this.#refresh();
-    let pruned = 0;
-    for (const chunk of chunks(this.series.allIds(), ID_CHUNK)) {
-      const result = await this.db
-        .deleteFrom('perf_rollups')
-        .where('series', 'in', chunk)
-        .where('resolution', '=', resolution)
-        .where('bucket', '<', before)
-        .executeTakeFirst();
-      pruned += Number(result.numDeletedRows);
-    }
-    return pruned;
+    // Keyed by time first: the rows to go are one stretch at the start of the resolution's.
+    const result = await this.db
+      .deleteFrom('perf_rollups')
+      .where('resolution', '=', resolution)
+      .where('bucket', '<', before)
+      .executeTakeFirst();
+    return Number(result.numDeletedRows);
   }
 }

@@ -2,6 +2,7 @@ import type { Clock } from '../core/clock.js';
 import type { StoredEvent } from '../core/events.js';
 import type { OrganizationReader } from '../core/ports/organization-store.js';
 import type { Store } from '../core/ports/store.js';
+import type { RecentEvents } from '../core/recent-events.js';
 import { DEFAULT_TRUST_CONFIG, type TrustConfig } from '../core/trust.js';
 import { demoteForIncident, evaluateRecords } from './trust-changes.js';
 import { TrustFold } from './trust-fold.js';
@@ -17,6 +18,14 @@ export async function trustConfigOf(organization: OrganizationReader): Promise<T
   return (await organization.get())?.authority?.trust ?? DEFAULT_TRUST_CONFIG;
 }
 
+export interface TrustFoldOptions {
+  /** Apply promotions and incident demotions (not when rebuilding). */
+  evaluate: boolean;
+  limit?: number;
+  /** What this process committed lately, folded without reading it back (see RecentEvents). */
+  recent?: RecentEvents;
+}
+
 /**
  * Folds the next batch of events after the trust checkpoint into the records, in one
  * transaction with the new checkpoint; and, unless rebuilding, applies in it what the new
@@ -26,11 +35,14 @@ export async function trustConfigOf(organization: OrganizationReader): Promise<T
 export async function projectTrustBatch(
   store: Store,
   clock: Clock,
-  options: { evaluate: boolean; limit?: number },
+  options: TrustFoldOptions,
 ): Promise<{ folded: number; written: StoredEvent[] }> {
   const limit = options.limit ?? TRUST_BATCH;
   const from = await store.read.trust.checkpoint();
-  const events = await store.read.events.list({ afterSeq: from, limit });
+  const events =
+    options.recent === undefined
+      ? await store.read.events.list({ afterSeq: from, limit })
+      : await options.recent.after(store.read.events, from, limit);
   const last = events.at(-1);
   if (last === undefined) return { folded: 0, written: [] };
   const { events: written } = await store.transaction(async (tx) => {
@@ -54,14 +66,16 @@ export async function projectTrustBatch(
 export async function catchUpTrust(
   store: Store,
   clock: Clock,
-  options: { evaluate: boolean; limit?: number },
+  options: TrustFoldOptions,
 ): Promise<StoredEvent[]> {
   const written: StoredEvent[] = [];
   for (let moved = 0; ;) {
     try {
       const batch = await projectTrustBatch(store, clock, options);
       written.push(...batch.written);
-      if (batch.folded < (options.limit ?? TRUST_BATCH)) return written;
+      // A short run from memory may end where another node's events begin: look again.
+      const short = options.recent === undefined && batch.folded < (options.limit ?? TRUST_BATCH);
+      if (batch.folded === 0 || short) return written;
     } catch (error) {
       // Another node is folding too: let it, and read from its checkpoint.
       if (!(error instanceof CheckpointMoved) || ++moved > 100) throw error;
