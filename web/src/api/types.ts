@@ -219,3 +219,42 @@ export interface AuditVerification {
   lastSeq: number;
   problem: { kind: string; seq: number; message: string } | null;
 }
+
+export const APPROVAL_STATES = ['pending', 'approved', 'rejected', 'expired', 'used'] as const;
+export type ApprovalState = (typeof APPROVAL_STATES)[number];
+
+/** One member an approver's edits added, removed or changed, by path (`amount`, `address.city`). */
+export interface ArgumentChange {
+  path: string;
+  requested?: unknown;
+  approved?: unknown;
+}
+
+export interface Approval {
+  id: string;
+  state: ApprovalState;
+  /** The agent it lets act: only it may use it. */
+  actorId: string;
+  requestedBy: string;
+  action: string;
+  actionClass: string;
+  resource: { type: 'WorkItem' | 'Domain'; id: string };
+  domainId: string;
+  arguments: Record<string, unknown>;
+  argumentsHash: string;
+  /** The arguments as approved with edits; null when approved as asked. */
+  approvedArguments: Record<string, unknown> | null;
+  approvedHash: string;
+  changes: ArgumentChange[];
+  justification: string;
+  policies: { id: string; effect: 'permit' | 'forbid'; annotations: Record<string, string> }[];
+  /** The people who may decide (admins may always decide besides them). */
+  approvers: string[];
+  exceptionId: string | null;
+  createdAt: string;
+  expiresAt: string;
+  decidedAt: string | null;
+  decidedBy: string | null;
+  decisionReason: string | null;
+  usedAt: string | null;
+}
