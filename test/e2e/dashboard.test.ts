@@ -1,7 +1,13 @@
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AGENT_A, createWork, json, type ProblemBody } from '../support/http-fixture.js';
-import { openDashboard, screenshot, signIn, type DashboardFixture } from '../support/browser.js';
+import {
+  openDashboard,
+  screenshot,
+  signIn,
+  unlabelledControls,
+  type DashboardFixture,
+} from '../support/browser.js';
 
 let dash: DashboardFixture;
 let context: BrowserContext;
@@ -152,14 +158,26 @@ describe('the dashboard, signed in as an operator', () => {
     try {
       const small = await phone.newPage();
       await signIn(dash, small, 'operator');
-      // Nothing is wider than the screen (the board and wide tables scroll inside themselves).
-      for (const path of ['/', '/agents', '/exceptions', '/outcomes', '/audit', '/work']) {
+      // Nothing is wider than the screen (the board and wide tables scroll inside themselves),
+      // and every control has a name.
+      for (const path of [
+        '/',
+        '/agents',
+        '/approvals',
+        '/exceptions',
+        '/outcomes',
+        '/audit',
+        '/work',
+      ]) {
         await small.goto(`${dash.url}${path}`);
         await small.getByRole('main').getByRole('heading').first().waitFor();
+        // The agents' trust tables and controls are the widest part of their page.
+        if (path === '/agents') await small.getByTestId(`controls-${AGENT_A}`).waitFor();
         expect(
           await small.evaluate<number>('document.documentElement.scrollWidth'),
           path,
         ).toBeLessThanOrEqual(390);
+        expect(await unlabelledControls(small), path).toEqual([]);
       }
       await small.getByRole('region', { name: 'queued items' }).waitFor();
       await screenshot(small, 'e2e-board-390');

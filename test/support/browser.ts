@@ -72,3 +72,41 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path, fullPage: true });
   expect(path).toMatch(/\.png$/);
 }
+
+/**
+ * The controls of the page (buttons, fields, links, anything focusable) that have no accessible
+ * name: no text, `aria-label`, `aria-labelledby` or `<label>`. Each as the start of its HTML.
+ */
+export function unlabelledControls(page: Page): Promise<string[]> {
+  return page.evaluate<string[]>(`(() => {
+    const named = (el) => {
+      if ((el.getAttribute('aria-label') ?? '').trim() !== '') return true;
+      const by = el.getAttribute('aria-labelledby');
+      if (by && by.split(/\\s+/).some((id) => (document.getElementById(id)?.textContent ?? '').trim() !== '')) return true;
+      if (el.labels && [...el.labels].some((l) => l.textContent.trim() !== '')) return true;
+      if (['BUTTON', 'A', 'SUMMARY'].includes(el.tagName) && el.textContent.trim() !== '') return true;
+      return (el.getAttribute('title') ?? '').trim() !== '';
+    };
+    const controls = document.querySelectorAll(
+      'button, input, select, textarea, a[href], summary, [tabindex]:not([tabindex="-1"])',
+    );
+    return [...controls].filter((el) => !named(el)).map((el) => el.outerHTML.slice(0, 120));
+  })()`);
+}
+
+/** The accessible name of the focused element, as far as the dashboard's controls go. */
+export function focusedName(page: Page): Promise<string> {
+  return page.evaluate<string>(`(() => {
+    const el = document.activeElement;
+    return ((el && (el.getAttribute('aria-label') || el.textContent)) || '').trim();
+  })()`);
+}
+
+/** Presses Tab until the control named `name` has the focus (at most `limit` times). */
+export async function tabTo(page: Page, name: string, limit = 80): Promise<void> {
+  for (let i = 0; i < limit; i++) {
+    await page.keyboard.press('Tab');
+    if ((await focusedName(page)) === name) return;
+  }
+  throw new Error(`Tab never reached '${name}' in ${limit} presses`);
+}

@@ -1,6 +1,7 @@
 import { useEffect, type ReactNode } from 'react';
 import type { StreamStatus } from './api/event-stream';
 import { AgentsPage } from './pages/agents-page';
+import { ApprovalsPage } from './pages/approvals-page';
 import { AuditPage } from './pages/audit-page';
 import { ExceptionsPage } from './pages/exceptions-page';
 import { OutcomesPage } from './pages/outcomes-page';
@@ -18,8 +19,8 @@ interface Section {
 }
 
 /**
- * The dashboard's sections, in the order of the organization's dimensions. A new section (the
- * approvals queue, trust levels) is one entry here and one page under pages/.
+ * The dashboard's sections, in the order of the organization's dimensions. A new section is one
+ * entry here and one page under pages/.
  */
 const SECTIONS: readonly Section[] = [
   { path: '/', label: 'Overview', render: (p) => (p === '/' ? <OverviewPage /> : null) },
@@ -36,6 +37,11 @@ const SECTIONS: readonly Section[] = [
     path: '/exceptions',
     label: 'Exceptions',
     render: (p) => (p === '/exceptions' ? <ExceptionsPage /> : null),
+  },
+  {
+    path: '/approvals',
+    label: 'Approvals',
+    render: (p) => (p === '/approvals' ? <ApprovalsPage /> : null),
   },
   {
     path: '/agents',

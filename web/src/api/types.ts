@@ -219,3 +219,130 @@ export interface AuditVerification {
   lastSeq: number;
   problem: { kind: string; seq: number; message: string } | null;
 }
+
+export const APPROVAL_STATES = ['pending', 'approved', 'rejected', 'expired', 'used'] as const;
+export type ApprovalState = (typeof APPROVAL_STATES)[number];
+
+/** One member an approver's edits added, removed or changed, by path (`amount`, `address.city`). */
+export interface ArgumentChange {
+  path: string;
+  requested?: unknown;
+  approved?: unknown;
+}
+
+export interface Approval {
+  id: string;
+  state: ApprovalState;
+  /** The agent it lets act: only it may use it. */
+  actorId: string;
+  requestedBy: string;
+  action: string;
+  actionClass: string;
+  resource: { type: 'WorkItem' | 'Domain'; id: string };
+  domainId: string;
+  arguments: Record<string, unknown>;
+  argumentsHash: string;
+  /** The arguments as approved with edits; null when approved as asked. */
+  approvedArguments: Record<string, unknown> | null;
+  approvedHash: string;
+  changes: ArgumentChange[];
+  justification: string;
+  policies: { id: string; effect: 'permit' | 'forbid'; annotations: Record<string, string> }[];
+  /** The people who may decide (admins may always decide besides them). */
+  approvers: string[];
+  exceptionId: string | null;
+  createdAt: string;
+  expiresAt: string;
+  decidedAt: string | null;
+  decidedBy: string | null;
+  decisionReason: string | null;
+  usedAt: string | null;
+}
+
+/** Decayed counts: each event weighs less as it ages (the half-life is `trust.halfLife`). */
+export interface TrustCounts {
+  attempts: number;
+  successes: number;
+  reversals: number;
+  incidents: number;
+}
+
+export interface TrustEvidence {
+  counts: TrustCounts;
+  /** (successes − reversals) / attempts; null before any attempt. */
+  successRate: number | null;
+  cleanDays: number;
+}
+
+export interface PromotionRule {
+  class: string | null;
+  to: number;
+  minAttempts: number;
+  minSuccessRate: number;
+  cleanDays: number;
+  automatic: boolean;
+}
+
+/** An agent's trust level in one domain and action class, and the record behind it. */
+export interface TrustEntry {
+  actorId: string;
+  domainId: string;
+  class: string;
+  level: number;
+  levelName: string;
+  /** null while the initial level from org.yaml holds. */
+  setAt: string | null;
+  setBy: string | null;
+  setReason: string | null;
+  evidence: TrustEvidence | null;
+  next: { to: number; rule: PromotionRule; unmet: string | null } | null;
+  pendingPromotion: string | null;
+}
+
+export type PromotionState = 'pending' | 'approved' | 'rejected' | 'superseded';
+
+export interface TrustPromotion {
+  id: string;
+  actorId: string;
+  domainId: string;
+  class: string;
+  from: number;
+  to: number;
+  state: PromotionState;
+  proposedAt: string;
+  evidence: TrustEvidence & { rule: PromotionRule | null };
+  decidedAt: string | null;
+  decidedBy: string | null;
+  reason: string | null;
+}
+
+interface ControlFields {
+  id: string;
+  actorId: string;
+  reason: string;
+  appliedBy: string;
+  appliedAt: string;
+  liftedAt: string | null;
+  liftedBy: string | null;
+  liftReason: string | null;
+}
+
+/** One class of an agent's actions refused until lifted (`work`, or a custom action's class). */
+export type Pause = ControlFields & { kind: 'pause'; actionClass: string };
+
+/** An agent's work moved to another actor (`to`) or the queue (null), and none given it. */
+export type Redirect = ControlFields & { kind: 'redirect'; to: string | null };
+
+export interface RedirectResult {
+  redirect: Redirect;
+  moved: { workItem: string; from: 'held' | 'offered'; to: string | null }[];
+}
+
+/** What each trust level means (the organization's policies decide what it allows). */
+export const TRUST_LEVEL_NAMES = [
+  'suggest only',
+  'act with approval each time',
+  'act alone within low-risk bounds',
+  'act alone with sampled review',
+  'act alone within the domain',
+] as const;

@@ -6,8 +6,8 @@ export interface ConfirmDialogProps {
   /** What will happen, in words. */
   message: string;
   confirmLabel: string;
-  /** Ask for a reason (required); it is recorded with the action. */
-  reason?: boolean;
+  /** Ask for a reason (required, or `'optional'`); it is recorded with the action. */
+  reason?: boolean | 'optional';
   danger?: boolean;
   onConfirm: (reason: string) => Promise<void>;
   onClose: () => void;
@@ -38,12 +38,12 @@ export function ConfirmDialog(props: ConfirmDialogProps) {
       <form onSubmit={(e) => void submit(e)}>
         <h2>{props.title}</h2>
         <p>{props.message}</p>
-        {props.reason === true && (
+        {props.reason !== undefined && props.reason !== false && (
           <label htmlFor={reasonId} className="field">
-            Reason
+            {props.reason === 'optional' ? 'Reason (optional)' : 'Reason'}
             <textarea
               id={reasonId}
-              required
+              required={props.reason === true}
               rows={3}
               value={reason}
               onChange={(e) => setReason(e.target.value)}

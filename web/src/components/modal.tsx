@@ -4,10 +4,16 @@ import type { ReactNode } from 'react';
  * A modal on the native <dialog>: the browser traps and restores focus, and Escape closes it
  * (reported through `onClose`).
  */
-export function Modal(props: { label: string; onClose: () => void; children: ReactNode }) {
+export function Modal(props: {
+  label: string;
+  onClose: () => void;
+  /** Room for wider content (JSON, a diff). */
+  wide?: boolean;
+  children: ReactNode;
+}) {
   return (
     <dialog
-      className="dialog"
+      className={props.wide === true ? 'dialog wide' : 'dialog'}
       aria-label={props.label}
       ref={(element) => {
         if (element !== null && !element.open) element.showModal();

@@ -1,15 +1,29 @@
 import { useState } from 'react';
-import type { Actor, ActorDetail, Halt, Page } from '../api/types';
+import type {
+  Actor,
+  ActorDetail,
+  Halt,
+  Page,
+  Pause,
+  Redirect,
+  TrustEntry,
+  TrustPromotion,
+} from '../api/types';
 import { Badge, ErrorNote } from '../components/badge';
 import { ConfirmDialog } from '../components/confirm-dialog';
 import { timeAgo } from '../format';
 import { describeScope, haltOf } from '../halts';
 import { useApi, useLiveReload } from '../hooks';
 import { useSession } from '../session';
+import { AgentCard } from './agent-card';
 
 type Pending = { kind: 'halt'; actor: Actor } | { kind: 'lift'; actor: Actor; halt: Halt };
 
-/** Every human and agent: skills, load, status, halts; halt and resume agents. */
+/**
+ * Every human and agent: skills, load, status, halts; halt and resume agents. Then each agent's
+ * supervision: trust per domain and action class with its evidence, promotions waiting for a
+ * person, pauses of a class and redirects of its work.
+ */
 export function AgentsPage() {
   const { api, canOperate } = useSession();
   const actors = useApi(async (a) => {
@@ -20,8 +34,30 @@ export function AgentsPage() {
     );
   }, []);
   const halts = useApi((a) => a.get<Page<Halt>>('/v1/halts', { active: 'true' }), []);
+  const trust = useApi((a) => a.get<{ items: TrustEntry[] }>('/v1/trust'), []);
+  const promotions = useApi(
+    (a) => a.get<{ items: TrustPromotion[] }>('/v1/trust/promotions', { state: 'pending' }),
+    [],
+  );
+  const pauses = useApi((a) => a.get<Page<Pause>>('/v1/pauses', { active: 'true' }), []);
+  const redirects = useApi((a) => a.get<Page<Redirect>>('/v1/redirects', { active: 'true' }), []);
   const [pending, setPending] = useState<Pending | null>(null);
   useLiveReload(['supervision.halt.'], halts.reload);
+  useLiveReload(['supervision.pause.'], pauses.reload);
+  useLiveReload(['supervision.redirect.'], redirects.reload);
+  useLiveReload(['supervision.trust.', 'core.config.'], promotions.reload);
+  // The records grow with every attempt an agent ends: one read per burst is enough.
+  useLiveReload(
+    [
+      'supervision.trust.',
+      'coordination.work.completed',
+      'coordination.work.failed',
+      'coordination.work.cancelled',
+      'core.config.',
+    ],
+    trust.reload,
+    1000,
+  );
   useLiveReload(
     [
       'coordination.actor.',
@@ -39,11 +75,31 @@ export function AgentsPage() {
     500,
   );
   const active = halts.data?.items ?? [];
+  const entries = trust.data?.items ?? [];
+  // The organization's action classes: `work` and its custom actions' (every agent has each).
+  const classes = [...new Set(['work', ...entries.map((e) => e.class)])];
+  const agents = (actors.data ?? []).filter((a) => a.kind === 'agent');
+  const changed = () => {
+    pauses.reload();
+    redirects.reload();
+    trust.reload();
+    promotions.reload();
+    actors.reload();
+  };
 
   return (
     <section>
       <h1>Agents and people</h1>
-      <ErrorNote error={actors.error ?? halts.error} />
+      <ErrorNote
+        error={
+          actors.error ??
+          halts.error ??
+          trust.error ??
+          promotions.error ??
+          pauses.error ??
+          redirects.error
+        }
+      />
       {pending?.kind === 'halt' && (
         <ConfirmDialog
           title={`Halt ${pending.actor.name}`}
@@ -163,6 +219,25 @@ export function AgentsPage() {
           </tbody>
         </table>
       </div>
+      <h2>Supervision of agents</h2>
+      <p className="hint">
+        Trust levels per domain and action class, earned from each agent&apos;s record and read by
+        the authority policies. The counts fade with time (an event weighs half as much after the
+        half-life), so they need not be whole. Pauses and redirects act short of a halt.
+      </p>
+      {agents.map((agent) => (
+        <AgentCard
+          key={agent.id}
+          agent={agent}
+          actors={actors.data ?? []}
+          classes={classes}
+          trust={entries.filter((e) => e.actorId === agent.id)}
+          promotions={(promotions.data?.items ?? []).filter((p) => p.actorId === agent.id)}
+          pauses={(pauses.data?.items ?? []).filter((p) => p.actorId === agent.id)}
+          redirect={(redirects.data?.items ?? []).find((r) => r.actorId === agent.id) ?? null}
+          onChanged={changed}
+        />
+      ))}
     </section>
   );
 }

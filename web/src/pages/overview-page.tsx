@@ -2,6 +2,7 @@ import { useState } from 'react';
 import {
   OPEN_STATES,
   type Actor,
+  type Approval,
   type ExceptionView,
   type Halt,
   type KpiReport,
@@ -36,6 +37,10 @@ export function OverviewPage() {
   const objectives = useApi((a) => a.get<{ items: Objective[] }>('/v1/objectives'), []);
   const halts = useApi((a) => a.get<Page<Halt>>('/v1/halts', { active: 'true' }), []);
   const agents = useApi((a) => a.get<{ items: Actor[] }>('/v1/actors', { kind: 'agent' }), []);
+  const approvals = useApi(
+    (a) => a.get<Page<Approval>>('/v1/approvals', { state: 'pending', limit: 1000 }),
+    [],
+  );
   const [stopping, setStopping] = useState<'stop' | Halt | null>(null);
 
   useLiveReload(['coordination.work.'], counts.reload);
@@ -45,12 +50,14 @@ export function OverviewPage() {
   useLiveReload(['performance.'], objectives.reload, 1000);
   useLiveReload(['supervision.halt.'], halts.reload);
   useLiveReload(['coordination.actor.', 'core.config.'], agents.reload);
+  useLiveReload(['supervision.approval.'], approvals.reload);
 
   const active = halts.data?.items ?? [];
   const stopAll = active.find((h) => h.scope.kind === 'all') ?? null;
   const halted = (agents.data?.items ?? []).filter((a) => haltOf(a, active) !== null);
   const totals = kpis.data?.rows[0]?.values ?? {};
   const open = exceptions.data?.items ?? [];
+  const waiting = approvals.data?.items ?? [];
 
   return (
     <section>
@@ -142,6 +149,26 @@ export function OverviewPage() {
                   </span>
                 </li>
               ))}
+          </ul>
+        </article>
+
+        <article className="tile" aria-labelledby="t-approvals">
+          <h2 id="t-approvals">
+            <Link href="/approvals">Approvals waiting</Link>
+          </h2>
+          <ErrorNote error={approvals.error} />
+          <p className="big" data-testid="pending-approvals">
+            {approvals.data === null
+              ? '…'
+              : `${waiting.length}${approvals.data.nextCursor === null ? '' : '+'}`}
+          </p>
+          <ul className="plain">
+            {waiting.slice(0, 5).map((a) => (
+              <li key={a.id}>
+                {a.actorId}: <code>{a.action}</code> {a.resource.id}{' '}
+                <span className="muted">(asked {timeAgo(a.createdAt)})</span>
+              </li>
+            ))}
           </ul>
         </article>
 
