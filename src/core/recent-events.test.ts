@@ -63,11 +63,12 @@ describe('RecentEvents', () => {
     expect(seqs(await recent.after(log, 0, 10))).toEqual([1, 2, 3, 4]);
   });
 
-  it('keeps at most its capacity, the newest', async () => {
+  it('keeps its capacity of the newest, forgetting older ones when twice over', async () => {
     const recent = new RecentEvents(3);
-    const log = logOf(6);
+    const log = logOf(7);
     recent.add(events(1, 2, 3, 4, 5, 6));
-    expect(seqs(await recent.after(log, 3, 10))).toEqual([4, 5, 6]);
+    recent.add(events(7));
+    expect(seqs(await recent.after(log, 4, 10))).toEqual([5, 6, 7]);
     expect(log.reads).toEqual([]);
     expect(seqs(await recent.after(log, 0, 2))).toEqual([1, 2]);
     expect(log.reads).toHaveLength(1);

@@ -13,7 +13,7 @@ export class RecentEvents {
   #events: StoredEvent[] = [];
 
   constructor(
-    /** The most events kept: the oldest are forgotten beyond it (and then read from the log). */
+    /** Events kept at least (at most twice as many); older ones are read from the log. */
     private readonly capacity = 20_000,
   ) {}
 
@@ -27,7 +27,8 @@ export class RecentEvents {
         if (this.#events[at]?.seq !== event.seq) this.#events.splice(at, 0, event);
       }
     }
-    if (this.#events.length > this.capacity)
+    // Trimmed when twice over, so forgetting costs a copy per `capacity` events, not per call.
+    if (this.#events.length > 2 * this.capacity)
       this.#events = this.#events.slice(this.#events.length - this.capacity);
   }
 

@@ -19,21 +19,22 @@ export const DEFAULT_BATCH = 5000;
 /**
  * Folds the next batch of events after the checkpoint into the rollups, in one transaction
  * with the fold state it changed and the new checkpoint, so a crash loses nothing and folds
- * nothing twice. Returns how many events it folded (0 when there was nothing new). With
- * `recent`, the events this process just committed are folded from memory, not read back.
+ * nothing twice. Returns how many events it folded (0 when there was nothing new) and the
+ * sequence number folded through. With `recent`, the events this process just committed are
+ * folded from memory, not read back.
  */
 export async function projectBatch(
   store: Store,
   limit = DEFAULT_BATCH,
   recent?: RecentEvents,
-): Promise<number> {
+): Promise<{ folded: number; through: number }> {
   const from = await store.read.rollups.checkpoint();
   const events: StoredEvent[] =
     recent === undefined
       ? await store.read.events.list({ afterSeq: from, limit })
       : await recent.after(store.read.events, from, limit);
   const last = events.at(-1);
-  if (last === undefined) return 0;
+  if (last === undefined) return { folded: 0, through: from };
   await store.transaction(async (tx) => {
     const rollups = tx.rollups;
     const state = emptyFoldState();
@@ -49,25 +50,26 @@ export async function projectBatch(
     await rollups.add(fold.deltas());
     await rollups.putStates(fold.dirtyRows());
   });
-  return events.length;
+  return { folded: events.length, through: last.seq };
 }
 
 /**
- * Folds until the rollups have caught up with the log as it was when called (and whatever
- * committed meanwhile). Returns the number of events folded.
+ * Folds until the rollups have caught up with the log as it was when called. What commits
+ * meanwhile waits for the next call, so a fold racing a busy writer ends, and the commits of
+ * its time are folded together. Returns the number of events folded.
  */
 export async function catchUp(
   store: Store,
   limit = DEFAULT_BATCH,
   recent?: RecentEvents,
 ): Promise<number> {
+  const head = (await store.read.events.head())?.seq ?? 0;
   let total = 0;
   for (let moved = 0; ;) {
     try {
-      const folded = await projectBatch(store, limit, recent);
+      const { folded, through } = await projectBatch(store, limit, recent);
       total += folded;
-      // A short run from memory may end where another node's events begin: look again.
-      if (folded === 0 || (recent === undefined && folded < limit)) return total;
+      if (folded === 0 || through >= head) return total;
     } catch (error) {
       // Another node is folding too: let it, and read from its checkpoint.
       if (!(error instanceof CheckpointMoved) || ++moved > 100) throw error;

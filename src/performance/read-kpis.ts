@@ -4,6 +4,7 @@ import type { RollupRange, RollupReader, RollupSum } from '../core/ports/rollup-
 import { COUNTERS, HISTOGRAMS, WIP_GAUGE, type HistogramName } from './builtin-metrics.js';
 import { quantileOf } from './log-histogram.js';
 import { coverWindow } from './rollup-buckets.js';
+import { viewFor } from './rollup-views.js';
 
 /** Sums of one group of rows: counters by name, histograms by name and bin. */
 interface Aggregate {
@@ -133,22 +134,43 @@ function upTo(toMs: number, minutesFromMs: number): RollupRange[] {
   ];
 }
 
+/** Sums over the ranges, the hours and days from `view` (see rollup-views), minutes without. */
+async function sumWithView(
+  reader: RollupReader,
+  names: readonly string[],
+  ranges: readonly RollupRange[],
+  view: string | null,
+): Promise<RollupSum[]> {
+  if (view === null) return reader.sum(names, ranges);
+  const minutes = ranges.filter((r) => r.resolution === 'minute');
+  const coarser = ranges.filter((r) => r.resolution !== 'minute');
+  const [viewed, edges] = await Promise.all([
+    reader.sum(names, coarser, view),
+    minutes.length === 0 ? Promise.resolve([]) : reader.sum(names, minutes),
+  ]);
+  return [...viewed, ...edges];
+}
+
 /**
  * KPIs over [from, to) from the rollups, one row per combination of the `by` labels (one row in
  * all without `by`), restricted to series matching `filter`. Reads buckets, never events.
  * `minutesFromMs`: where minute buckets begin (see `coverWindow`); edges before it read hours.
+ * A breakdown or filter a view answers (see rollup-views) reads the view's rows; `useViews`
+ * false reads the folded label sets whatever the breakdown (to check the views against them).
  */
 export async function readKpis(
   reader: RollupReader,
   window: { from: string; to: string; by?: readonly BreakdownLabel[]; filter?: MetricLabels },
   minutesFromMs = -Infinity,
+  useViews = true,
 ): Promise<KpiReport> {
   const fromMs = Date.parse(window.from);
   const toMs = Date.parse(window.to);
   const by = [...(window.by ?? [])];
   const filter = window.filter ?? {};
+  const view = useViews ? viewFor([...by, ...Object.keys(filter)]) : null;
   const [sums, levels] = await Promise.all([
-    reader.sum(BUILTIN_ROW_NAMES, coverWindow(fromMs, toMs, minutesFromMs)),
+    sumWithView(reader, BUILTIN_ROW_NAMES, coverWindow(fromMs, toMs, minutesFromMs), view),
     reader.last([WIP_GAUGE], upTo(toMs, minutesFromMs)),
   ]);
   const groups = new Map<string, { labels: Record<string, string>; aggregate: Aggregate }>();
@@ -213,8 +235,10 @@ export class RollupMetricReader implements MetricReader {
       return row === undefined ? null : (row.values[name] ?? null);
     }
     const ranges = coverWindow(fromMs, toMs, this.minutesFrom());
+    // Custom series have no views; a built-in counter filtered by a view's labels reads it.
+    const view = COUNTER_SET.has(name) ? viewFor(Object.keys(labels)) : null;
     const [sums, lasts] = await Promise.all([
-      this.reader.sum([name], ranges),
+      sumWithView(this.reader, [name], ranges, view),
       COUNTER_SET.has(name) ? Promise.resolve([]) : this.reader.last([name], ranges),
     ]);
     if (lasts.length > 0) {

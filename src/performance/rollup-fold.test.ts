@@ -39,13 +39,16 @@ describe('RollupFold: approval waits', () => {
     );
     // Written before waits were measured: no request time, nothing observed.
     fold.fold(event('supervision.approval.expired', '2026-03-02T11:00:00.000Z', end('refund')));
-    const hours = fold
-      .deltas()
-      .filter((d) => d.name === 'approval_wait_seconds' && d.resolution === 'hour');
+    const hours = fold.deltas().flatMap((d) => {
+      const wait = d.metrics.approval_wait_seconds;
+      return wait === undefined || d.resolution !== 'hour' ? [] : [{ ...d, ...wait }];
+    });
     expect(
       hours.map((d) => [d.bucket, JSON.parse(d.labels) as Record<string, string>, d.count, d.sum]),
     ).toEqual([
       ['2026-03-02T10', { action: 'refund', decision: 'approved', domain: 'billing' }, 1, 300],
+      // The domain view adds up the domain's label sets.
+      ['2026-03-02T10', { '@view': 'domain', domain: 'billing' }, 2, 2100],
       ['2026-03-02T10', { action: 'refund', decision: 'rejected', domain: 'billing' }, 1, 1800],
     ]);
   });

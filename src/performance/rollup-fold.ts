@@ -1,11 +1,13 @@
 import { canonicalJson } from '../core/canonical-json.js';
 import type { ApprovalEnd, EventMap, StoredEvent } from '../core/events.js';
 import type { MetricPoint } from '../core/metric.js';
-import type { FoldStateRow, RollupDelta } from '../core/ports/rollup-store.js';
+import type { FoldStateRow, RollupDelta, RollupEntry } from '../core/ports/rollup-store.js';
+import { emptyEntry } from '../core/rollup-entry.js';
 import type { CounterName, HistogramName } from './builtin-metrics.js';
 import { WIP_GAUGE } from './builtin-metrics.js';
 import { binOf } from './log-histogram.js';
 import { bucketOf, RESOLUTIONS, type Resolution } from './rollup-buckets.js';
+import { viewLabelSets } from './rollup-views.js';
 
 /** What the fold remembers of an actor: its kind decides human touch, its rate the cost. */
 export interface ActorFacts {
@@ -130,12 +132,14 @@ interface Payload {
  * go or in any number of batches, with the state carried between them, gives the same rows.
  */
 export class RollupFold {
-  /** Name → labels → resolution → bucket → delta: nested, so no key strings are built. */
-  readonly #deltas = new Map<string, Map<string, Record<Resolution, Map<string, RollupDelta>>>>();
+  /** Labels → resolution → bucket → delta: nested, so no key strings are built. */
+  readonly #deltas = new Map<string, Record<Resolution, Map<string, RollupDelta>>>();
   #bucketsAt = '';
   #buckets: readonly [string, string, string] = ['', '', ''];
   /** Label sets built before, by their parts: building canonical JSON per event is costly. */
   readonly #labelSets = new Map<string, string>();
+  /** Folded label set → the label sets of its views. */
+  readonly #views = new Map<string, readonly string[]>();
   /** `kind` + NUL + id of every state entry changed. */
   readonly dirty = new Set<string>();
 
@@ -180,13 +184,12 @@ export class RollupFold {
     if (event.type.startsWith('coordination.work.')) this.#workChanged(event, subject, p);
   }
 
-  /** Every delta of the batch so far, one per row it adds to. */
+  /** Every delta of the batch so far, one per row (label set and bucket) it adds to. */
   deltas(): RollupDelta[] {
     const out: RollupDelta[] = [];
-    for (const byLabels of this.#deltas.values())
-      for (const series of byLabels.values())
-        for (const resolution of RESOLUTIONS)
-          for (const d of series[resolution].values()) out.push(d);
+    for (const series of this.#deltas.values())
+      for (const resolution of RESOLUTIONS)
+        for (const d of series[resolution].values()) out.push(d);
     return out;
   }
 
@@ -328,7 +331,7 @@ export class RollupFold {
     const actor = this.state.actors.get(actorId);
     if (started === null || actor === undefined || actor.costPerHour === 0) return;
     const amount = (actor.costPerHour * seconds(started, at)) / 3600;
-    this.#add('work_cost_total', this.#actorLabels(item, actorId), at, null, 0, amount);
+    this.#builtin('work_cost_total', this.#actorLabels(item, actorId), at, null, 0, amount);
   }
 
   #close(item: ItemFacts, labels: string, at: string): void {
@@ -432,11 +435,36 @@ export class RollupFold {
   // ── deltas ───────────────────────────────────────────────────────────────────────────
 
   #count(name: CounterName, labels: string, at: string): void {
-    this.#add(name, labels, at, null, 1, 1);
+    this.#builtin(name, labels, at, null, 1, 1);
   }
 
   #observe(name: HistogramName, labels: string, at: string, value: number): void {
-    this.#add(name, labels, at, binOf(value), 1, value);
+    this.#builtin(name, labels, at, binOf(value), 1, value);
+  }
+
+  /** Adds to a built-in metric of a label set and of the views it belongs to. */
+  #builtin(
+    name: string,
+    labels: string,
+    at: string,
+    bin: number | null,
+    count: number,
+    sum: number,
+  ): void {
+    this.#add(name, labels, at, bin, count, sum);
+    // Views keep hours and days: a window's minute edges are short, read from the label sets.
+    for (const view of this.#viewsOf(labels)) this.#add(name, view, at, bin, count, sum, 1);
+  }
+
+  /** The views' label sets of a folded label set (few label sets: kept once parsed). */
+  #viewsOf(labels: string): readonly string[] {
+    let views = this.#views.get(labels);
+    if (views === undefined)
+      this.#views.set(
+        labels,
+        (views = viewLabelSets(JSON.parse(labels) as Record<string, string>)),
+      );
+    return views;
   }
 
   #level(labels: string, change: number, at: string): void {
@@ -446,40 +474,22 @@ export class RollupFold {
     this.#gauge(WIP_GAUGE, labels, at, level);
   }
 
-  /** This batch's delta of a series in a bucket, created empty. */
-  #delta(
+  /** This batch's entry of a metric in a bucket of a label set, created empty. */
+  #entry(
     name: string,
     labels: string,
     resolution: Resolution,
     bucket: string,
     histogram: boolean,
-  ): RollupDelta {
-    let byLabels = this.#deltas.get(name);
-    if (byLabels === undefined)
-      this.#deltas.set(
-        name,
-        (byLabels = new Map<string, Record<Resolution, Map<string, RollupDelta>>>()),
-      );
-    let series = byLabels.get(labels);
+  ): RollupEntry {
+    let series = this.#deltas.get(labels);
     if (series === undefined)
-      byLabels.set(labels, (series = { minute: new Map(), hour: new Map(), day: new Map() }));
+      this.#deltas.set(labels, (series = { minute: new Map(), hour: new Map(), day: new Map() }));
     const buckets = series[resolution];
     let delta = buckets.get(bucket);
-    if (delta === undefined) {
-      delta = {
-        name,
-        resolution,
-        bucket,
-        labels,
-        bins: histogram ? {} : null,
-        count: 0,
-        sum: 0,
-        lastValue: null,
-        lastAt: null,
-      };
-      buckets.set(bucket, delta);
-    }
-    return delta;
+    if (delta === undefined)
+      buckets.set(bucket, (delta = { resolution, bucket, labels, metrics: {} }));
+    return (delta.metrics[name] ??= emptyEntry(histogram));
   }
 
   /** The minute, hour and day buckets of `at`; events of a batch often share their time. */
@@ -498,35 +508,34 @@ export class RollupFold {
     bin: number | null,
     count: number,
     sum: number,
+    /** The finest resolution added to (an index of RESOLUTIONS). */
+    finest = 0,
   ): void {
     const buckets = this.#bucketsOf(at);
-    for (let r = 0; r < RESOLUTIONS.length; r++) {
-      const delta = this.#delta(
+    for (let r = finest; r < RESOLUTIONS.length; r++) {
+      const entry = this.#entry(
         name,
         labels,
         RESOLUTIONS[r] ?? 'minute',
         buckets[r] ?? '',
         bin !== null,
       );
-      delta.count += count;
-      delta.sum += sum;
-      if (bin !== null && delta.bins !== null) {
-        const bins = delta.bins as Record<string, number>;
-        bins[bin] = (bins[bin] ?? 0) + count;
-      }
+      entry.count += count;
+      entry.sum += sum;
+      if (bin !== null && entry.bins !== null) entry.bins[bin] = (entry.bins[bin] ?? 0) + count;
     }
   }
 
   #gauge(name: string, labels: string, at: string, value: number): void {
     const buckets = this.#bucketsOf(at);
     for (let r = 0; r < RESOLUTIONS.length; r++) {
-      const delta = this.#delta(name, labels, RESOLUTIONS[r] ?? 'minute', buckets[r] ?? '', false);
-      delta.count += 1;
-      delta.sum += value;
+      const entry = this.#entry(name, labels, RESOLUTIONS[r] ?? 'minute', buckets[r] ?? '', false);
+      entry.count += 1;
+      entry.sum += value;
       // Events come in sequence order; a later one at the same instant wins, as in the log.
-      if (delta.lastAt === null || at >= delta.lastAt) {
-        delta.lastValue = value;
-        delta.lastAt = at;
+      if (entry.lastAt === null || at >= entry.lastAt) {
+        entry.lastValue = value;
+        entry.lastAt = at;
       }
     }
   }

@@ -16,7 +16,7 @@ import { migration0014Approvals } from './migrations/0014-approvals.js';
 import { migration0015Trust } from './migrations/0015-trust.js';
 import { migration0016Controls } from './migrations/0016-controls.js';
 import { migration0017RollupSeries } from './migrations/0017-rollup-series.js';
-import { migration0018RollupsByTime } from './migrations/0018-rollups-by-time.js';
+import { migration0018RollupLabelSets } from './migrations/0018-rollup-label-sets.js';
 
 /**
  * The one migration set, for both dialects. They run in name order; a migration may arrive with
@@ -41,7 +41,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0015-trust': migration0015Trust,
   '0016-controls': migration0016Controls,
   '0017-rollup-series': migration0017RollupSeries,
-  '0018-rollups-by-time': migration0018RollupsByTime,
+  '0018-rollup-label-sets': migration0018RollupLabelSets,
 };
 
 export interface MigrationReport {

@@ -284,28 +284,21 @@ export interface AgentUsageTable {
   cost: number;
 }
 
-/** Performance rollups: one row per metric, resolution, bucket and label set. */
-/** A metric and label set, interned: rollup rows name it by `id`. */
-export interface PerfSeriesTable {
+/** A rollup label set, interned: rollup rows name it by `id`. */
+export interface PerfLabelSetsTable {
   id: number;
-  name: string;
   /** The label set as canonical JSON. */
   labels: string;
 }
 
+/** Performance rollups: one row per resolution, bucket and label set, every metric in it. */
 export interface PerfRollupsTable {
-  /** perf_series.id */
-  series: number;
   resolution: string;
   bucket: string;
-  /** A histogram's bins as JSON (bin → observations); null for counters and gauges. */
-  bins: string | null;
-  /** Observations (increments, bin counts, gauge points). */
-  n: number;
-  /** Their amounts (a counter's increments, a histogram's values, a gauge's points). */
-  total: number;
-  last_value: number | null;
-  last_at: string | null;
+  /** perf_label_sets.id */
+  label_set: number;
+  /** The metrics' sums as JSON (see sql-rollup-store's `RollupData`). */
+  data: string;
 }
 
 export interface PerfStateTable {
@@ -371,7 +364,7 @@ export interface Database {
   approvals: ApprovalsTable;
   agent_controls: AgentControlsTable;
   agent_usage: AgentUsageTable;
-  perf_series: PerfSeriesTable;
+  perf_label_sets: PerfLabelSetsTable;
   perf_rollups: PerfRollupsTable;
   perf_state: PerfStateTable;
   perf_checkpoint: PerfCheckpointTable;

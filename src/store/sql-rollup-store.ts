@@ -1,4 +1,4 @@
-import { CompiledQuery, sql, type Kysely, type SelectQueryBuilder } from 'kysely';
+import { CompiledQuery, sql, type Kysely } from 'kysely';
 import type {
   FoldStateRow,
   RollupDelta,
@@ -11,22 +11,27 @@ import type {
 } from '../core/ports/rollup-store.js';
 import type { Dialect } from '../core/ports/store.js';
 import { executeCompiled } from './prepared-query.js';
+import type { RollupLabelSets } from './rollup-label-sets.js';
+import { addEntry } from '../core/rollup-entry.js';
+import {
+  decodeRollupData,
+  encodeRollupData,
+  parseRollupData,
+  type StoredEntry,
+} from './rollup-data.js';
 import type { Database } from './schema.js';
-import type { RollupSeriesIds } from './rollup-series-ids.js';
 
-/** Rows per multi-row statement: 8 parameters each, far below either dialect's limit. */
-const CHUNK = 250;
-/** Series ids per `in (…)` list. */
-const ID_CHUNK = 1000;
-/** The longest list of series a range read sends to the database (see `#inRange`). */
+/** Rows per multi-row statement: 4 parameters each, far below either dialect's limit. */
+const CHUNK = 500;
+/** The longest list of label sets a range read sends to the database (see `#inRange`). */
 const ID_LIST = 200;
-
-const RESOLUTION_ORDER: Readonly<Record<string, number>> = { minute: 0, hour: 1, day: 2 };
+/** Below this many metric names, a read skips in the database the rows holding none of them. */
+const NAME_FILTER = 4;
 
 /**
- * The upsert of `rows` deltas, written once per dialect and row count: a batch sends thousands
- * of rows and Kysely's builder would cost more than the statements. A gauge keeps the newer of
- * the stored and the added value (the added one on a tie: it was folded later).
+ * The upsert of `rows` label-set rows, written once per dialect and row count: a batch sends
+ * thousands of rows and Kysely's builder would cost more than the statements. The data arrives
+ * merged with what was stored already (see `add`).
  */
 const upsertText = new Map<string, string>();
 function upsertRollups(dialect: Dialect, rows: number): string {
@@ -37,19 +42,12 @@ function upsertRollups(dialect: Dialect, rows: number): string {
     const param = () => (dialect === 'postgres' ? `$${++p}` : '?');
     const tuple = () =>
       dialect === 'postgres'
-        ? `(${param()}::integer, ${param()}, ${param()}, ${param()}::double precision, ${param()}::double precision, ${param()}::double precision, ${param()}, ${param()})`
-        : `(${Array.from({ length: 8 }, param).join(', ')})`;
+        ? `(${param()}, ${param()}, ${param()}::integer, ${param()})`
+        : `(${param()}, ${param()}, ${param()}, ${param()})`;
     const values = Array.from({ length: rows }, tuple).join(', ');
-    const newer =
-      'excluded.last_at is not null and (perf_rollups.last_at is null or excluded.last_at >= perf_rollups.last_at)';
     text =
-      `insert into perf_rollups (series, resolution, bucket, n, total, last_value, last_at, bins) values ${values} ` +
-      'on conflict (series, resolution, bucket) do update set ' +
-      'n = perf_rollups.n + excluded.n, total = perf_rollups.total + excluded.total, ' +
-      // Histograms arrive merged with the stored bins already (see add).
-      'bins = excluded.bins, ' +
-      `last_value = case when ${newer} then excluded.last_value else perf_rollups.last_value end, ` +
-      `last_at = case when ${newer} then excluded.last_at else perf_rollups.last_at end`;
+      `insert into perf_rollups (resolution, bucket, label_set, data) values ${values} ` +
+      'on conflict (resolution, bucket, label_set) do update set data = excluded.data';
     upsertText.set(key, text);
   }
   return text;
@@ -79,16 +77,22 @@ const chunks = <T>(items: readonly T[], size: number): T[][] => {
   return out;
 };
 
-const addBinsInto = (into: Record<string, number>, bins: Readonly<Record<string, number>>) => {
-  for (const [bin, count] of Object.entries(bins)) into[bin] = (into[bin] ?? 0) + count;
-};
+interface StoredRow {
+  label_set: number;
+  data: string;
+}
 
+/**
+ * The rollups in SQL: one row per resolution, bucket and label set holding the sums of every
+ * metric with those labels (see `rollup-data`). The port speaks of one metric at a time; rows
+ * are split into metrics on the way out and deltas merged into rows on the way in.
+ */
 export class SqlRollupStore implements RollupStore {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly dialect: Dialect,
-    /** The series dictionary, shared by the store's reads and transactions. */
-    private readonly series: RollupSeriesIds,
+    /** The label set dictionary, shared by the store's reads and transactions. */
+    private readonly labelSets: RollupLabelSets,
   ) {}
 
   async checkpoint(): Promise<number> {
@@ -117,147 +121,149 @@ export class SqlRollupStore implements RollupStore {
     return rows;
   }
 
-  /** Learns the series interned since the dictionary last looked (ids only grow). */
+  /** Learns the label sets interned since the dictionary last looked (ids only grow). */
   async #refresh(): Promise<void> {
     const rows = await this.db
-      .selectFrom('perf_series')
-      .select(['id', 'name', 'labels'])
-      .where('id', '>', this.series.maxId)
+      .selectFrom('perf_label_sets')
+      .select(['id', 'labels'])
+      .where('id', '>', this.labelSets.maxId)
       .execute();
-    for (const row of rows) this.series.set(row.id, row.name, row.labels);
+    for (const row of rows) this.labelSets.set(row.id, row.labels);
   }
 
-  /** The ids of the named metrics' series. */
-  async #idsOf(names: readonly string[]): Promise<number[]> {
-    await this.#refresh();
-    return names.flatMap((name) => this.series.ofName(name));
+  /** The label set of an id, learning new ones first if need be. */
+  async #labelsOf(id: number): Promise<string> {
+    let labels = this.labelSets.labelsOf(id);
+    if (labels === undefined) {
+      // Interned since the dictionary looked, or forgotten with a rollback elsewhere.
+      await this.#refresh();
+      labels = this.labelSets.labelsOf(id);
+    }
+    if (labels === undefined) throw new Error(`rollup label set ${String(id)} is unknown`);
+    return labels;
   }
 
   /**
-   * Rows of the wanted series in a range of buckets, through `read`: the key leads with the
-   * time, so a range is one stretch of the table whichever series it holds. A short list of
-   * series is filtered in the database; a long one (a breakdown reads most series) in `keep`,
-   * which saves sending thousands of ids to scan the same stretch.
+   * The rows of a range of buckets of the view's label sets (the folded ones without a view),
+   * holding any of `names` (all such rows when `names` is long: the test would cost more than
+   * the rows it skips). The key leads with the time, so a range is one stretch of the table.
    */
-  async #inRange<T extends { series: number }>(
-    ids: readonly number[],
+  async #inRange(
     range: RollupRange,
-    read: (query: SelectQueryBuilder<Database, 'perf_rollups', object>) => Promise<readonly T[]>,
-  ): Promise<T[]> {
-    const query = this.db
+    names: readonly string[],
+    view: string | null,
+  ): Promise<StoredRow[]> {
+    // Label sets interned elsewhere since the dictionary looked must be known to be told apart.
+    await this.#refresh();
+    const ids = view === null ? null : this.labelSets.ofView(view);
+    if (ids !== null && ids.length === 0) return [];
+    let query = this.db
       .selectFrom('perf_rollups')
+      .select(['label_set', 'data'])
       .where('resolution', '=', range.resolution)
       .where('bucket', '>=', range.from)
       .where('bucket', '<', range.to);
-    if (ids.length <= ID_LIST) return [...(await read(query.where('series', 'in', ids)))];
-    const wanted = new Set(ids);
-    return (await read(query)).filter((row) => wanted.has(row.series));
+    if (ids !== null && ids.length <= ID_LIST) query = query.where('label_set', 'in', ids);
+    if (names.length < NAME_FILTER) {
+      const position = (key: string) =>
+        this.dialect === 'postgres'
+          ? sql<number>`strpos(data, ${key})`
+          : sql<number>`instr(data, ${key})`;
+      // A metric's key in the JSON: its name quoted and followed by a colon, which no value has.
+      query = query.where((eb) =>
+        eb.or(names.map((name) => eb(position(`${JSON.stringify(name)}:`), '>', 0))),
+      );
+    }
+    const rows = await query.execute();
+    return rows.filter((row) => this.labelSets.viewOf(row.label_set) === view);
   }
 
-  async sum(names: readonly string[], ranges: readonly RollupRange[]): Promise<RollupSum[]> {
-    const ids = await this.#idsOf(names);
-    if (ids.length === 0) return [];
-    // Per range and series, one row summed in the database. Histograms' bins come back
-    // concatenated, to merge here.
-    const concat =
-      this.dialect === 'postgres'
-        ? sql<string | null>`string_agg(bins, '|')`
-        : sql<string | null>`group_concat(bins, '|')`;
-    const merged = new Map<number, RollupSum>();
-    for (const range of ranges) {
-      const rows = await this.#inRange(ids, range, (query) =>
-        query
-          .select((eb) => [
-            'series',
-            eb.fn.sum<number>('n').as('count'),
-            eb.fn.sum<number>('total').as('sum'),
-            concat.as('bins'),
-          ])
-          .groupBy('series')
-          .execute(),
-      );
-      for (const row of rows) {
-        const id = row.series;
-        let found = merged.get(id);
-        if (found === undefined) {
-          // A rollback elsewhere may have emptied the dictionary since the ids were read.
-          if (!this.series.has(id)) await this.#refresh();
-          const { name, labels } = this.series.describe(id);
-          found = { name, labels, bins: null, count: 0, sum: 0 };
-          merged.set(id, found);
-        }
-        found.count += row.count;
-        found.sum += row.sum;
-        if (row.bins !== null) {
-          found.bins ??= {};
-          for (const part of row.bins.split('|'))
-            addBinsInto(found.bins, JSON.parse(part) as Record<string, number>);
+  async sum(
+    names: readonly string[],
+    ranges: readonly RollupRange[],
+    view: string | null = null,
+  ): Promise<RollupSum[]> {
+    if (names.length === 0) return [];
+    const wanted = new Set(names);
+    const merged = new Map<string, RollupSum>();
+    for (const range of ranges)
+      for (const row of await this.#inRange(range, names, view)) {
+        const stored = parseRollupData(row.data);
+        for (const name in stored) {
+          if (!wanted.has(name)) continue;
+          const [count, sum, bins] = stored[name] as StoredEntry;
+          const key = `${name}\0${String(row.label_set)}`;
+          let found = merged.get(key);
+          if (found === undefined) {
+            const labels = await this.#labelsOf(row.label_set);
+            found = { name, labels, bins: null, count: 0, sum: 0 };
+            merged.set(key, found);
+          }
+          found.count += count;
+          found.sum += sum;
+          if (bins !== undefined && bins !== null) {
+            const into = (found.bins ??= {});
+            for (const bin in bins) into[bin] = (into[bin] ?? 0) + (bins[bin] ?? 0);
+          }
         }
       }
-    }
     return [...merged.values()];
   }
 
-  async last(names: readonly string[], ranges: readonly RollupRange[]): Promise<RollupLast[]> {
-    const ids = await this.#idsOf(names);
-    if (ids.length === 0) return [];
-    const newest = new Map<number, RollupLast>();
-    for (const range of ranges) {
-      const rows = await this.#inRange(ids, range, (query) =>
-        query
-          .select(['series', 'last_value', 'last_at'])
-          .where('last_at', 'is not', null)
-          .execute(),
-      );
-      for (const row of rows) {
-        if (row.last_at === null || row.last_value === null) continue;
-        const id = row.series;
-        const found = newest.get(id);
-        if (found === undefined || row.last_at >= found.at) {
-          if (!this.series.has(id)) await this.#refresh();
-          const { name, labels } = this.series.describe(id);
-          newest.set(id, { name, labels, value: row.last_value, at: row.last_at });
+  async last(
+    names: readonly string[],
+    ranges: readonly RollupRange[],
+    view: string | null = null,
+  ): Promise<RollupLast[]> {
+    if (names.length === 0) return [];
+    const newest = new Map<string, RollupLast>();
+    for (const range of ranges)
+      for (const row of await this.#inRange(range, names, view)) {
+        const data = decodeRollupData(row.data);
+        for (const name of names) {
+          const entry = data[name];
+          if (entry?.lastAt === null || entry?.lastValue === null || entry === undefined) continue;
+          const key = `${name}\0${String(row.label_set)}`;
+          const found = newest.get(key);
+          if (found === undefined || entry.lastAt >= found.at) {
+            const labels = await this.#labelsOf(row.label_set);
+            newest.set(key, { name, labels, value: entry.lastValue, at: entry.lastAt });
+          }
         }
       }
-    }
     return [...newest.values()];
   }
 
   async rows(): Promise<RollupRow[]> {
-    const rows = await this.db
+    const stored = await this.db
       .selectFrom('perf_rollups')
-      .innerJoin('perf_series', 'perf_series.id', 'perf_rollups.series')
+      .innerJoin('perf_label_sets', 'perf_label_sets.id', 'perf_rollups.label_set')
       .select([
-        'perf_series.name',
-        'perf_series.labels',
+        'perf_label_sets.labels',
         'perf_rollups.resolution',
         'perf_rollups.bucket',
-        'perf_rollups.n',
-        'perf_rollups.total',
-        'perf_rollups.last_value',
-        'perf_rollups.last_at',
-        'perf_rollups.bins',
+        'perf_rollups.data',
       ])
       .execute();
-    const key = (r: { name: string; resolution: string; bucket: string; labels: string }) =>
-      `${r.name}\0${r.resolution}\0${r.bucket}\0${r.labels}`;
+    const rows: RollupRow[] = [];
+    for (const row of stored)
+      for (const [name, entry] of Object.entries(decodeRollupData(row.data)))
+        rows.push({
+          name,
+          resolution: row.resolution as RollupResolution,
+          bucket: row.bucket,
+          labels: row.labels,
+          bins: entry.bins,
+          count: entry.count,
+          sum: entry.sum,
+          lastValue: entry.lastValue,
+          lastAt: entry.lastAt,
+        });
+    const key = (r: RollupRow) => `${r.name}\0${r.resolution}\0${r.bucket}\0${r.labels}`;
     return rows
-      .map((r) => ({
-        name: r.name,
-        resolution: r.resolution as RollupRow['resolution'],
-        bucket: r.bucket,
-        labels: r.labels,
-        bins: r.bins === null ? null : (JSON.parse(r.bins) as Record<string, number>),
-        count: r.n,
-        sum: r.total,
-        lastValue: r.last_value,
-        lastAt: r.last_at,
-      }))
-      .sort((a, b) => {
-        const x = key(a);
-        const y = key(b);
-        return x < y ? -1 : x > y ? 1 : 0;
-      });
+      .map((r) => ({ r, k: key(r) }))
+      .sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0))
+      .map(({ r }) => r);
   }
 
   async advance(from: number, to: number): Promise<boolean> {
@@ -271,103 +277,101 @@ export class SqlRollupStore implements RollupStore {
   }
 
   /**
-   * The ids of the deltas' series, interning the new ones. Called after the checkpoint moved
-   * (`advance`), which serializes folding nodes, so no other transaction interns at the same
-   * time; the dictionary forgets what it learnt here if the transaction rolls back (SqlStore).
+   * The ids of the deltas' label sets, interning the new ones. Called after the checkpoint
+   * moved (`advance`), which serializes folding nodes, so no other transaction interns at the
+   * same time; the dictionary forgets what it learnt here if the transaction rolls back.
    */
   async #intern(deltas: readonly RollupDelta[]): Promise<number[]> {
-    let missing = deltas.filter((d) => this.series.idOf(d.name, d.labels) === undefined);
+    let missing = deltas.filter((d) => this.labelSets.idOf(d.labels) === undefined);
     if (missing.length > 0) {
       await this.#refresh();
-      missing = missing.filter((d) => this.series.idOf(d.name, d.labels) === undefined);
+      missing = missing.filter((d) => this.labelSets.idOf(d.labels) === undefined);
     }
     if (missing.length > 0) {
-      const fresh = new Map<string, { name: string; labels: string }>();
-      for (const d of missing)
-        fresh.set(`${d.name}\0${d.labels}`, { name: d.name, labels: d.labels });
       const max = await this.db
-        .selectFrom('perf_series')
+        .selectFrom('perf_label_sets')
         .select((eb) => eb.fn.max('id').as('max'))
         .executeTakeFirst();
       let next = max?.max ?? 0;
-      const rows = [...fresh.values()].map((s) => ({ id: ++next, ...s }));
+      const rows = [...new Set(missing.map((d) => d.labels))].map((labels) => ({
+        id: ++next,
+        labels,
+      }));
       for (const chunk of chunks(rows, CHUNK))
-        await this.db.insertInto('perf_series').values(chunk).execute();
-      for (const row of rows) this.series.set(row.id, row.name, row.labels);
+        await this.db.insertInto('perf_label_sets').values(chunk).execute();
+      for (const row of rows) this.labelSets.set(row.id, row.labels);
     }
-    return deltas.map((d) => this.series.idOf(d.name, d.labels) ?? 0);
+    return deltas.map((d) => this.labelSets.idOf(d.labels) ?? 0);
   }
 
-  async add(unordered: readonly RollupDelta[]): Promise<void> {
-    if (unordered.length === 0) return;
-    const ids = await this.#intern(unordered);
-    // In key order, consecutive rows land on the same b-tree pages.
-    const deltas = unordered
-      .map((delta, i) => ({ delta, id: ids[i] ?? 0 }))
-      .sort(
-        (a, b) =>
-          a.id - b.id ||
-          (RESOLUTION_ORDER[a.delta.resolution] ?? 0) -
-            (RESOLUTION_ORDER[b.delta.resolution] ?? 0) ||
-          (a.delta.bucket < b.delta.bucket ? -1 : a.delta.bucket > b.delta.bucket ? 1 : 0),
-      );
-    const stored = await this.#storedBins(deltas.filter((d) => d.delta.bins !== null));
-    for (const chunk of chunks(deltas, CHUNK)) {
+  async add(deltas: readonly RollupDelta[]): Promise<void> {
+    if (deltas.length === 0) return;
+    const ids = await this.#intern(deltas);
+    await this.#mergeStored(deltas, ids);
+    for (let at = 0; at < deltas.length; at += CHUNK) {
       const params: unknown[] = [];
-      for (const { delta: d, id } of chunk) {
-        let bins: string | null = null;
-        if (d.bins !== null) {
-          const merged = { ...(stored.get(`${id}\0${d.resolution}\0${d.bucket}`) ?? {}) };
-          addBinsInto(merged, d.bins);
-          bins = JSON.stringify(merged);
-        }
-        params.push(id, d.resolution, d.bucket, d.count, d.sum, d.lastValue, d.lastAt, bins);
+      for (let i = at; i < Math.min(at + CHUNK, deltas.length); i++) {
+        const d = deltas[i] as RollupDelta;
+        params.push(d.resolution, d.bucket, ids[i], encodeRollupData(d.metrics));
       }
       await executeCompiled(
         this.db,
-        CompiledQuery.raw(upsertRollups(this.dialect, chunk.length), params),
+        CompiledQuery.raw(upsertRollups(this.dialect, params.length / 4), params),
       );
     }
   }
 
   /**
-   * The stored bins of the rows the histogram deltas add to (absent rows are new): per
-   * resolution, the batch's span of buckets of the series concerned, a short range of each.
+   * Adds into the deltas what their rows hold already (absent rows are new), so writing a delta
+   * writes its row whole: per resolution, one read of the batch's span of buckets, which keyed
+   * by time is one short stretch. The deltas are the fold's own, one per row.
    */
-  async #storedBins(
-    deltas: readonly { delta: RollupDelta; id: number }[],
-  ): Promise<Map<string, Record<string, number>>> {
-    const found = new Map<string, Record<string, number>>();
-    const spans = new Map<string, { ids: Set<number>; from: string; to: string }>();
-    for (const { delta, id } of deltas) {
-      const span = spans.get(delta.resolution);
+  async #mergeStored(deltas: readonly RollupDelta[], ids: readonly number[]): Promise<void> {
+    const spans = new Map<
+      RollupResolution,
+      {
+        from: string;
+        to: string;
+        ids: Set<number>;
+        byBucket: Map<string, Map<number, RollupDelta>>;
+      }
+    >();
+    for (let i = 0; i < deltas.length; i++) {
+      const d = deltas[i] as RollupDelta;
+      let span = spans.get(d.resolution);
       if (span === undefined)
-        spans.set(delta.resolution, { ids: new Set([id]), from: delta.bucket, to: delta.bucket });
-      else {
-        span.ids.add(id);
-        if (delta.bucket < span.from) span.from = delta.bucket;
-        if (delta.bucket > span.to) span.to = delta.bucket;
+        spans.set(
+          d.resolution,
+          (span = { from: d.bucket, to: d.bucket, ids: new Set(), byBucket: new Map() }),
+        );
+      if (d.bucket < span.from) span.from = d.bucket;
+      if (d.bucket > span.to) span.to = d.bucket;
+      let bySet = span.byBucket.get(d.bucket);
+      if (bySet === undefined)
+        span.byBucket.set(d.bucket, (bySet = new Map<number, RollupDelta>()));
+      const id = ids[i] ?? 0;
+      bySet.set(id, d);
+      span.ids.add(id);
+    }
+    for (const [resolution, span] of spans) {
+      let query = this.db
+        .selectFrom('perf_rollups')
+        .select(['bucket', 'label_set', 'data'])
+        .where('resolution', '=', resolution)
+        .where('bucket', '>=', span.from)
+        .where('bucket', '<=', span.to);
+      if (span.ids.size <= ID_LIST) query = query.where('label_set', 'in', [...span.ids]);
+      for (const stored of await query.execute()) {
+        const delta = span.byBucket.get(stored.bucket)?.get(stored.label_set);
+        if (delta === undefined) continue;
+        const { metrics } = delta;
+        for (const [name, entry] of Object.entries(decodeRollupData(stored.data))) {
+          const adding = metrics[name];
+          // Stored first, then the batch: for a gauge, the batch's later point wins a tie.
+          metrics[name] = adding === undefined ? entry : addEntry(entry, adding);
+        }
       }
     }
-    for (const [resolution, span] of spans)
-      for (const chunk of chunks([...span.ids], ID_CHUNK)) {
-        const rows = await this.db
-          .selectFrom('perf_rollups')
-          .select(['series', 'bucket', 'bins'])
-          .where('series', 'in', chunk)
-          .where('resolution', '=', resolution)
-          .where('bucket', '>=', span.from)
-          .where('bucket', '<=', span.to)
-          .where('bins', 'is not', null)
-          .execute();
-        for (const row of rows)
-          if (row.bins !== null)
-            found.set(
-              `${String(row.series)}\0${resolution}\0${row.bucket}`,
-              JSON.parse(row.bins) as Record<string, number>,
-            );
-      }
-    return found;
   }
 
   async putStates(rows: readonly FoldStateRow[]): Promise<void> {
@@ -381,7 +385,7 @@ export class SqlRollupStore implements RollupStore {
   }
 
   async reset(): Promise<void> {
-    // The series stay: an id keeps naming the same series (other nodes hold them in memory).
+    // The label sets stay: an id keeps naming the same set (other nodes hold them in memory).
     await this.db.deleteFrom('perf_rollups').execute();
     await this.db.deleteFrom('perf_state').execute();
     await this.db.updateTable('perf_checkpoint').set({ seq: 0 }).where('id', '=', 1).execute();

@@ -17,7 +17,7 @@ import { SqlTrustStore } from './sql-trust-store.js';
 import { SqlControlStore } from './sql-control-store.js';
 import { SqlMetricSeriesStore } from './sql-metric-series-store.js';
 import { SqlRollupStore } from './sql-rollup-store.js';
-import { RollupSeriesIds } from './rollup-series-ids.js';
+import { RollupLabelSets } from './rollup-label-sets.js';
 import { SqlWorkStatsStore } from './sql-work-stats-store.js';
 import { SqlWorkStore } from './sql-work-store.js';
 import { closeDatabase } from './open-database.js';
@@ -90,8 +90,8 @@ export class SqlStore implements Store {
   /** Since opening; read by benchmarks to see how well group commit batches. */
   readonly commitCounts: CommitCounts = { commits: 0, transactions: 0 };
   readonly #waiting: Waiting[] = [];
-  /** Rollup series ids, learnt once; forgotten on every rollback (it may have interned some). */
-  readonly #series = new RollupSeriesIds();
+  /** Rollup label set ids, learnt once; forgotten on every rollback (it may have interned some). */
+  readonly #labelSets = new RollupLabelSets();
   #grouping = false;
   #closed = false;
 
@@ -120,7 +120,7 @@ export class SqlStore implements Store {
       approvals: new SqlApprovalStore(readDb),
       trust: new SqlTrustStore(readDb),
       controls: new SqlControlStore(readDb),
-      rollups: new SqlRollupStore(readDb, dialect, this.#series),
+      rollups: new SqlRollupStore(readDb, dialect, this.#labelSets),
       outcomes: new SqlOutcomeStore(readDb),
       events: new SqlEventLog(readDb),
     };
@@ -155,7 +155,7 @@ export class SqlStore implements Store {
         this.commitCounts.transactions += 1;
         return committed;
       } catch (error) {
-        this.#series.clear();
+        this.#labelSets.clear();
         await executeCompiled(conn, ROLLBACK);
         throw error;
       }
@@ -182,7 +182,7 @@ export class SqlStore implements Store {
       approvals: new SqlApprovalStore(conn),
       trust: new SqlTrustStore(conn),
       controls: new SqlControlStore(conn),
-      rollups: new SqlRollupStore(conn, this.dialect, this.#series),
+      rollups: new SqlRollupStore(conn, this.dialect, this.#labelSets),
       outcomes: new SqlOutcomeStore(conn),
       events: { append: (event) => pending.push(event) },
     });
@@ -223,7 +223,7 @@ export class SqlStore implements Store {
       try {
         members.push({ waiting: first, committed: await this.runIn(conn, first.fn) });
       } catch (error) {
-        this.#series.clear();
+        this.#labelSets.clear();
         await executeCompiled(conn, ROLLBACK);
         throw error;
       }
@@ -243,7 +243,7 @@ export class SqlStore implements Store {
         members.push({ waiting: next, committed: await this.runIn(conn, next.fn) });
         await executeCompiled(conn, RELEASE);
       } catch (error) {
-        this.#series.clear();
+        this.#labelSets.clear();
         if (members.at(-1)?.waiting === next) members.pop();
         try {
           await executeCompiled(conn, ROLLBACK_TO);
@@ -262,7 +262,7 @@ export class SqlStore implements Store {
     try {
       await executeCompiled(conn, COMMIT);
     } catch (error) {
-      this.#series.clear();
+      this.#labelSets.clear();
       await executeCompiled(conn, ROLLBACK).catch(() => undefined);
       for (const member of members) member.waiting.reject(error);
       return;

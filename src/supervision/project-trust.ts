@@ -36,7 +36,7 @@ export async function projectTrustBatch(
   store: Store,
   clock: Clock,
   options: TrustFoldOptions,
-): Promise<{ folded: number; written: StoredEvent[] }> {
+): Promise<{ folded: number; through: number; written: StoredEvent[] }> {
   const limit = options.limit ?? TRUST_BATCH;
   const from = await store.read.trust.checkpoint();
   const events =
@@ -44,7 +44,7 @@ export async function projectTrustBatch(
       ? await store.read.events.list({ afterSeq: from, limit })
       : await options.recent.after(store.read.events, from, limit);
   const last = events.at(-1);
-  if (last === undefined) return { folded: 0, written: [] };
+  if (last === undefined) return { folded: 0, through: from, written: [] };
   const { events: written } = await store.transaction(async (tx) => {
     const config = await trustConfigOf(tx.organization);
     const fold = new TrustFold(tx.trust, config);
@@ -59,23 +59,23 @@ export async function projectTrustBatch(
       await demoteForIncident(ctx, incident.key, incident.reason, true);
     await evaluateRecords(ctx, records);
   });
-  return { folded: events.length, written };
+  return { folded: events.length, through: last.seq, written };
 }
 
-/** Folds until the records have caught up with the log; returns the events written. */
+/** Folds until the records have caught up with the log as it was when called; returns the events written. */
 export async function catchUpTrust(
   store: Store,
   clock: Clock,
   options: TrustFoldOptions,
 ): Promise<StoredEvent[]> {
+  const head = (await store.read.events.head())?.seq ?? 0;
   const written: StoredEvent[] = [];
   for (let moved = 0; ;) {
     try {
       const batch = await projectTrustBatch(store, clock, options);
       written.push(...batch.written);
-      // A short run from memory may end where another node's events begin: look again.
-      const short = options.recent === undefined && batch.folded < (options.limit ?? TRUST_BATCH);
-      if (batch.folded === 0 || short) return written;
+      // Up to the log as it was when called: what commits meanwhile waits for the next call.
+      if (batch.folded === 0 || batch.through >= head) return written;
     } catch (error) {
       // Another node is folding too: let it, and read from its checkpoint.
       if (!(error instanceof CheckpointMoved) || ++moved > 100) throw error;

@@ -8,9 +8,11 @@ import type {
   RollupStore,
   RollupSum,
 } from '../../core/ports/rollup-store.js';
+import { VIEW_LABEL } from '../../core/ports/rollup-store.js';
+import { addEntry, copyEntry } from '../../core/rollup-entry.js';
 import { JournaledMap, type Journal } from './journal.js';
 
-const rowKey = (d: Pick<RollupDelta, 'name' | 'resolution' | 'bucket' | 'labels'>) =>
+const rowKey = (d: Pick<RollupRow, 'name' | 'resolution' | 'bucket' | 'labels'>) =>
   [d.name, d.resolution, d.bucket, d.labels].join('\u0000');
 
 const addBins = (
@@ -23,9 +25,20 @@ const addBins = (
   return sum;
 };
 
-const inRanges = (row: RollupRow, names: ReadonlySet<string>, ranges: readonly RollupRange[]) =>
+const viewOf = (labels: string) =>
+  (JSON.parse(labels) as Record<string, string | undefined>)[VIEW_LABEL] ?? null;
+
+const inRanges = (
+  row: RollupRow,
+  names: ReadonlySet<string>,
+  ranges: readonly RollupRange[],
+  view: string | null,
+) =>
   names.has(row.name) &&
-  ranges.some((r) => r.resolution === row.resolution && row.bucket >= r.from && row.bucket < r.to);
+  ranges.some(
+    (r) => r.resolution === row.resolution && row.bucket >= r.from && row.bucket < r.to,
+  ) &&
+  viewOf(row.labels) === view;
 
 /**
  * Rollups in memory, with the SQL store's arithmetic; reads scan every row (the simulator's
@@ -57,11 +70,15 @@ export class MemoryRollupStore implements RollupStore {
     return Promise.resolve([...this.#states.values()].filter((r) => r.kind === kind));
   }
 
-  sum(names: readonly string[], ranges: readonly RollupRange[]): Promise<RollupSum[]> {
+  sum(
+    names: readonly string[],
+    ranges: readonly RollupRange[],
+    view: string | null = null,
+  ): Promise<RollupSum[]> {
     const wanted = new Set(names);
     const merged = new Map<string, RollupSum>();
     for (const row of this.#rows.values()) {
-      if (!inRanges(row, wanted, ranges)) continue;
+      if (!inRanges(row, wanted, ranges, view)) continue;
       const key = `${row.name}\u0000${row.labels}`;
       const found = merged.get(key);
       if (found === undefined)
@@ -81,11 +98,16 @@ export class MemoryRollupStore implements RollupStore {
     return Promise.resolve([...merged.values()]);
   }
 
-  last(names: readonly string[], ranges: readonly RollupRange[]): Promise<RollupLast[]> {
+  last(
+    names: readonly string[],
+    ranges: readonly RollupRange[],
+    view: string | null = null,
+  ): Promise<RollupLast[]> {
     const wanted = new Set(names);
     const newest = new Map<string, RollupLast>();
     for (const row of this.#rows.values()) {
-      if (row.lastAt === null || row.lastValue === null || !inRanges(row, wanted, ranges)) continue;
+      if (row.lastAt === null || row.lastValue === null || !inRanges(row, wanted, ranges, view))
+        continue;
       const key = `${row.name}\u0000${row.labels}`;
       const found = newest.get(key);
       if (found === undefined || row.lastAt >= found.at)
@@ -114,23 +136,23 @@ export class MemoryRollupStore implements RollupStore {
   }
 
   add(deltas: readonly RollupDelta[]): Promise<void> {
-    for (const d of deltas) {
-      const key = rowKey(d);
-      const found = this.#rows.get(key);
-      if (found === undefined) {
-        this.#rows.set(key, { ...d, bins: addBins(d.bins, null) });
-        continue;
+    for (const d of deltas)
+      for (const [name, entry] of Object.entries(d.metrics)) {
+        const row: RollupRow = {
+          name,
+          resolution: d.resolution,
+          bucket: d.bucket,
+          labels: d.labels,
+          ...copyEntry(entry),
+        };
+        const key = rowKey(row);
+        const found = this.#rows.get(key);
+        // Journaled: a row is replaced, never changed in place, so a rollback restores it.
+        this.#rows.set(
+          key,
+          found === undefined ? row : { ...found, ...addEntry(copyEntry(found), entry) },
+        );
       }
-      const newer = d.lastAt !== null && (found.lastAt === null || d.lastAt >= found.lastAt);
-      this.#rows.set(key, {
-        ...found,
-        count: found.count + d.count,
-        sum: found.sum + d.sum,
-        bins: addBins(found.bins, d.bins),
-        lastValue: newer ? d.lastValue : found.lastValue,
-        lastAt: newer ? d.lastAt : found.lastAt,
-      });
-    }
     return Promise.resolve();
   }
 
