@@ -30,6 +30,16 @@ export interface Redirect extends ControlBase {
 }
 
 export type AgentControl = Pause | Redirect;
+
+/** A pause as a refusal or a decision names it: which, of what class, who applied it and why. */
+export type PauseRef = Pick<Pause, 'id' | 'actionClass' | 'appliedBy' | 'reason'>;
+
+export const pauseRef = (pause: Pause): PauseRef => ({
+  id: pause.id,
+  actionClass: pause.actionClass,
+  appliedBy: pause.appliedBy,
+  reason: pause.reason,
+});
 export type AgentControlKind = AgentControl['kind'];
 
 /** The pause in force for this agent and class, if any. */

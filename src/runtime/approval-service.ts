@@ -5,6 +5,7 @@ import {
   type ApprovalState,
   type ArgumentChange,
 } from '../core/approval.js';
+import { pauseRef, type PauseRef } from '../core/agent-control.js';
 import type { Clock } from '../core/clock.js';
 import { haltCovering, type Halt } from '../core/halt.js';
 import { DomainError, notFound } from '../core/errors.js';
@@ -69,13 +70,22 @@ export class ApprovalService {
     private readonly clock: Clock,
     private readonly bus: EventBus,
     private readonly monitoring: MonitoringService,
-    /** The authority in force, with the agents' trust levels as `stores` see them. */
+    /**
+     * The authority in force, with the agents' trust levels and the pauses as `stores` see
+     * them: a pause of a class denies its actions, approvals and checks.
+     */
     private readonly authorityFor: (
-      stores: Pick<ReadStores, 'organization' | 'actors' | 'domains' | 'workTypes' | 'trust'>,
+      stores: Pick<
+        ReadStores,
+        'organization' | 'actors' | 'domains' | 'workTypes' | 'trust' | 'controls'
+      >,
     ) => Promise<Authority>,
   ) {}
 
-  /** Runs an approval use case in one transaction (a halted agent is refused first). */
+  /**
+   * Runs an approval use case in one transaction (a halted agent is refused first), deciding
+   * with the authority as the transaction sees it: trust levels and pauses in force.
+   */
   private async write<T>(
     principal: Principal,
     fn: (ctx: ApprovalContext) => Promise<T>,
@@ -252,12 +262,13 @@ export class ApprovalService {
 
   /**
    * For an agent: which actions it may take where (allow, approval, deny per action, work type
-   * and domain; see authorityMap) under the policies in force, and the halts that stop it now.
+   * and domain; see authorityMap) under the policies and pauses in force, and the halts and
+   * pauses that stop it now.
    */
   async actorAuthority(
     principal: Principal,
     actorId?: string,
-  ): Promise<AuthorityMap & { halts: Halt[] }> {
+  ): Promise<AuthorityMap & { halts: Halt[]; pauses: PauseRef[] }> {
     requireRole(principal, READERS, 'read authority');
     const actor = this.actorFor(principal, actorId, 'read authority');
     const read = this.store.read;
@@ -268,7 +279,10 @@ export class ApprovalService {
       workTypes: await read.workTypes.list(),
     });
     const halt = haltCovering(await read.halts.listActive(), found);
-    return { ...map, halts: halt === null ? [] : [halt] };
+    const pauses = (await read.controls.listActive()).flatMap((c) =>
+      c.kind === 'pause' && c.actorId === actor ? [pauseRef(c)] : [],
+    );
+    return { ...map, halts: halt === null ? [] : [halt], pauses };
   }
 
   // ── the engine's own work, on the monitoring timer ──────────────────────────────────────

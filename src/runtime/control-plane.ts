@@ -57,6 +57,7 @@ import { TrustLevels } from '../supervision/trust-levels.js';
 import { compileAuthority } from '../supervision/compile-authority.js';
 import type { AuthorityDecision } from '../supervision/decide-authority.js';
 import { loadAuthority } from '../supervision/load-authority.js';
+import { pauseAwareAuthority } from '../supervision/pause-aware-authority.js';
 import { spendWorkApproval } from '../supervision/use-approval.js';
 import { verifyAuditLog } from '../supervision/verify-audit-log.js';
 import type { MigrationReport } from '../store/migrate.js';
@@ -69,7 +70,7 @@ import {
 } from '../monitoring/detector-settings.js';
 import { ApprovalService } from './approval-service.js';
 import { MonitoringService } from './monitoring-service.js';
-import { ControlService, type MeteredAction, type PauseRef } from './control-service.js';
+import { ControlService, type MeteredAction } from './control-service.js';
 import { OutcomeService } from './outcome-service.js';
 import { PerformanceService } from './performance-service.js';
 import { TrustService } from './trust-service.js';
@@ -92,8 +93,6 @@ export type AuthorityCheck = AuthorityDecision & {
   /** The configuration revision whose policies decided. */
   revision: number;
   actorId: string;
-  /** The pause of the action's class that makes the answer deny, if one is in force. */
-  pause?: PauseRef;
 };
 
 export type WorkDetail = WorkItem & {
@@ -155,7 +154,7 @@ export class ControlPlane {
       this.write(async (tx) => fn(await this.workContext(tx, principal))),
     );
     this.approvals = new ApprovalService(store, clock, this.bus, this.monitoring, (stores) =>
-      this.trustedAuthorityOf(stores),
+      this.agentAuthorityOf(stores),
     );
   }
 
@@ -273,20 +272,36 @@ export class ControlPlane {
   }
 
   /**
-   * The authority with every agent's trust levels as `stores` see them, for the decisions of
-   * approvals and custom actions (off the hot claim path, so reading all levels is fine).
+   * The authority agents are decided by outside the work queue — authority checks, approval
+   * requests and decisions, custom actions, the map of what an agent may do: the policies of
+   * the revision, with the trust levels and the pauses in force as `stores` see them (a
+   * transaction's, for a use case), so a promotion or a pause counts from the very next
+   * request. Work actions read the same pauses in their guard (see workContext). Off the hot
+   * claim path, so reading every agent's levels is fine; `actorId` reads only that agent's,
+   * for a caller that decides about it alone.
    */
-  private async trustedAuthorityOf(
-    stores: Pick<ReadStores, 'organization' | 'actors' | 'domains' | 'workTypes' | 'trust'>,
+  private async agentAuthorityOf(
+    stores: Pick<
+      ReadStores,
+      'organization' | 'actors' | 'domains' | 'workTypes' | 'trust' | 'controls'
+    >,
+    actorId?: string,
   ): Promise<Authority> {
     const authority = await this.authorityOf(stores);
-    if (!authority.configured) return authority;
-    const levels = new TrustLevels(await stores.trust.levels({}), authority.trust);
-    return {
-      ...authority,
-      decide: (actorId, action, resource, context, trust) =>
-        authority.decide(actorId, action, resource, context, trust ?? levels),
-    };
+    const controls = await stores.controls.listActive();
+    if (!authority.configured) return pauseAwareAuthority(authority, controls);
+    const levels = new TrustLevels(
+      await stores.trust.levels(actorId === undefined ? {} : { actorId }),
+      authority.trust,
+    );
+    return pauseAwareAuthority(
+      {
+        ...authority,
+        decide: (actor, action, resource, context, trust) =>
+          authority.decide(actor, action, resource, context, trust ?? levels),
+      },
+      controls,
+    );
   }
 
   /** The authority of the revision `stores` see, compiled once per revision. */
@@ -571,8 +586,9 @@ export class ControlPlane {
 
   /**
    * What the authority policies decide about an actor taking an action on a resource: allow,
-   * approval required or deny, with the policies that decided. An agent token asks about
-   * itself only; people may ask about anyone.
+   * approval required or deny, with the policies that decided; deny, naming the pause, while
+   * the action's class is paused for the actor. An agent token asks about itself only; people
+   * may ask about anyone.
    */
   async checkAuthority(
     principal: Principal,
@@ -619,18 +635,14 @@ export class ControlPlane {
         );
       resource = { kind: 'domain', id: request.resource.id };
     }
-    const authority = await this.authorityOf(read);
+    const authority = await this.agentAuthorityOf(read, actorId);
     const decision = authority.decide(
       actorId,
       request.action,
       resource,
       (request.context ?? {}) as Parameters<Authority['decide']>[3],
-      await this.trust.levelsFor(read, actorId, authority),
     );
-    return this.controls.withPause(
-      { ...decision, configured: authority.configured, revision: authority.revision, actorId },
-      request.action,
-    );
+    return { ...decision, configured: authority.configured, revision: authority.revision, actorId };
   }
 
   /** The Cedar schema policies are written against, for the revision in force (null: no policies). */

@@ -1,14 +1,7 @@
 import type { WorkContext } from '../coordination/work-context.js';
 import type { WorkGuard, WorkOperation } from '../coordination/work-guard.js';
-import {
-  describeControl,
-  pauseOf,
-  type AgentControl,
-  type AgentControlKind,
-  type Pause,
-  type Redirect,
-} from '../core/agent-control.js';
-import { BUILTIN_ACTIONS, WORK_CLASS } from '../core/authority-config.js';
+import type { AgentControl, AgentControlKind, Pause, Redirect } from '../core/agent-control.js';
+import { WORK_CLASS } from '../core/authority-config.js';
 import {
   periodEnd,
   periodOf,
@@ -45,14 +38,6 @@ export interface UsageReport {
   used: number;
   limit: number;
   resetsAt: string;
-}
-
-/** The pause behind a refusal, as an answer names it. */
-export interface PauseRef {
-  id: string;
-  actionClass: string;
-  appliedBy: string;
-  reason: string;
 }
 
 export interface BudgetReport {
@@ -169,45 +154,6 @@ export class ControlService {
   /** Pauses in force (oldest first), or every pause (newest first, paged by `before`). */
   async listPauses(principal: Principal, filter: ListFilter): Promise<Pause[]> {
     return this.list(principal, 'pause', filter);
-  }
-
-  /**
-   * The pause that refuses `actorId` the action `action` (built-in work actions are class
-   * `work`; a custom action has its own class), if one is in force: an authority check answers
-   * deny while it is.
-   */
-  async pauseForAction(actorId: string, action: string): Promise<Pause | null> {
-    const controls = await this.store.read.controls.listActive();
-    if (!controls.some((c) => c.kind === 'pause' && c.actorId === actorId)) return null;
-    const actionClass = (BUILTIN_ACTIONS as readonly string[]).includes(action)
-      ? WORK_CLASS
-      : ((await this.store.read.organization.get())?.authority?.actions.find((a) => a.id === action)
-          ?.class ?? action);
-    return pauseOf(controls, actorId, actionClass);
-  }
-
-  /**
-   * An authority check as a pause changes it: while one is in force for the action's class the
-   * answer is deny, naming the pause, who applied it and why, whatever the policies say.
-   */
-  async withPause<T extends { decision: string; policies: unknown[]; reason: string }>(
-    check: T & { actorId: string },
-    action: string,
-  ): Promise<T | (T & { decision: 'deny'; pause: PauseRef })> {
-    const pause = await this.pauseForAction(check.actorId, action);
-    if (pause === null) return check;
-    return {
-      ...check,
-      decision: 'deny',
-      policies: [],
-      reason: `'${pause.actorId}' may not ${action}: ${describeControl(pause)}`,
-      pause: {
-        id: pause.id,
-        actionClass: pause.actionClass,
-        appliedBy: pause.appliedBy,
-        reason: pause.reason,
-      },
-    };
   }
 
   // ── redirects ──────────────────────────────────────────────────────────────────────────

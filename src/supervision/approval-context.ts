@@ -6,7 +6,8 @@ import type { Authority } from './build-authority.js';
 
 /**
  * What an approval use case runs with: one transaction, the time, who asks, the authority in
- * force, and monitoring's routing (pending approvals reach people as exceptions).
+ * force (with the trust levels and the pauses the transaction reads: a paused class is denied),
+ * and monitoring's routing (pending approvals reach people as exceptions).
  */
 export interface ApprovalContext {
   tx: TxStores;

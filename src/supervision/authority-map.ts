@@ -63,9 +63,10 @@ function typicalItem(
 }
 
 /**
- * Which actions an actor may take where, as the policies in force answer: each work action on
- * a typical item of each work type (normal priority; queued for claims, held by the actor for
- * the rest), and each custom action on each domain or work type it applies to. A custom
+ * Which actions an actor may take where, as the policies in force answer (and the pauses, when
+ * `authority` is pause-aware): each work action on a typical item of each work type (normal
+ * priority; queued for claims, held by the actor for the rest), and each custom action the
+ * organization declares on each domain or work type it applies to. A custom
  * action whose context has required members cannot be answered without them
  * (`depends_on_arguments`: ask check_authority with the real arguments).
  */
@@ -93,7 +94,7 @@ export function authorityMap(
       ]),
     ),
   }));
-  const actions: readonly CustomAction[] = [...(authority.compiled?.actions.values() ?? [])];
+  const actions: readonly CustomAction[] = [...authority.actions.values()];
   const custom: AuthorityMap['custom'] = [];
   for (const action of actions) {
     const required = Object.values(action.context).some((t) => !t.endsWith('?'));

@@ -1,5 +1,11 @@
 import type { CedarValueJson, EntityJson, TypeAndId } from '@cedar-policy/cedar-wasm/nodejs';
-import { isEmptyAuthority, type AuthorityConfig } from '../core/authority-config.js';
+import {
+  BUILTIN_ACTIONS,
+  isEmptyAuthority,
+  WORK_CLASS,
+  type AuthorityConfig,
+  type CustomAction,
+} from '../core/authority-config.js';
 import { isDomainError } from '../core/errors.js';
 import type { Actor, Domain, WorkItem, WorkType } from '../core/model.js';
 import { DEFAULT_TRUST_CONFIG, type TrustConfig } from '../core/trust.js';
@@ -28,6 +34,8 @@ export interface Authority {
   schema: string | null;
   /** The action classes trust is earned in: `work`, then each custom action's. */
   trustClasses: string[];
+  /** The custom actions the organization declares, by id (with policies or without). */
+  actions: ReadonlyMap<string, CustomAction>;
   /** How trust is earned and lost in this revision (the defaults when the file says nothing). */
   trust: TrustConfig;
   decide(
@@ -55,6 +63,15 @@ export interface Authority {
   /** The compiled policies (absent when none are configured or they fail to compile). */
   compiled?: CompiledAuthority;
 }
+
+const BUILTIN = new Set<string>(BUILTIN_ACTIONS);
+
+/**
+ * The class an action counts in, for trust and for pauses: `work` for the work actions, a
+ * custom action's declared class (by default its id).
+ */
+export const actionClassOf = (authority: Pick<Authority, 'actions'>, action: string): string =>
+  BUILTIN.has(action) ? WORK_CLASS : (authority.actions.get(action)?.class ?? action);
 
 const ref = (type: string, id: string): CedarValueJson => ({ __entity: { type, id } });
 
@@ -108,6 +125,7 @@ export function buildAuthority(
   const trust = {
     trustClasses: trustClasses(config?.actions ?? []),
     trust: config?.trust ?? DEFAULT_TRUST_CONFIG,
+    actions: new Map((config?.actions ?? []).map((a) => [a.id, a])),
   };
   if (config === undefined || isEmptyAuthority(config) || config.policies.length === 0)
     return {

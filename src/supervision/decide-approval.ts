@@ -57,7 +57,8 @@ export function assertPending(approval: Approval, nowIso: string): void {
  * rejects (with a reason) a pending approval. Who may decide is checked by the caller, which
  * records refused attempts (see refusalToDecide). An approval is decided once: concurrent
  * decisions find it changed. Approving re-decides the action with the arguments approved: the
- * policies still deny what they deny, approval or not.
+ * policies still deny what they deny, approval or not, and while the action's class is paused
+ * for the agent it is not approved (rejecting it is fine; approve it once the pause is lifted).
  */
 export async function decideApproval(
   ctx: ApprovalContext,

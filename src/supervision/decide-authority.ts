@@ -5,6 +5,7 @@ import {
   type EntityJson,
   type TypeAndId,
 } from '@cedar-policy/cedar-wasm/nodejs';
+import type { PauseRef } from '../core/agent-control.js';
 import type { CompiledAuthority } from './compile-authority.js';
 
 export type AuthorityVerdict = 'allow' | 'approval_required' | 'deny';
@@ -27,6 +28,8 @@ export interface AuthorityDecision {
   /** Evaluation errors; any of them denies. */
   errors: string[];
   reason: string;
+  /** The pause of the action's class that denies it whatever the policies say, while in force. */
+  pause?: PauseRef;
 }
 
 export interface AuthorityRequest {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ManualClock } from '../core/clock.js';
 import { DEFAULT_TRUST_CONFIG, type PromotionRule, type TrustConfig } from '../core/trust.js';
 import { decayFactor } from './decay.js';
 import { evaluatePromotion, levelAfterIncident, ruleFor } from './evaluate-promotion.js';
@@ -130,5 +131,83 @@ describe('evaluatePromotion', () => {
     const c = { incidents: { demoteTo: 1, fromExceptions: [] } };
     expect(levelAfterIncident(3, c)).toBe(1);
     expect(levelAfterIncident(0, c)).toBe(0);
+  });
+});
+
+describe('whole-number thresholds, as people read the evidence', () => {
+  // The default half-life (30 days): a fresh attempt is worth slightly less than 1 a moment later.
+  const fresh: TrustConfig = {
+    ...DEFAULT_TRUST_CONFIG,
+    promotions: [
+      rule(1, { minAttempts: 1, minSuccessRate: 1, cleanDays: 0 }),
+      rule(2, { minAttempts: 20, minSuccessRate: 0.9, cleanDays: 0 }),
+      rule(3, { minAttempts: 50, minSuccessRate: 0.9, cleanDays: 0 }),
+    ],
+  };
+  const MINUTE = 60_000;
+
+  /** `n` attempts recorded now on `clock`, a second apart, the ones `failed` picks failing. */
+  function attempts(clock: ManualClock, n: number, failed: (i: number) => boolean = () => false) {
+    let r = emptyRecord(key, clock.now().toISOString());
+    for (let i = 0; i < n; i++) {
+      r = addToRecord(
+        r,
+        clock.now().toISOString(),
+        { attempts: 1, successes: failed(i) ? 0 : 1 },
+        fresh.halfLifeSeconds,
+      );
+      clock.advance(1000);
+    }
+    return r;
+  }
+
+  it('meets minAttempts: 1 with one attempt, seconds and minutes later', () => {
+    const clock = new ManualClock(at(0));
+    const one = attempts(clock, 1);
+    for (const later of [0, 5_000, 10 * MINUTE]) {
+      const now = new Date(clock.now().getTime() + later).toISOString();
+      expect(readRecord(one, now, fresh.halfLifeSeconds).counts.attempts).toBeLessThan(1);
+      expect(evaluatePromotion(one, 0, fresh, now)).toMatchObject({ kind: 'promote', to: 1 });
+    }
+  });
+
+  it('meets minAttempts: 20 with exactly 20 fresh attempts, and not with 19', () => {
+    const clock = new ManualClock(at(0));
+    const twenty = attempts(clock, 20);
+    clock.advance(3 * MINUTE);
+    const now = clock.now().toISOString();
+    expect(readRecord(twenty, now, fresh.halfLifeSeconds).counts.attempts).toBeLessThan(20);
+    expect(evaluatePromotion(twenty, 1, fresh, now)).toMatchObject({ kind: 'promote', to: 2 });
+    expect(evaluatePromotion(attempts(clock, 19), 1, fresh, clock.now().toISOString())).toEqual({
+      kind: 'none',
+      reason: '19.00 attempts of 20',
+    });
+  });
+
+  it('meets a success rate of 0.9 with 45 successes of 50 attempts recorded together', () => {
+    const clock = new ManualClock(at(0));
+    let r = emptyRecord(key, clock.now().toISOString());
+    for (let i = 0; i < 50; i++)
+      r = addToRecord(
+        r,
+        clock.now().toISOString(),
+        { attempts: 1, successes: i % 10 === 3 ? 0 : 1 },
+        fresh.halfLifeSeconds,
+      );
+    clock.advance(2 * MINUTE);
+    const now = clock.now().toISOString();
+    // Floating point makes 45 of 50 a hair under 0.9; the rule is met as it reads: 0.900.
+    expect(readRecord(r, now, fresh.halfLifeSeconds).successRate).toBeLessThan(0.9);
+    expect(evaluatePromotion(r, 2, fresh, now)).toMatchObject({ kind: 'promote', to: 3 });
+  });
+
+  it('still lets decay take fresh evidence below the threshold once it shows', () => {
+    const clock = new ManualClock(at(0));
+    const twenty = attempts(clock, 20);
+    clock.advance(DAY * 1000);
+    expect(evaluatePromotion(twenty, 1, fresh, clock.now().toISOString())).toEqual({
+      kind: 'none',
+      reason: '19.54 attempts of 20',
+    });
   });
 });

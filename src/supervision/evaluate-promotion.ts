@@ -24,14 +24,33 @@ export type PromotionVerdict =
   | { kind: 'none'; reason: string }
   | { kind: 'promote'; to: number; automatic: boolean; evidence: TrustEvidence };
 
-/** Why a rule is not met by what a record shows, or null when it is. */
+/** The decimals decayed evidence is shown and compared with: attempts, the success rate. */
+const ATTEMPT_DIGITS = 2;
+const RATE_DIGITS = 3;
+
+/** `value` as read to `digits` decimals, in units of that last decimal (an exact integer). */
+const readAs = (value: number, digits: number): number => Math.round(value * 10 ** digits);
+
+/**
+ * Why a rule is not met by what a record shows, or null when it is. Decayed evidence is compared
+ * as people read it — attempts to the hundredth, the success rate to the thousandth, the
+ * precision it is shown with — not to the last bit of a float: decay starts the moment an
+ * attempt is recorded, so one attempt is 0.99999… an instant later, and 45 successes of 50
+ * attempts can come out as 0.8999999999999999; "1.00 attempts of 1" and "0.900" meet 1 and 0.9.
+ * Decay itself is untouched: evidence that has decayed to read below a threshold (19.54 attempts
+ * of 20) does not meet it.
+ */
 export function unmet(rule: PromotionRule, shown: Omit<TrustEvidence, 'rule'>): string | null {
   const missing: string[] = [];
-  if (shown.counts.attempts < rule.minAttempts)
-    missing.push(`${shown.counts.attempts.toFixed(2)} attempts of ${rule.minAttempts}`);
-  if (rule.minSuccessRate > 0 && (shown.successRate ?? 0) < rule.minSuccessRate)
+  const attempts = readAs(shown.counts.attempts, ATTEMPT_DIGITS);
+  if (attempts < readAs(rule.minAttempts, ATTEMPT_DIGITS))
     missing.push(
-      `success rate ${shown.successRate === null ? 'unknown' : shown.successRate.toFixed(3)} below ${rule.minSuccessRate}`,
+      `${(attempts / 10 ** ATTEMPT_DIGITS).toFixed(ATTEMPT_DIGITS)} attempts of ${rule.minAttempts}`,
+    );
+  const rate = shown.successRate === null ? null : readAs(shown.successRate, RATE_DIGITS);
+  if (rule.minSuccessRate > 0 && (rate ?? 0) < readAs(rule.minSuccessRate, RATE_DIGITS))
+    missing.push(
+      `success rate ${rate === null ? 'unknown' : (rate / 10 ** RATE_DIGITS).toFixed(RATE_DIGITS)} below ${rule.minSuccessRate}`,
     );
   if (shown.cleanDays < rule.cleanDays)
     missing.push(`${shown.cleanDays.toFixed(2)} clean days of ${rule.cleanDays}`);

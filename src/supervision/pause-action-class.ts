@@ -22,8 +22,9 @@ export async function checkControlledAgent(ctx: WorkContext, actorId: string): P
 
 /**
  * Pauses one class of an agent's actions without stopping it: from the next request on, its
- * requests of that class are refused (the work actions, for class `work`; an authority check of
- * a custom action of that class answers deny), and for class `work` it is given no new work;
+ * requests of that class are refused (the work actions, for class `work`; for a custom class,
+ * its custom actions and approval requests, and authority checks answer deny: see
+ * pauseAwareAuthority), and for class `work` it is given no new work;
  * every other class goes on. What it holds stays with it (redirect it to move it).
  * `classes` are the classes the organization has: `work` and its custom actions' classes.
  */

@@ -3,7 +3,8 @@ import { BUILTIN_ACTIONS } from '../core/authority-config.js';
 import { DomainError } from '../core/errors.js';
 import { newEvent, type EventMap } from '../core/events.js';
 import type { ApprovalContext } from './approval-context.js';
-import { classOf, contextOf, deniedError } from './request-approval.js';
+import { actionClassOf } from './build-authority.js';
+import { contextOf, deniedError } from './request-approval.js';
 import { resolveResource } from './resolve-resource.js';
 import { useApproval } from './use-approval.js';
 
@@ -19,7 +20,8 @@ export type PerformedAction = EventMap['supervision.action.performed'] & {
 /**
  * Records a custom action (a refund, a deploy) an agent takes outside the control plane, after
  * the authority decides it: allowed, it is recorded; approval required, it needs an approval
- * given for exactly this (which it spends); denied, it is refused and nothing is recorded. An
+ * given for exactly this (which it spends); denied — by the policies, or by a pause of its class
+ * (ctx.authority is pause-aware) — it is refused and nothing is recorded. An
  * approval passed for an allowed action is spent too, so no approval outlives its action.
  */
 export async function performAction(
@@ -71,7 +73,7 @@ export async function performAction(
   const performed: PerformedAction = {
     actorId: request.actorId,
     action: request.action,
-    class: classOf(ctx.authority, request.action),
+    class: actionClassOf(ctx.authority, request.action),
     resource: request.resource,
     domainId: domain.id,
     argumentsHash: argumentsHash(request.arguments),

@@ -1,6 +1,6 @@
 import type { CedarValueJson } from '@cedar-policy/cedar-wasm/nodejs';
 import { argumentsHash, type Approval, type ApprovalResource } from '../core/approval.js';
-import { BUILTIN_ACTIONS, WORK_CLASS } from '../core/authority-config.js';
+import { BUILTIN_ACTIONS } from '../core/authority-config.js';
 import { DomainError } from '../core/errors.js';
 import { newEvent } from '../core/events.js';
 import { newId } from '../core/ids.js';
@@ -8,7 +8,7 @@ import { principalName } from '../core/principal.js';
 import type { ApprovalContext } from './approval-context.js';
 import { raiseApprovalPending } from './approval-notices.js';
 import { approvalTerms } from './approval-terms.js';
-import type { Authority } from './build-authority.js';
+import { actionClassOf } from './build-authority.js';
 import type { AuthorityDecision } from './decide-authority.js';
 import { resolveResource } from './resolve-resource.js';
 
@@ -34,21 +34,35 @@ export const contextOf = (
 ): Record<string, CedarValueJson> =>
   BUILTIN.has(action) ? {} : (args as Record<string, CedarValueJson>);
 
-/** The trust class an action counts in. */
-export const classOf = (authority: Authority, action: string): string =>
-  BUILTIN.has(action) ? WORK_CLASS : (authority.compiled?.actions.get(action)?.class ?? action);
-
-/** The refusal of something the authority policies deny outright. */
+/**
+ * The refusal of something the authority denies outright: by its policies, or by a pause of the
+ * action's class (named as a paused work action's refusal names it: `pause`, `actionClass`,
+ * `appliedBy`, `reason`).
+ */
 export function deniedError(actorId: string, action: string, verdict: AuthorityDecision) {
+  const { pause } = verdict;
   return new DomainError('forbidden', `'${actorId}' may not ${action}: ${verdict.reason}`, {
-    details: { action, policies: verdict.policies, evaluationErrors: verdict.errors },
+    details: {
+      action,
+      policies: verdict.policies,
+      evaluationErrors: verdict.errors,
+      ...(pause === undefined
+        ? {}
+        : {
+            pause: pause.id,
+            actionClass: pause.actionClass,
+            appliedBy: pause.appliedBy,
+            reason: pause.reason,
+          }),
+    },
   });
 }
 
 /**
  * Asks a person's go-ahead for one action on one resource with exactly these arguments. Only
  * what the policies answer "approval required" can be asked: an allowed action needs none, a
- * denied one cannot be approved. The approval is stored pending, bound to the hash of the
+ * denied one cannot be approved, nor one of a class paused for the agent (it may not act in
+ * it now, and people are not asked to approve what it may not do). The approval is stored pending, bound to the hash of the
  * arguments, with its approvers and expiry from the determining policies (see approvalTerms),
  * and an ApprovalPending exception routes it to people.
  */
@@ -57,12 +71,6 @@ export async function requestApproval(
   request: ApprovalRequest,
 ): Promise<Approval> {
   const { authority, tx } = ctx;
-  if (!authority.configured)
-    throw new DomainError(
-      'conflict',
-      'no authority policies are configured: token roles alone decide, and nothing needs approval',
-      { details: { decision: 'allow' } },
-    );
   const { target, domain } = await resolveResource(tx, request.resource);
   const verdict = authority.decide(
     request.actorId,
@@ -70,13 +78,19 @@ export async function requestApproval(
     target,
     contextOf(request.action, request.arguments),
   );
+  if (verdict.decision === 'deny') throw deniedError(request.actorId, request.action, verdict);
+  if (!authority.configured)
+    throw new DomainError(
+      'conflict',
+      'no authority policies are configured: token roles alone decide, and nothing needs approval',
+      { details: { decision: 'allow' } },
+    );
   if (verdict.decision === 'allow')
     throw new DomainError(
       'conflict',
       `'${request.actorId}' may ${request.action} ${request.resource.type} '${request.resource.id}' without approval (${verdict.reason}): nothing to approve`,
       { details: { decision: 'allow', policies: verdict.policies } },
     );
-  if (verdict.decision === 'deny') throw deniedError(request.actorId, request.action, verdict);
 
   const [actors, domains] = await Promise.all([tx.actors.list(), tx.domains.list()]);
   const terms = approvalTerms(verdict.policies, domain, {
@@ -91,7 +105,7 @@ export async function requestApproval(
     actorId: request.actorId,
     requestedBy: principalName(ctx.principal),
     action: request.action,
-    actionClass: classOf(authority, request.action),
+    actionClass: actionClassOf(authority, request.action),
     resource: request.resource,
     domainId: domain.id,
     arguments: request.arguments,

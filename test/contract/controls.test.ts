@@ -168,6 +168,66 @@ for (const dialect of DIALECTS) {
       await clearBacklog(cp);
     });
 
+    it('refuses a custom action of a paused class on every node, recording nothing, until lifted', async () => {
+      const refund = (on: ControlPlane) =>
+        on.approvals.perform(bob, { action: 'refund', resource: { type: 'Domain', id: 'ops' } });
+      const pause = await cp.controls.pause(operator, {
+        actorId: 'bob',
+        actionClass: 'payments',
+        reason: 'double refunds',
+      });
+      const before = await cp.latestSeq(operator);
+      const refused = await expectDomainError(refund(other), 'forbidden');
+      expect(refused.message).toMatch(
+        /'bob' may not refund: its 'payments' actions are paused \(.*by cli:olga: double refunds\)/,
+      );
+      expect(refused.details).toMatchObject({
+        pause: pause.id,
+        actionClass: 'payments',
+        appliedBy: 'cli:olga',
+        reason: 'double refunds',
+      });
+      // A person cannot ask on its behalf either; another agent's refunds go on.
+      await expectDomainError(
+        cp.approvals.request(operator, {
+          actorId: 'bob',
+          action: 'refund',
+          resource: { type: 'Domain', id: 'ops' },
+        }),
+        'forbidden',
+      );
+      await expectDomainError(refund(cp), 'forbidden');
+      expect(await cp.latestSeq(operator)).toBe(before);
+      expect(
+        await cp.approvals.perform(cat, {
+          action: 'refund',
+          resource: { type: 'Domain', id: 'ops' },
+        }),
+      ).toMatchObject({ actorId: 'cat', class: 'payments', decision: 'allow' });
+      const map = await cp.approvals.actorAuthority(bob);
+      expect(map.pauses).toEqual([
+        {
+          id: pause.id,
+          actionClass: 'payments',
+          appliedBy: 'cli:olga',
+          reason: 'double refunds',
+        },
+      ]);
+      expect(map.custom).toMatchObject([{ action: 'refund', decision: 'deny' }]);
+
+      await cp.controls.liftPause(operator, pause.id, 'reconciled');
+      expect(await refund(other)).toMatchObject({
+        actorId: 'bob',
+        action: 'refund',
+        class: 'payments',
+        decision: 'allow',
+      });
+      expect((await cp.approvals.actorAuthority(bob)).custom).toMatchObject([
+        { action: 'refund', decision: 'allow' },
+      ]);
+      await clearBacklog(cp);
+    });
+
     it('redirects an agent’s work to the queue, and gives it none until lifted', async () => {
       const held = await cp.createWork(operator, { typeId: 'ticket', title: 'held' });
       await cp.claimWork(bob, undefined);

@@ -226,3 +226,82 @@ for (const dialect of DIALECTS) {
     });
   });
 }
+
+/** Whole-number rules, met by exactly that many fresh successes (decay makes them 2.9999…). */
+function wholeNumberDocument(): OrgConfigInput {
+  const base = trustDocument();
+  return {
+    ...base,
+    trust: {
+      halfLife: '30d',
+      initial: { bob: { work: 1 } },
+      promotions: [
+        { to: 2, minAttempts: 3, minSuccessRate: 1, cleanDays: 0, automatic: true },
+        { to: 3, minAttempts: 5, minSuccessRate: 1, cleanDays: 0 },
+      ],
+      incidents: { demoteTo: 0 },
+    },
+  };
+}
+
+for (const dialect of DIALECTS) {
+  describe(`trust: whole-number thresholds met by exactly that many successes [${dialect}]`, () => {
+    const clock = new ManualClock('2026-03-02T09:00:00.000Z');
+    let cp: ControlPlane;
+
+    beforeAllOrFail(async () => {
+      cp = (await openTestControlPlane(dialect, { clock })).cp;
+      await applyDocument(cp, wholeNumberDocument());
+    });
+    afterAll(disposeOpened);
+
+    /** `n` items claimed, started and completed by bob, a minute of work each. */
+    async function complete(n: number): Promise<void> {
+      for (let i = 0; i < n; i++) {
+        const item = await cp.createWork(operator, { typeId: 'ticket', title: `w${i}` });
+        expect((await cp.claimWork(bob, undefined)).claimed?.id).toBe(item.id);
+        await cp.transitionWork(bob, item.id, 'start');
+        clock.advance(60_000);
+        await cp.transitionWork(bob, item.id, 'complete');
+      }
+    }
+    const work = async () => (await cp.trust.list(operator, { actorId: 'bob', class: 'work' }))[0];
+
+    it('promotes at the third success, as the record is folded, and not before', async () => {
+      await complete(2);
+      expect(await work()).toMatchObject({
+        level: 1,
+        next: { to: 2, unmet: '2.00 attempts of 3' },
+      });
+      await complete(1);
+      await cp.trust.catchUp();
+      const entry = await work();
+      expect(entry?.evidence?.counts.attempts).toBeLessThan(3);
+      expect(entry).toMatchObject({ level: 2, next: { to: 3, unmet: '3.00 attempts of 5' } });
+      const [change] = await cp.listEvents(operator, {
+        types: ['supervision.trust.changed'],
+        limit: 10,
+      });
+      expect(change?.payload).toMatchObject({
+        actorId: 'bob',
+        from: 1,
+        to: 2,
+        cause: 'promotion',
+        evidence: { successRate: 1, rule: { to: 2, minAttempts: 3 } },
+      });
+    });
+
+    it('proposes a rule a person confirms at exactly its count, and only once', async () => {
+      await complete(2);
+      await cp.trust.catchUp();
+      const [pending] = await cp.trust.promotions(operator, { state: 'pending' });
+      expect(pending).toMatchObject({ actorId: 'bob', class: 'work', from: 2, to: 3 });
+      expect(pending?.evidence.counts.attempts).toBeLessThan(5);
+      expect(pending?.evidence.counts.attempts).toBeCloseTo(5, 3);
+      // Still met on the timer minutes later; the pending promotion is not proposed again.
+      clock.advance(5 * 60_000);
+      expect(await cp.trust.evaluate()).toEqual({ promoted: 0, proposed: 0 });
+      expect(await cp.trust.promotions(operator, { state: 'pending' })).toHaveLength(1);
+    });
+  });
+}

@@ -96,6 +96,57 @@ describe('pauses', () => {
     });
   });
 
+  it('refuses a custom action of a paused class as a paused work action is refused, until lifted', async () => {
+    const refund = () =>
+      fx.call('POST', '/v1/actions', {
+        as: 'agentA',
+        body: { action: 'refund', resource: { type: 'Domain', id: 'support' } },
+      });
+    const paused = await fx.call('POST', '/v1/pauses', {
+      as: 'operator',
+      body: { actorId: AGENT_A, actionClass: 'payments', reason: 'refunds to closed accounts' },
+    });
+    expect(paused.statusCode, paused.body).toBe(201);
+    const pause = json<{ id: string; appliedBy: string }>(paused);
+
+    // The same refusal as a paused work action's: 403 `forbidden` naming the pause, who and why;
+    // nothing is recorded but the audit of the refusal.
+    const refused = await expectRefusedWithoutChange(fx, refund, 403, 'forbidden');
+    expect(refused.detail).toMatch(
+      /'ada' may not refund: its 'payments' actions are paused .*refunds to closed accounts/,
+    );
+    expect(refused).toMatchObject({
+      pause: pause.id,
+      actionClass: 'payments',
+      appliedBy: pause.appliedBy,
+      reason: 'refunds to closed accounts',
+    });
+    const [audit] = await fx.cp.listEvents(SYSTEM, {
+      types: ['supervision.access.refused'],
+      order: 'desc',
+      limit: 1,
+    });
+    expect(audit?.payload).toMatchObject({ via: 'http', code: 'forbidden' });
+    // Another agent's refunds go on.
+    const other = await fx.call('POST', '/v1/actions', {
+      as: 'agentB',
+      body: { action: 'refund', resource: { type: 'Domain', id: 'support' } },
+    });
+    expect(other.statusCode, other.body).toBe(201);
+
+    await fx.call('POST', `/v1/pauses/${pause.id}/lift`, {
+      as: 'operator',
+      body: { reason: 'accounts checked' },
+    });
+    const before = await fx.head();
+    const performed = await refund();
+    expect(performed.statusCode, performed.body).toBe(201);
+    expect(json(performed)).toMatchObject({ actorId: AGENT_A, class: 'payments' });
+    expect((await fx.eventsAfter(before)).map((e) => e.type)).toEqual([
+      'supervision.action.performed',
+    ]);
+  });
+
   it('refuses bad requests and people without the right, changing nothing', async () => {
     const unknown = await expectRefusedWithoutChange(
       fx,
@@ -121,6 +172,105 @@ describe('pauses', () => {
       'validation_failed',
     );
     expectIssue(noReason, 'reason');
+  });
+});
+
+describe('pauses under authority policies', () => {
+  /** Ada refunds up to 100 alone, up to 5000 with a person's approval, in her own domain. */
+  const REFUND_POLICIES = `@id("small-refunds")
+permit(principal is Actor, action == Action::"refund", resource is Domain)
+when { principal in resource && context.amount <= 100 };
+
+@id("large-refunds") @mode("approval")
+permit(principal is Actor, action == Action::"refund", resource is Domain)
+when { principal in resource && context.amount <= 5000 };
+`;
+  let pfx: HttpFixture;
+  beforeAll(async () => {
+    pfx = await openHttpFixture({ clock });
+    const applied = await pfx.call('POST', '/v1/config/apply', {
+      as: 'admin',
+      body: {
+        ...HTTP_ORG,
+        actions: [{ id: 'refund', appliesTo: ['domain'], context: { amount: 'Long' } }],
+        policies: [{ name: 'policies/refunds.cedar', text: REFUND_POLICIES }],
+      },
+    });
+    expect(applied.statusCode, applied.body).toBe(200);
+  });
+  afterAll(async () => {
+    await pfx.close();
+  });
+
+  const support = { type: 'Domain', id: 'support' };
+  const ask = (amount: number) =>
+    pfx.call('POST', '/v1/approvals', {
+      as: 'agentA',
+      body: { action: 'refund', resource: support, arguments: { amount } },
+    });
+  const refund = (amount: number, approvalId?: string) =>
+    pfx.call('POST', '/v1/actions', {
+      as: 'agentA',
+      body: { action: 'refund', resource: support, arguments: { amount }, approvalId },
+    });
+
+  it('refuses the paused class its approvals and actions; people reject but not approve until lifted', async () => {
+    const pending = json<{ id: string }>(await ask(500));
+    const doomed = json<{ id: string }>(await ask(700));
+    const paused = await pfx.call('POST', '/v1/pauses', {
+      as: 'operator',
+      body: { actorId: AGENT_A, actionClass: 'refund', reason: 'ledger audit' },
+    });
+    expect(paused.statusCode, paused.body).toBe(201);
+    const pause = json<{ id: string }>(paused);
+    const named = { pause: pause.id, actionClass: 'refund', reason: 'ledger audit' };
+
+    // The agent asks nobody to approve what it may not do now.
+    const asked = await expectRefusedWithoutChange(pfx, () => ask(600), 403, 'forbidden');
+    expect(asked).toMatchObject(named);
+    // What the policies allow alone is refused too, and so is what needs approval.
+    expect(await expectRefusedWithoutChange(pfx, () => refund(50), 403, 'forbidden')).toMatchObject(
+      named,
+    );
+    expect(
+      await expectRefusedWithoutChange(pfx, () => refund(500), 403, 'forbidden'),
+    ).toMatchObject(named);
+    const check = await pfx.call('POST', '/v1/authority/check', {
+      as: 'agentA',
+      body: { action: 'refund', resource: support, context: { amount: 50 } },
+    });
+    expect(json(check)).toMatchObject({ decision: 'deny', pause: { id: pause.id } });
+    // A person cannot approve a paused class's action, which stays pending; rejecting is fine.
+    const approving = await expectRefusedWithoutChange(
+      pfx,
+      () => pfx.call('POST', `/v1/approvals/${pending.id}/approve`, { as: 'admin', body: {} }),
+      403,
+      'forbidden',
+    );
+    expect(approving).toMatchObject(named);
+    const got = await pfx.call('GET', `/v1/approvals/${pending.id}`, { as: 'viewer' });
+    expect(json(got)).toMatchObject({ state: 'pending' });
+    const rejected = await pfx.call('POST', `/v1/approvals/${doomed.id}/reject`, {
+      as: 'admin',
+      body: { reason: 'not during the audit' },
+    });
+    expect(json(rejected)).toMatchObject({ state: 'rejected' });
+
+    await pfx.call('POST', `/v1/pauses/${pause.id}/lift`, {
+      as: 'operator',
+      body: { reason: 'audit done' },
+    });
+    const approved = await pfx.call('POST', `/v1/approvals/${pending.id}/approve`, {
+      as: 'admin',
+      body: {},
+    });
+    expect(json(approved)).toMatchObject({ state: 'approved' });
+    const large = await refund(500, pending.id);
+    expect(large.statusCode, large.body).toBe(201);
+    expect(json(large)).toMatchObject({ decision: 'approval_required', approvalId: pending.id });
+    const small = await refund(50);
+    expect(small.statusCode, small.body).toBe(201);
+    expect(json(small)).toMatchObject({ decision: 'allow', class: 'refund' });
   });
 });
 

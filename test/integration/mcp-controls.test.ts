@@ -30,7 +30,11 @@ beforeAll(async () => {
   await fx.cp.applyConfig(
     SYSTEM,
     toOrgModel(
-      orgConfigSchema.parse({ ...HTTP_ORG, budgets: [{ agent: AGENT_B, actionsPerMinute: 1 }] }),
+      orgConfigSchema.parse({
+        ...HTTP_ORG,
+        actions: [{ id: 'refund', class: 'payments', appliesTo: ['domain'] }],
+        budgets: [{ agent: AGENT_B, actionsPerMinute: 1 }],
+      }),
     ),
     'test',
   );
@@ -61,6 +65,71 @@ describe('controls over MCP (Streamable HTTP)', () => {
     expect((await call(client, 'claim_work')).result).toMatchObject({
       claimed: { ownerId: AGENT_A },
     });
+    await client.close();
+  });
+
+  it('a paused custom class refuses perform_action as a paused work call is refused, until lifted', async () => {
+    const client = await connect(fx.tokens.agentA.secret);
+    const refund = () =>
+      call(client, 'perform_action', {
+        action: 'refund',
+        resource: { type: 'Domain', id: 'support' },
+      });
+    const paused = await fx.call('POST', '/v1/pauses', {
+      as: 'operator',
+      body: { actorId: AGENT_A, actionClass: 'payments', reason: 'duplicate refunds' },
+    });
+    expect(paused.statusCode, paused.body).toBe(201);
+    const pause = json<{ id: string; appliedBy: string }>(paused);
+
+    const before = await fx.head();
+    const refused = await refund();
+    expect(refused).toMatchObject({
+      isError: true,
+      error: {
+        code: 'forbidden',
+        details: { pause: pause.id, actionClass: 'payments', appliedBy: pause.appliedBy },
+      },
+    });
+    expect(refused.error?.message).toMatch(/'payments' actions are paused .*duplicate refunds/);
+    // Nothing recorded but the audit of the refusal.
+    const audit = await fx.eventsAfter(before);
+    expect(audit.map((e) => e.type)).toEqual(['supervision.access.refused']);
+    expect(audit[0]?.payload).toMatchObject({ via: 'mcp', operation: 'perform_action' });
+    // Asking first gives the same answer, and so does the map of what it may do.
+    const check = await call(client, 'check_authority', {
+      action: 'refund',
+      resource: { type: 'Domain', id: 'support' },
+    });
+    expect(check.result).toMatchObject({ decision: 'deny', pause: { id: pause.id } });
+    const mine = await call(client, 'my_authority');
+    expect(mine.result).toMatchObject({
+      custom: expect.arrayContaining([
+        expect.objectContaining({
+          action: 'refund',
+          resource: { type: 'Domain', id: 'support' },
+          decision: 'deny',
+        }),
+      ]) as unknown,
+      pauses: [{ id: pause.id, actionClass: 'payments', reason: 'duplicate refunds' }],
+    });
+    const asked = await call(client, 'request_approval', {
+      action: 'refund',
+      resource: { type: 'Domain', id: 'support' },
+    });
+    expect(asked).toMatchObject({ isError: true, error: { code: 'forbidden' } });
+
+    await fx.call('POST', `/v1/pauses/${pause.id}/lift`, {
+      as: 'operator',
+      body: { reason: 'deduplicated' },
+    });
+    const performed = await refund();
+    expect(performed).toMatchObject({
+      isError: false,
+      result: { actorId: AGENT_A, action: 'refund', class: 'payments', decision: 'allow' },
+    });
+    const mineAfter = await call(client, 'my_authority');
+    expect(mineAfter.result).toMatchObject({ pauses: [] });
     await client.close();
   });
 

@@ -89,7 +89,7 @@ function registerAuthorityTools(server: McpServer, cp: ControlPlane, agent: Agen
     {
       title: 'My authority',
       description:
-        'Which actions you may take where under the policies in force: each work action on a typical item of each work type, each custom action on what it applies to — allow, approval_required, deny, or depends_on_arguments (ask check_authority with them) — and the halts that stop you now.',
+        'Which actions you may take where under the policies in force: each work action on a typical item of each work type, each custom action on what it applies to — allow, approval_required, deny, or depends_on_arguments (ask check_authority with them) — and the halts and pauses that stop you now (a paused class is denied).',
       inputSchema: {},
       annotations: READ,
     },
@@ -101,7 +101,7 @@ function registerAuthorityTools(server: McpServer, cp: ControlPlane, agent: Agen
     {
       title: 'Check authority',
       description:
-        'Ask, without acting, whether you may take one action (a work action such as complete, or a custom action such as refund) on one resource with this context: allow, approval_required or deny, with the policies that decided.',
+        'Ask, without acting, whether you may take one action (a work action such as complete, or a custom action such as refund) on one resource with this context: allow, approval_required or deny, with the policies that decided (deny, naming the pause, while its class is paused for you).',
       inputSchema: {
         action: z.string().min(1),
         resource: resourceArg,
@@ -121,7 +121,7 @@ function registerAuthorityTools(server: McpServer, cp: ControlPlane, agent: Agen
     {
       title: 'Request approval',
       description:
-        'Ask a person to approve one action on one resource with exactly these arguments (a custom action’s context, or the arguments you will pass the work tool, without approvalId). Returns the approval (pending, with its approvers and expiry); wait for it with await_approval. Refused when the action needs no approval or is denied.',
+        'Ask a person to approve one action on one resource with exactly these arguments (a custom action’s context, or the arguments you will pass the work tool, without approvalId). Returns the approval (pending, with its approvers and expiry); wait for it with await_approval. Refused when the action needs no approval or is denied, or while its class is paused for you.',
       inputSchema: {
         action: z.string().min(1),
         resource: resourceArg,
@@ -154,7 +154,7 @@ function registerAuthorityTools(server: McpServer, cp: ControlPlane, agent: Agen
     {
       title: 'Perform a custom action',
       description:
-        'Before you take a custom action outside this system (a refund, a deploy): the policies decide it, and if you may, it is recorded and this is your go-ahead. Where approval is required, pass the approvalId of an approval of exactly these arguments (it is spent). Denied: refused, nothing recorded.',
+        'Before you take a custom action outside this system (a refund, a deploy): the policies decide it, and if you may, it is recorded and this is your go-ahead. Where approval is required, pass the approvalId of an approval of exactly these arguments (it is spent). Denied (by the policies, or while its class is paused for you): refused, nothing recorded.',
       inputSchema: {
         action: z.string().min(1),
         resource: resourceArg,

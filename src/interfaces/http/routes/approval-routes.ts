@@ -92,7 +92,7 @@ export const approvalRoutes =
           tags: ['supervision'],
           summary: 'Ask a person’s approval for one exact action',
           description:
-            'For an action the authority policies answer `approval_required`: one action (a work action such as `complete`, or a custom action such as `refund`), one resource and its arguments, bound together by the arguments’ hash. Stored pending with its approvers (the determining policies’ `@approvers`, else the owners of the resource’s domain) and expiry (`@expires`, else 24h), and routed to people as an `ApprovalPending` exception (labels `domain`, `action`, `approval`) through the routing tree and escalation policies. Refused with 409 when the policies allow the action anyway (nothing to approve) and 403 when they deny it. An agent token asks for itself; people name the agent (`actorId`). Wait for the decision with `GET /v1/approvals/{id}?wait=…`, the event stream, or `webhook` (posted once decided or expired, signed with the key in AUTONOMY_APPROVAL_WEBHOOK_SECRET, retried like monitoring’s webhooks).',
+            'For an action the authority policies answer `approval_required`: one action (a work action such as `complete`, or a custom action such as `refund`), one resource and its arguments, bound together by the arguments’ hash. Stored pending with its approvers (the determining policies’ `@approvers`, else the owners of the resource’s domain) and expiry (`@expires`, else 24h), and routed to people as an `ApprovalPending` exception (labels `domain`, `action`, `approval`) through the routing tree and escalation policies. Refused with 409 when the policies allow the action anyway (nothing to approve), and 403 when they deny it or while the action’s class is paused for the agent (naming the pause). An agent token asks for itself; people name the agent (`actorId`). Wait for the decision with `GET /v1/approvals/{id}?wait=…`, the event stream, or `webhook` (posted once decided or expired, signed with the key in AUTONOMY_APPROVAL_WEBHOOK_SECRET, retried like monitoring’s webhooks).',
           body: z.strictObject({
             actorId: z.string().min(1).max(200).optional(),
             action: z.string().min(1).max(200),
@@ -180,7 +180,7 @@ export const approvalRoutes =
         schema: {
           tags: ['supervision'],
           summary: 'Approve, as asked or with edited arguments',
-          description: `With \`arguments\` the approval is for those instead (approve with edits): the agent must act with exactly them (a new hash), and \`changes\` shows the diff. The action is decided again with the approved arguments: what the policies deny cannot be approved (403). ${DECIDERS}`,
+          description: `With \`arguments\` the approval is for those instead (approve with edits): the agent must act with exactly them (a new hash), and \`changes\` shows the diff. The action is decided again with the approved arguments: what the policies deny cannot be approved (403), nor an action of a class paused for the agent while the pause is in force (403, naming the pause; the approval stays pending). ${DECIDERS}`,
           params: idParams,
           body: z
             .strictObject({
@@ -219,7 +219,7 @@ export const approvalRoutes =
           tags: ['supervision'],
           summary: 'Take a custom action: decided by the policies, recorded for the audit',
           description:
-            'For a custom action declared in org.yaml (a refund, a deploy) that happens outside autonomy: the authority decides it for the agent; allowed, it is recorded (`supervision.action.performed`) and the answer is the agent’s go-ahead; approval required, it needs `approvalId` — an approval of exactly this action, resource and arguments, which it spends (403 `approval_required` without one; 403 `forbidden` for a stale, used, rejected, expired, unknown or mismatched one); denied, 403 and nothing recorded. Work actions go through /v1/work.',
+            'For a custom action declared in org.yaml (a refund, a deploy) that happens outside autonomy: the authority decides it for the agent; allowed, it is recorded (`supervision.action.performed`) and the answer is the agent’s go-ahead; approval required, it needs `approvalId` — an approval of exactly this action, resource and arguments, which it spends (403 `approval_required` without one; 403 `forbidden` for a stale, used, rejected, expired, unknown or mismatched one); denied — by the policies, or while the action’s class is paused for the agent (the problem names the pause) — 403 and nothing recorded. Work actions go through /v1/work.',
           body: z.strictObject({
             actorId: z.string().min(1).max(200).optional(),
             action: z.string().min(1).max(200),
