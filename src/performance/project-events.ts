@@ -49,6 +49,7 @@ export async function projectBatch(
     if (!(await rollups.advance(from, last.seq))) throw new CheckpointMoved();
     await rollups.add(fold.deltas());
     await rollups.putStates(fold.dirtyRows());
+    for (const [kind, ids] of fold.droppedRows()) await rollups.dropStates(kind, ids);
   });
   return { folded: events.length, through: last.seq };
 }

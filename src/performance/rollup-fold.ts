@@ -193,6 +193,21 @@ export class RollupFold {
     return out;
   }
 
+  /** What `dirty` names that the fold forgot (finished items): rows to delete, by kind. */
+  droppedRows(): Map<StateKind, string[]> {
+    const dropped = new Map<StateKind, string[]>();
+    for (const key of this.dirty) {
+      const at = key.indexOf('\0');
+      const kind = key.slice(0, at) as StateKind;
+      const id = key.slice(at + 1);
+      if (kind !== 'item' || this.state.items.has(id)) continue;
+      let ids = dropped.get(kind);
+      if (ids === undefined) dropped.set(kind, (ids = []));
+      ids.push(id);
+    }
+    return dropped;
+  }
+
   /** The state rows to write for what `dirty` names. */
   dirtyRows(): FoldStateRow[] {
     const rows: FoldStateRow[] = [];
@@ -292,6 +307,8 @@ export class RollupFold {
           this.#observe('cycle_time_seconds', this.#kindLabels(item, by), t, seconds(start, t));
         this.#cost(item, by, t);
         this.#close(item, typeLabels, t);
+        // Done is final: nothing the fold counts can follow, so its state goes.
+        this.state.items.delete(id);
         return;
       }
       case 'coordination.work.failed': {
@@ -312,6 +329,7 @@ export class RollupFold {
       case 'coordination.work.cancelled':
         this.#count('work_cancelled_total', typeLabels, event.time);
         this.#close(item, typeLabels, event.time);
+        this.state.items.delete(id);
         return;
       case 'coordination.work.released':
       case 'coordination.work.preempted':

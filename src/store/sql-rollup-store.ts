@@ -384,6 +384,15 @@ export class SqlRollupStore implements RollupStore {
     }
   }
 
+  async dropStates(kind: string, ids: readonly string[]): Promise<void> {
+    for (const chunk of chunks(ids, 500))
+      await this.db
+        .deleteFrom('perf_state')
+        .where('kind', '=', kind)
+        .where('id', 'in', chunk)
+        .execute();
+  }
+
   async reset(): Promise<void> {
     // The label sets stay: an id keeps naming the same set (other nodes hold them in memory).
     await this.db.deleteFrom('perf_rollups').execute();

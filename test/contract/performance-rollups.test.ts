@@ -229,6 +229,20 @@ for (const dialect of DIALECTS) {
       }
     });
 
+    it('keeps the fold state of open items only: a finished item’s goes', async () => {
+      await cp.performance.catchUp();
+      const { store } = await openStore(url, clock);
+      try {
+        const items = await store.read.rollups.states('item');
+        // A and B were completed; C, the bug, is still open.
+        expect(items.map((i) => (JSON.parse(i.state) as { typeId: string }).typeId)).toEqual([
+          'bug',
+        ]);
+      } finally {
+        await store.close();
+      }
+    });
+
     it('breaks down by actor and kind, and windows cut at the minute', async () => {
       const byActor = await cp.performance.kpis(SYSTEM, {
         from: '2026-03-02T09:00:00.000Z',

@@ -126,6 +126,8 @@ export interface RollupStore extends RollupReader {
   add(deltas: readonly RollupDelta[]): Promise<void>;
   /** Writes fold state rows, replacing those with the same kind and id. */
   putStates(rows: readonly FoldStateRow[]): Promise<void>;
+  /** Deletes fold state rows the fold will never need again (a finished work item's). */
+  dropStates(kind: string, ids: readonly string[]): Promise<void>;
   /** Forgets every rollup, state and the checkpoint, for a rebuild from the log. */
   reset(): Promise<void>;
   /**

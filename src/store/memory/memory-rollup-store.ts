@@ -161,6 +161,11 @@ export class MemoryRollupStore implements RollupStore {
     return Promise.resolve();
   }
 
+  dropStates(kind: string, ids: readonly string[]): Promise<void> {
+    for (const id of ids) this.#states.delete(`${kind}\u0000${id}`);
+    return Promise.resolve();
+  }
+
   reset(): Promise<void> {
     for (const row of [...this.#rows.values()]) this.#rows.delete(rowKey(row));
     for (const row of [...this.#states.values()]) this.#states.delete(`${row.kind}\u0000${row.id}`);

@@ -61,7 +61,7 @@ export const controlRoutes =
           tags: ['supervision'],
           summary: 'Pause one class of an agent’s actions without stopping it',
           description:
-            'In effect from the very next request, on every node. Class `work` (the default): every work action of the agent’s token (claim, start, complete, fail, release, create…) answers 403 naming the pause, who applied it and why, and nobody gives it work (claims, offers, assignments and preemption pass it over); what it holds stays with it (redirect it to move it). A custom action’s class: `POST /v1/authority/check` for an action of that class answers deny, naming the pause. Every other class goes on; heartbeats, metrics and exceptions too. Admins and operators only; 409 when that class of that agent is already paused; 422 for an unknown class.',
+            'In effect from the very next request, on every node. Class `work` (the default): every work action of the agent’s token (claim, start, complete, fail, release, create…) answers 403 naming the pause, who applied it and why, and nobody gives it work (claims, offers, assignments and preemption pass it over); what it holds stays with it (redirect it to move it). A custom action’s class: the agent’s actions of that class (`POST /v1/actions`), its approval requests for them and people’s approvals of those are refused with 403, and `POST /v1/authority/check` answers deny, each naming the pause. Every other class goes on; heartbeats, metrics and exceptions too. Admins and operators only; 409 when that class of that agent is already paused; 422 for an unknown class.',
           body: z.strictObject({
             actorId: actorId.describe('the agent (people are not paused)'),
             actionClass: z
