@@ -3,28 +3,19 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Principal } from '../../src/core/principal.js';
 import { ControlPlane } from '../../src/runtime/control-plane.js';
-import { cliInProcess, testDir } from '../support/cli.js';
+import { cliOnFile, opsOrg } from '../support/cli.js';
 
 /* `autonomy approval` and `autonomy authority check`, run in-process through main() on SQLite. */
 
-const dir = testDir('approval');
-const db = join(dir, 'autonomy.db');
-const cli = (...args: string[]) => cliInProcess('--db', db, ...args);
+const { dir, db, cli } = cliOnFile('approval');
 
-const ORG = `apiVersion: autonomy/v1
-kind: Organization
-metadata: { name: Approvals }
-domains:
-  - { id: ops, name: Ops, owners: [tom] }
-actors:
-  - { id: tom, kind: human, name: Tom, domains: [ops], capacity: 2 }
-  - { id: bot, kind: agent, name: Bot, domains: [ops], capacity: 2 }
-workTypes:
-  - { id: ticket, domain: ops, name: Ticket, expectedDuration: 1h, sla: 1d }
-actions:
+const ORG = opsOrg(
+  'Approvals',
+  `actions:
   - { id: refund, appliesTo: [domain], context: { amount: Long } }
 policies: [policies/ops.cedar]
-`;
+`,
+);
 
 const POLICIES = `@id("large-refunds") @mode("approval") @approvers("tom")
 permit (principal is Actor, action == Action::"refund", resource is Domain)

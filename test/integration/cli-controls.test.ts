@@ -1,13 +1,11 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cliInProcess, testDir } from '../support/cli.js';
+import { cliOnFile } from '../support/cli.js';
 
 /* `autonomy pause`, `redirect`, `budget` and `token revoke --reason`, in-process on SQLite. */
 
-const dir = testDir('controls');
-const db = join(dir, 'autonomy.db');
-const cli = (...args: string[]) => cliInProcess('--db', db, ...args);
+const { dir, cli } = cliOnFile('controls');
 
 const ORG = `apiVersion: autonomy/v1
 kind: Organization

@@ -1,13 +1,11 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cliInProcess, testDir } from '../support/cli.js';
+import { cliOnFile } from '../support/cli.js';
 
 /* `autonomy exception`, `silence` and `inbox`, run in-process through main() on a SQLite file. */
 
-const dir = testDir('exception');
-const db = join(dir, 'autonomy.db');
-const cli = (...args: string[]) => cliInProcess('--db', db, ...args);
+const { dir, cli } = cliOnFile('exception');
 
 const ORG = `apiVersion: autonomy/v1
 kind: Organization

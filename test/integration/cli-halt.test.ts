@@ -1,25 +1,13 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cliInProcess, testDir } from '../support/cli.js';
+import { cliOnFile, opsOrg } from '../support/cli.js';
 
 /* `autonomy halt`, run in-process through main() on a SQLite file. */
 
-const dir = testDir('halt');
-const db = join(dir, 'autonomy.db');
-const cli = (...args: string[]) => cliInProcess('--db', db, ...args);
+const { dir, cli } = cliOnFile('halt');
 
-const ORG = `apiVersion: autonomy/v1
-kind: Organization
-metadata: { name: Halts }
-domains:
-  - { id: ops, name: Ops, owners: [tom] }
-actors:
-  - { id: tom, kind: human, name: Tom, domains: [ops], capacity: 2 }
-  - { id: bot, kind: agent, name: Bot, domains: [ops], capacity: 2 }
-workTypes:
-  - { id: ticket, domain: ops, name: Ticket, expectedDuration: 1h, sla: 1d }
-`;
+const ORG = opsOrg('Halts');
 
 describe('autonomy halt', { timeout: 120_000 }, () => {
   it('halts, lists and lifts; a halt names exactly one scope', async () => {

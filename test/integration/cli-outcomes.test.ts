@@ -1,13 +1,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { cliInProcess, testDir } from '../support/cli.js';
+import { cliOnFile } from '../support/cli.js';
 
 /* `autonomy slo` and `autonomy objective`, and how apply reads OpenSLO files. */
 
-const dir = testDir('outcomes');
-const db = join(dir, 'autonomy.db');
-const cli = (...args: string[]) => cliInProcess('--db', db, ...args);
+const { dir, cli } = cliOnFile('outcomes');
 
 const file = (name: string, text: string) => {
   const path = join(dir, name);

@@ -1,30 +1,21 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cliInProcess, testDir } from '../support/cli.js';
+import { cliOnFile, opsOrg } from '../support/cli.js';
 
 /* `autonomy trust`, run in-process through main() on a SQLite file. */
 
-const dir = testDir('trust');
-const db = join(dir, 'autonomy.db');
-const cli = (...args: string[]) => cliInProcess('--db', db, ...args);
+const { dir, cli } = cliOnFile('trust');
 
-const ORG = `apiVersion: autonomy/v1
-kind: Organization
-metadata: { name: Trust }
-domains:
-  - { id: ops, name: Ops, owners: [tom] }
-actors:
-  - { id: tom, kind: human, name: Tom, domains: [ops], capacity: 2 }
-  - { id: bot, kind: agent, name: Bot, domains: [ops], capacity: 2 }
-workTypes:
-  - { id: ticket, domain: ops, name: Ticket, expectedDuration: 1h, sla: 1d }
-trust:
+const ORG = opsOrg(
+  'Trust',
+  `trust:
   halfLife: 30d
   promotions:
-    - { to: 1, minAttempts: 0.5, minSuccessRate: 0.9, automatic: true }
-    - { to: 2, minAttempts: 0.5, minSuccessRate: 0.9 }
-`;
+    - { to: 1, minAttempts: 1, minSuccessRate: 0.9, automatic: true }
+    - { to: 2, minAttempts: 1, minSuccessRate: 0.9 }
+`,
+);
 
 describe('autonomy trust', { timeout: 120_000 }, () => {
   it('lists levels, promotes from work done, demotes on an incident, overrides, decides promotions', async () => {

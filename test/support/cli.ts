@@ -61,3 +61,33 @@ export async function cliInProcess(...args: string[]): Promise<CliResult> {
   });
   return { code, stdout, stderr };
 }
+
+/**
+ * The CLI run in-process on a SQLite file of the calling test file's own, in a fresh folder
+ * (`dir`, for the files the commands read).
+ */
+export function cliOnFile(name: string): {
+  dir: string;
+  db: string;
+  cli: (...args: string[]) => Promise<CliResult>;
+} {
+  const dir = testDir(name);
+  const db = join(dir, 'autonomy.db');
+  return { dir, db, cli: (...args) => cliInProcess('--db', db, ...args) };
+}
+
+/**
+ * A one-domain organization file: ops, owned by Tom (a person), with Bot (an agent) and
+ * tickets; `more` (YAML) follows.
+ */
+export const opsOrg = (name: string, more = ''): string => `apiVersion: autonomy/v1
+kind: Organization
+metadata: { name: ${name} }
+domains:
+  - { id: ops, name: Ops, owners: [tom] }
+actors:
+  - { id: tom, kind: human, name: Tom, domains: [ops], capacity: 2 }
+  - { id: bot, kind: agent, name: Bot, domains: [ops], capacity: 2 }
+workTypes:
+  - { id: ticket, domain: ops, name: Ticket, expectedDuration: 1h, sla: 1d }
+${more}`;

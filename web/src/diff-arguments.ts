@@ -1,5 +1,5 @@
 import { canonicalize } from 'json-canonicalize';
-import type { ArgumentChange } from './api/types';
+import type { ArgumentChange } from './api/types.js';
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);

@@ -8,7 +8,7 @@ import { sql, SqliteAdapter, type Kysely, type Migration } from 'kysely';
  * is dropped and the checkpoint reset: the projector folds the log again on the next start.
  */
 /** The rollups' layout changed: the fold starts again from the log's first event. */
-async function refoldFromStart(db: Kysely<unknown>): Promise<void> {
+export async function refoldFromStart(db: Kysely<unknown>): Promise<void> {
   await db.deleteFrom('perf_state' as never).execute();
   await (db as Kysely<{ perf_checkpoint: { id: number; seq: number } }>)
     .updateTable('perf_checkpoint')

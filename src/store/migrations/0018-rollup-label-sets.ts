@@ -1,15 +1,5 @@
 import { sql, SqliteAdapter, type Kysely, type Migration } from 'kysely';
-import { migration0017RollupSeries } from './0017-rollup-series.js';
-
-/** The rollups' layout changed: the fold starts again from the log's first event. */
-async function refoldFromStart(db: Kysely<unknown>): Promise<void> {
-  await db.deleteFrom('perf_state' as never).execute();
-  await (db as Kysely<{ perf_checkpoint: { id: number; seq: number } }>)
-    .updateTable('perf_checkpoint')
-    .set({ seq: 0 })
-    .where('id', '=', 1)
-    .execute();
-}
+import { migration0017RollupSeries, refoldFromStart } from './0017-rollup-series.js';
 
 /**
  * One rollup row per label set and bucket, holding every metric of that label set (`data`,
